@@ -1,0 +1,90 @@
+"""The xlperf command line: each command parses, makes one library call, and turns a
+library error into a message and exit code 1 (never a traceback).
+
+Heavy libraries (openpyxl, calamine) are imported inside the commands, so ``xlperf --help``
+starts quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .problems import XlperfError
+
+DEMO_HELP = "the demo workbook shipped in workbooks/"
+
+
+def _fail(exc: XlperfError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _quarter(value: str | None):  # type: ignore[no-untyped-def]
+    if value is None:
+        return None
+    from .periods import Quarter  # noqa: PLC0415
+
+    try:
+        return Quarter.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--quarter") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xlperf")
+def main() -> None:
+    """Turn a quarterly performance workbook into the committee report pack."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def init(path: Path) -> None:
+    """Write an empty quarterly performance workbook to PATH (never overwrites)."""
+    from .api import init_workbook  # noqa: PLC0415
+
+    try:
+        init_workbook(path)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def validate(path: Path, as_json: bool) -> None:
+    """Check a quarterly performance workbook and report every problem at once."""
+    from .api import validate_workbook  # noqa: PLC0415
+
+    problems = validate_workbook(path)
+    if as_json:
+        click.echo(problems.to_json())
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=problem.severity == "error")
+        errors, warnings = len(problems.errors), len(problems.warnings)
+        summary = f"{path}: {errors} error{'s' * (errors != 1)}, " \
+                  f"{warnings} warning{'s' * (warnings != 1)}"
+        click.echo(summary if errors else f"{summary}: valid")
+    sys.exit(1 if problems.errors else 0)
+
+
+@main.command()
+@click.argument("measure_id")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest).")
+def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
+    """Explain in plain words how MEASURE_ID was graded (PATH: default the demo)."""
+    from .api import demo_path, explain_measure  # noqa: PLC0415
+
+    try:
+        click.echo(explain_measure(path or demo_path(), measure_id, _quarter(quarter)))
+    except XlperfError as exc:
+        raise _fail(exc) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,205 @@
+"""Grading rules as data: parse them, and grade one quantity under a rule.
+
+A rule names its kind, polarity, reference and two thresholds. Thresholds are comparisons
+(">= 5") an analyst can read in the Rules table; none lives in code.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..arithmetic import round_half_away
+from ..periods import FinancialYear
+from ..schema import load_data
+
+SATISFACTORY = "Satisfactory"
+CLOSE_MONITORING = "Close Monitoring"
+REQUIRES_ACTION = "Requires Action"
+GRADES: tuple[str, ...] = (SATISFACTORY, CLOSE_MONITORING, REQUIRES_ACTION)
+#: Higher is better: Satisfactory 2, Close Monitoring 1, Requires Action 0.
+GRADE_SCORE = {SATISFACTORY: 2, CLOSE_MONITORING: 1, REQUIRES_ACTION: 0}
+
+KINDS = ("bands", "points-change", "relative-change")
+POLARITIES = ("Higher is better", "Lower is better")
+REFERENCES = ("fixed", "previous FY", "same period last year", "previous quarter", "baseline FY")
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+}
+_THRESHOLD = re.compile(r"^\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*%?\s*$")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    op: str
+    value: float
+
+    def holds(self, quantity: float) -> bool:
+        return _OPS[self.op](quantity, self.value)
+
+    @property
+    def text(self) -> str:
+        number = int(self.value) if float(self.value).is_integer() else self.value
+        return f"{self.op} {number}"
+
+    @property
+    def upward(self) -> bool:
+        """True when the threshold holds for large quantities (> or >=)."""
+        return self.op.startswith(">")
+
+
+def parse_threshold(text: str) -> Threshold:
+    match = _THRESHOLD.match(str(text))
+    if not match:
+        raise ValueError(f"{str(text)!r} is not a threshold such as '>= 5' or '< 80'")
+    return Threshold(match.group(1), float(match.group(2)))
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str
+    polarity: str
+    close_monitoring_when: Threshold
+    requires_action_when: Threshold
+    reference: str | None = None
+    baseline_value: float | None = None
+    baseline_fy: FinancialYear | None = None
+    reducing_trend_quarters: int | None = None
+    between_surveys: str = "exclude"
+    description: str = ""
+    origin: str = "default"  # "default" (data/rules.yaml) or "Rules!B7" (the input workbook)
+    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.polarity == "Higher is better"
+
+    def check(self) -> list[tuple[str, str, str]]:
+        """Problems with the rule itself: (code, column, message)."""
+        out = []
+        cm, ra = self.close_monitoring_when, self.requires_action_when
+        if cm.upward != ra.upward:
+            out.append(("thresholds-out-of-order", "Requires Action when",
+                        f"rule {self.name}: '{cm.text}' and '{ra.text}' point in opposite "
+                        "directions"))
+        elif (cm.upward and ra.value < cm.value) or (not cm.upward and ra.value > cm.value):
+            out.append(("thresholds-out-of-order", "Requires Action when",
+                        f"rule {self.name}: Requires Action ('{ra.text}') must be stricter "
+                        f"than Close Monitoring ('{cm.text}')"))
+        if self.kind != "bands":
+            if self.reference is None:
+                out.append(("missing-reference", "Reference",
+                            f"rule {self.name}: a {self.kind} rule needs a reference"))
+            elif self.reference == "fixed" and self.baseline_value is None:
+                out.append(("missing-reference", "Baseline value",
+                            f"rule {self.name}: reference 'fixed' needs a baseline value"))
+            elif self.reference == "baseline FY" and self.baseline_fy is None:
+                out.append(("missing-reference", "Baseline FY",
+                            f"rule {self.name}: reference 'baseline FY' needs a baseline FY"))
+        return out
+
+
+def graded_quantity(rule: Rule, value: float, reference: float | None) -> float | None:
+    """The number the thresholds are compared with, rounded as it is printed.
+
+    bands: the value. Change kinds: how much WORSE than the reference, so positive means
+    worse whatever the polarity (points, or percent of the reference).
+    """
+    if rule.kind == "bands":
+        return round_half_away(value)
+    if reference is None:
+        return None
+    if rule.kind == "points-change":
+        change = round_half_away(value) - round_half_away(reference)
+    else:
+        if reference == 0:
+            return None
+        change = round_half_away((value - reference) / reference * 100)
+    return -change if rule.higher_is_better else change
+
+
+def grade_of(rule: Rule, quantity: float) -> str:
+    if rule.requires_action_when.holds(quantity):
+        return REQUIRES_ACTION
+    if rule.close_monitoring_when.holds(quantity):
+        return CLOSE_MONITORING
+    return SATISFACTORY
+
+
+def rule_from_mapping(data: dict[str, Any], origin: str = "default") -> Rule:
+    """Build a rule from data/rules.yaml's keys (snake_case)."""
+    baseline_fy = data.get("baseline_fy")
+    return Rule(
+        name=str(data["rule"]),
+        kind=str(data["kind"]),
+        polarity=str(data["polarity"]),
+        close_monitoring_when=parse_threshold(str(data["close_monitoring_when"])),
+        requires_action_when=parse_threshold(str(data["requires_action_when"])),
+        reference=data.get("reference"),
+        baseline_value=data.get("baseline_value"),
+        baseline_fy=FinancialYear.parse(str(baseline_fy)) if baseline_fy else None,
+        reducing_trend_quarters=data.get("reducing_trend_quarters"),
+        between_surveys=data.get("between_surveys") or "exclude",
+        description=" ".join(str(data.get("description", "")).split()),
+        origin=origin,
+    )
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> dict[str, Rule]:
+    return {r["rule"]: rule_from_mapping(r) for r in load_data("rules")["rules"]}
+
+
+@dataclass(frozen=True)
+class RollUpCondition:
+    grade: str
+    counts: str  # "Requires Action", "Close Monitoring", "Close Monitoring or Requires Action"
+    at_least: int
+
+    def counted(self, grades: list[str]) -> int:
+        wanted = {g.strip() for g in self.counts.split(" or ")}
+        return sum(1 for g in grades if g in wanted)
+
+    def holds(self, grades: list[str]) -> bool:
+        return self.counted(grades) >= self.at_least
+
+    @property
+    def text(self) -> str:
+        return f"{self.grade.upper()} when at least {self.at_least} measures are {self.counts}"
+
+
+@lru_cache(maxsize=1)
+def default_rollup() -> tuple[RollUpCondition, ...]:
+    data = load_data("rules")
+    return tuple(
+        RollUpCondition(c["grade"], c["counts"], int(c["at_least"])) for c in data["rollup"]
+    )
+
+
+def rollup_description() -> str:
+    return " ".join(load_data("rules")["rollup_description"].split())
+
+
+def roll_up(grades: list[str], conditions: tuple[RollUpCondition, ...]) -> str | None:
+    """The priority grade from its graded measures; None when no measure is graded."""
+    graded = [g for g in grades if g in GRADES]
+    if not graded:
+        return None
+    for condition in conditions:
+        if condition.holds(graded):
+            return condition.grade
+    return SATISFACTORY
+
+
+def grade_trend(previous: str | None, current: str | None) -> str | None:
+    """↑ improved, → unchanged, ↓ worsened; None when either quarter is not graded."""
+    if previous not in GRADE_SCORE or current not in GRADE_SCORE:
+        return None
+    diff = GRADE_SCORE[current] - GRADE_SCORE[previous]
+    return "↑" if diff > 0 else "↓" if diff < 0 else "→"

@@ -1,0 +1,94 @@
+"""Problems found in an input: each with its location, a stable code and a plain message.
+
+Validation collects every problem before failing (as pandera and frictionless do), so an
+analyst fixes a workbook in one pass rather than one error per run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    sheet: str = ""
+    cell: str = ""
+    file: str = ""
+    severity: Severity = "error"
+
+    @property
+    def location(self) -> str:
+        """``demo.xlsx Crime!D14``: file, then sheet and cell as Excel writes them."""
+        place = ""
+        if self.sheet:
+            sheet = f"'{self.sheet}'" if any(c in self.sheet for c in " -&()") else self.sheet
+            place = f"{sheet}!{self.cell}" if self.cell else sheet
+        return " ".join(p for p in (self.file, place) if p)
+
+    def __str__(self) -> str:
+        where = self.location
+        return f"{where}: {self.severity} [{self.code}] {self.message}" if where else (
+            f"{self.severity} [{self.code}] {self.message}"
+        )
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems: Problems | list[Problem]) -> None:
+        self.items.extend(problems.items if isinstance(problems, Problems) else problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def with_file(self, file: str) -> Problems:
+        return Problems([Problem(**{**asdict(p), "file": p.file or file}) for p in self.items])
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "valid": not self.errors,
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "problems": [asdict(p) for p in self.items],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+
+
+class XlperfError(Exception):
+    """An error xlperf reports to the user as a message, never as a traceback."""
+
+
+class InputError(XlperfError):
+    """The input workbook has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        errors = problems.errors
+        head = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the input"
+        super().__init__(head + "\n" + "\n".join(str(p) for p in errors))

@@ -1,0 +1,408 @@
+"""Check a raw workbook against the schema, cell by cell, and collect every problem.
+
+Each problem has a stable code (see docs/input-workbook.md) and the cell it is about.
+The typed rows that come out are plain Python values: counts are ints, blanks are None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain.rules import parse_threshold
+from ..domain.sources import parse_value_source
+from ..periods import CALENDAR_MONTHS, FY_MONTHS, MONTH_NAMES, FinancialYear
+from ..problems import Problem, Problems
+from ..schema import ColumnSpec, Schema, TableSpec
+from .xlsx import CellError, RawTable, RawWorkbook, column_letter, split_ref
+
+MAX_CELL_TEXT = 32_767
+_NUMERIC_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*$")
+_DATE_TEXT = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
+_MONTH_WORDS = {m.lower() for m in FY_MONTHS} | {m.lower() for m in MONTH_NAMES}
+
+
+@dataclass
+class Row:
+    """One data row of a table: typed values by column, and each column's cell."""
+
+    values: dict[str, Any]
+    cells: dict[str, str]
+    sheet: str
+    excel_row: int
+
+    def __getitem__(self, column: str) -> Any:
+        return self.values.get(column)
+
+    def get(self, column: str, default: Any = None) -> Any:
+        value = self.values.get(column)
+        return default if value is None else value
+
+    def cell(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass
+class TypedTable:
+    spec: TableSpec
+    rows: list[Row] = field(default_factory=list)
+    sheet: str = ""
+    header_cells: dict[str, str] = field(default_factory=dict)
+
+
+def _plain(text: str) -> str:
+    """Lower-case letters and digits only, for spotting a renamed header."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _foreign_letters(text: str) -> list[str]:
+    """Letters outside ASCII that look like Latin ones (e.g. Cyrillic 'О' in 'ОСТ')."""
+    out = []
+    for ch in text:
+        if ord(ch) > 127 and ch.isalpha():
+            out.append(f"'{ch}' ({unicodedata.name(ch, 'U+%04X' % ord(ch))})")
+    return out
+
+
+class Validator:
+    """Validate one workbook. ``run`` returns the typed tables and adds to ``problems``."""
+
+    def __init__(self, raw: RawWorkbook, schema: Schema, default_rules: set[str]) -> None:
+        self.raw = raw
+        self.schema = schema
+        self.default_rules = default_rules
+        self.problems = Problems()
+        self.file = raw.path.name
+
+    def add(self, code: str, message: str, sheet: str = "", cell: str = "",
+            severity: str = "error") -> None:
+        self.problems.add(Problem(code, message, sheet, cell, self.file, severity))  # type: ignore[arg-type]
+
+    # -- tables and headers ------------------------------------------------------------
+    def run(self) -> dict[str, TypedTable]:
+        for warning in self.raw.warnings:
+            self.problems.add(warning)
+        for name in self.raw.duplicate_tables:
+            self.add("duplicate-table", f"two tables are named {name}; table names must be unique")
+        if self.raw.duplicate_tables:
+            return {}
+        if not self.raw.tables:
+            self.add(
+                "empty-workbook",
+                "the workbook has no Excel tables; start from `xlperf init` or the demo",
+            )
+            return {}
+        typed: dict[str, TypedTable] = {}
+        for spec in self.schema.tables:
+            raw = self.raw.tables.get(spec.name)
+            if raw is None:
+                self._missing_table(spec)
+                continue
+            typed[spec.name] = self._table(spec, raw)
+        self._references(typed)
+        return typed
+
+    def _missing_table(self, spec: TableSpec) -> None:
+        if spec.sheet not in self.raw.sheet_names:
+            lookalike = [s for s in self.raw.sheet_names if _plain(s) == _plain(spec.sheet)]
+            hint = f" (there is a sheet named {lookalike[0]!r})" if lookalike else ""
+            self.add("missing-sheet", f"sheet {spec.sheet!r} with table {spec.name} is missing{hint}",
+                     sheet=spec.sheet)
+        else:
+            self.add("missing-table",
+                     f"table {spec.name} ({spec.title}) is missing from sheet {spec.sheet!r}",
+                     sheet=spec.sheet)
+
+    def _table(self, spec: TableSpec, raw: RawTable) -> TypedTable:
+        table = TypedTable(spec=spec, sheet=raw.sheet)
+        positions: dict[str, int] = {}
+        header = raw.header
+        expected = spec.column_names
+        for j, text in enumerate(header):
+            if text in expected and text not in positions:
+                positions[text] = j
+        for column in spec.columns:
+            if column.name in positions:
+                table.header_cells[column.name] = raw.header_ref(positions[column.name])
+                continue
+            renamed = [
+                j for j, text in enumerate(header)
+                if text not in expected and _plain(text) == _plain(column.name)
+            ]
+            if renamed:
+                j = renamed[0]
+                self.add("renamed-column",
+                         f"header {header[j]!r} should read {column.name!r}",
+                         raw.sheet, raw.header_ref(j))
+            else:
+                self.add("missing-column",
+                         f"table {spec.name} has no {column.name!r} column",
+                         raw.sheet, raw.header_ref(len(header) - 1) if header else "")
+        for j, text in enumerate(header):
+            if text in expected or any(_plain(text) == _plain(c) for c in expected):
+                continue
+            foreign = _foreign_letters(text)
+            if spec.months and (_plain(text)[:3] in _MONTH_WORDS or foreign):
+                detail = f"; it contains {', '.join(foreign)}" if foreign else ""
+                self.add("month-outside-year",
+                         f"column {text!r} is not one of the months "
+                         f"{spec.month_names[0]}..{spec.month_names[-1]} of this table{detail}",
+                         raw.sheet, raw.header_ref(j))
+            else:
+                self.add("unknown-column",
+                         f"column {text!r} is not part of table {spec.name}; it is ignored",
+                         raw.sheet, raw.header_ref(j), severity="warning")
+        self._layout(raw)
+        for i, cells in enumerate(raw.rows):
+            if all(v is None for v in cells):
+                continue  # an empty row left in a table is harmless
+            values: dict[str, Any] = {}
+            refs: dict[str, str] = {}
+            for column in spec.columns:
+                j = positions.get(column.name)
+                if j is None:
+                    continue
+                ref = raw.cell_ref(i, j)
+                refs[column.name] = ref
+                values[column.name] = self._cell(column, cells[j], raw.sheet, ref)
+            table.rows.append(Row(values, refs, raw.sheet, raw.header_row + 1 + i))
+        self._keys(table)
+        return table
+
+    def _layout(self, raw: RawTable) -> None:
+        scan = self.raw.scans.get(raw.sheet)
+        if scan is None:
+            return
+        first, last = raw.header_row, raw.last_row
+        for row in sorted(scan.hidden_rows):
+            if first <= row <= last:
+                self.add("hidden-row",
+                         f"row {row} of table {raw.name} is hidden; unhide it or delete it",
+                         raw.sheet, f"{column_letter(raw.first_col)}{row}")
+        for merged in scan.merged:
+            start = merged.split(":")[0]
+            end = merged.split(":")[-1]
+            r1, c1 = split_ref(start)
+            r2, c2 = split_ref(end)
+            last_col = raw.first_col + len(raw.header) - 1
+            if r1 <= last and r2 >= first and c1 <= last_col and c2 >= raw.first_col:
+                self.add("merged-cells",
+                         f"cells {merged} are merged across table {raw.name}; unmerge them",
+                         raw.sheet, start)
+        if scan.max_row > last:
+            below = last + 1
+            # data typed just under a table is outside it and silently ignored by Excel formulas
+            for ref in _cells_in_row(self.raw, raw, below):
+                self.add("outside-table",
+                         f"row {below} holds data just below table {raw.name} but outside it; "
+                         "extend the table (Table Design > Resize Table) or move the data",
+                         raw.sheet, ref)
+                break
+        for ref in sorted(scan.uncalculated):
+            row, col = split_ref(ref)
+            if first < row <= last and raw.first_col <= col < raw.first_col + len(raw.header):
+                self.add("formula-not-calculated",
+                         "the formula here has no calculated value; open the file in Excel, "
+                         "recalculate and save", raw.sheet, ref)
+
+    # -- cells ---------------------------------------------------------------------------
+    def _cell(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
+        if isinstance(value, CellError):
+            self.add("formula-error", f"{value.text} is an Excel error, not a value", sheet, ref)
+            return None
+        if isinstance(value, str) and not value.strip():
+            value = None
+        if value is None:
+            if column.required:
+                self.add(column.missing or "missing-value",
+                         f"{column.name} is required", sheet, ref)
+            return None
+        if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+            self.add("text-too-long", f"{len(value):,} characters is over Excel's limit of "
+                     f"{MAX_CELL_TEXT:,} per cell", sheet, ref)
+            return None
+        try:
+            return self._convert(column, value, sheet, ref)
+        except _CellProblem as problem:
+            self.add(problem.code, problem.message, sheet, ref)
+            return None
+
+    def _convert(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
+        kind = column.type
+        if kind == "any":
+            return value
+        if kind == "text":
+            return str(value).strip() if isinstance(value, str) else str(value)
+        if kind in ("count", "number", "percent"):
+            number = _number(value)
+            if kind == "count":
+                if isinstance(number, float) and not number.is_integer():
+                    raise _CellProblem("fractional-count",
+                                       f"{_show(value)} is not a whole number; counts are whole")
+                if number < 0:
+                    raise _CellProblem("negative-count", f"{_show(value)} is negative; "
+                                       "a count cannot be below 0")
+                return int(number)
+            return number
+        if kind == "fy":
+            text = str(value).strip()
+            try:
+                return FinancialYear.parse(text)
+            except ValueError:
+                raise _CellProblem("bad-financial-year",
+                                   f"{_show(value)} is not a financial year like 2021-22") from None
+        if kind == "year":
+            if isinstance(value, int) and 1990 <= value <= 2100:
+                return value
+            raise _CellProblem("bad-year", f"{_show(value)} is not a calendar year like 2022")
+        if kind == "quarter":
+            text = str(value).strip().upper()
+            if text in ("Q1", "Q2", "Q3", "Q4"):
+                return int(text[1])
+            raise _CellProblem("bad-quarter", f"{_show(value)} is not a quarter (Q1, Q2, Q3 or Q4)")
+        if kind == "date":
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            if isinstance(value, str) and (_DATE_TEXT.match(value) or _plain(value)[:3]
+                                           in _MONTH_WORDS):
+                raise _CellProblem("date-stored-as-text",
+                                   f"{_show(value)} is text that looks like a date; "
+                                   "enter it as an Excel date")
+            raise _CellProblem("not-a-date", f"{_show(value)} is not a date")
+        if kind == "yesno":
+            text = str(value).strip().lower()
+            if text in ("yes", "no"):
+                return text == "yes"
+            raise _CellProblem("unknown-value", f"{_show(value)} must be Yes or No")
+        if kind == "choice":
+            return self._choice(column, value)
+        if kind == "ref":
+            return str(value).strip()  # checked against the other table in _references
+        if kind == "rule":
+            return str(value).strip()
+        if kind == "threshold":
+            try:
+                return parse_threshold(str(value))
+            except ValueError as exc:
+                raise _CellProblem("bad-threshold", str(exc)) from None
+        if kind == "value_source":
+            try:
+                return parse_value_source(str(value))
+            except ValueError as exc:
+                raise _CellProblem("unknown-value-source", str(exc)) from None
+        raise AssertionError(f"schema uses unknown column type {kind!r}")
+
+    def _choice(self, column: ColumnSpec, value: Any) -> str:
+        allowed = self.schema.choices[column.choices or ""]
+        text = str(value).strip()
+        if text in allowed:
+            return text
+        for option in allowed:
+            if option.lower() == text.lower():
+                return option
+        foreign = _foreign_letters(text)
+        detail = f"; it contains {', '.join(foreign)}" if foreign else ""
+        shown = ", ".join(allowed) if len(allowed) <= 8 else f"see the list for {column.name}"
+        raise _CellProblem(column.unknown or "unknown-value",
+                           f"{_show(value)} is not a known {column.name.lower()} ({shown}){detail}")
+
+    # -- across rows and tables ----------------------------------------------------------
+    def _keys(self, table: TypedTable) -> None:
+        if not table.spec.key:
+            return
+        seen: dict[tuple[Any, ...], Row] = {}
+        periodic = any(k in ("FY", "Year", "Quarter", "Period", "12 months to")
+                       for k in table.spec.key)
+        for row in table.rows:
+            key = tuple(row[k] for k in table.spec.key)
+            if any(k is None for k in key):
+                continue
+            if key in seen:
+                first = seen[key]
+                shown = ", ".join(str(k) for k in key)
+                self.add("duplicate-period" if periodic else "duplicate-row",
+                         f"{shown} appears twice (first in row {first.excel_row})",
+                         row.sheet, row.cell(table.spec.key[0]))
+            else:
+                seen[key] = row
+
+    def _references(self, typed: dict[str, TypedTable]) -> None:
+        for table in typed.values():
+            for column in table.spec.columns:
+                if column.type == "ref" and column.ref:
+                    other, other_column = column.ref.split(".", 1)
+                    if other not in typed:
+                        continue
+                    known = {r[other_column] for r in typed[other].rows}
+                    for row in table.rows:
+                        value = row[column.name]
+                        if value is not None and value not in known:
+                            foreign = _foreign_letters(value)
+                            detail = f"; it contains {', '.join(foreign)}" if foreign else ""
+                            self.add(column.unknown or "unknown-value",
+                                     f"{_show(value)} is not in {other_column} of {other} "
+                                     f"(sheet {typed[other].sheet!r}){detail}",
+                                     row.sheet, row.cell(column.name))
+                            row.values[column.name] = None
+                if column.type == "rule" and "tblRules" in typed:
+                    known = {r["Rule"] for r in typed["tblRules"].rows} | self.default_rules
+                    for row in table.rows:
+                        value = row[column.name]
+                        if value is not None and value not in known:
+                            self.add(column.unknown or "unknown-value",
+                                     f"rule {_show(value)} is neither in the Rules table nor "
+                                     "one of xlperf's default rules", row.sheet,
+                                     row.cell(column.name))
+                            row.values[column.name] = None
+
+
+class _CellProblem(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise _CellProblem("not-a-number", f"{value} is TRUE/FALSE, not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        if _NUMERIC_TEXT.match(value):
+            raise _CellProblem("number-stored-as-text",
+                               f'"{value}" is a number stored as text; enter it as a number')
+        raise _CellProblem("not-a-number", f'"{value}" is not a number')
+    if isinstance(value, (dt.date, dt.datetime)):
+        raise _CellProblem("not-a-number", f"{value} is a date, not a number")
+    raise _CellProblem("not-a-number", f"{value!r} is not a number")
+
+
+def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int) -> list[str]:
+    """Cells with data in ``row`` within the table's columns (reads the sheet again)."""
+    import python_calamine as calamine  # noqa: PLC0415
+
+    book = calamine.CalamineWorkbook.from_path(str(raw_wb.path))
+    values = book.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False, nrows=row)
+    if len(values) < row:
+        return []
+    line = values[row - 1]
+    refs = []
+    for j in range(len(table.header)):
+        col = table.first_col - 1 + j
+        if col < len(line) and line[col] not in ("", None):
+            refs.append(f"{column_letter(col + 1)}{row}")
+    return refs
+
+

@@ -1,0 +1,348 @@
+"""Open an input workbook safely and read its Excel tables with their cell coordinates.
+
+Input workbooks are untrusted files. Before any parser sees one, the package is checked:
+size on disk, the uncompressed size of its parts (zip bombs), DTDs and entity declarations
+(XML bombs), encryption. Values are then read with python-calamine, which is fast and
+never evaluates anything; a streaming pass with defusedxml over the sheets that hold tables
+adds what calamine does not report: error values such as ``#REF!``, formulas with no
+calculated value, hidden rows and merged cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+
+from ..problems import Problem, Problems, XlperfError
+
+#: Largest input file accepted, in bytes (checked before the file is opened).
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+#: Largest total uncompressed size of the parts of an input, in bytes.
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+#: Largest compression ratio of any part larger than 1 MiB (zip bomb guard).
+MAX_RATIO = 200
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+CellValue = Any  # str | float | int | bool | dt.date | dt.datetime | None
+
+
+class UnreadableInput(XlperfError):
+    """The file cannot be read as a workbook at all; ``problem`` says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value (``#REF!``) found in a cell."""
+
+    text: str
+
+
+@dataclass
+class RawTable:
+    """An Excel table as found in the file: header texts and data rows with coordinates."""
+
+    name: str
+    sheet: str
+    header_row: int  # 1-based Excel row of the header
+    first_col: int  # 1-based Excel column of the first table column
+    header: list[str]
+    rows: list[list[CellValue]]
+
+    def cell_ref(self, row_index: int, col_index: int) -> str:
+        """A1 reference of data row ``row_index`` (0-based), column ``col_index`` (0-based)."""
+        return f"{column_letter(self.first_col + col_index)}{self.header_row + 1 + row_index}"
+
+    def header_ref(self, col_index: int) -> str:
+        return f"{column_letter(self.first_col + col_index)}{self.header_row}"
+
+    @property
+    def last_row(self) -> int:
+        return self.header_row + len(self.rows)
+
+
+@dataclass
+class SheetScan:
+    """What a streaming pass over one sheet's XML found."""
+
+    errors: dict[str, str] = field(default_factory=dict)  # A1 -> "#REF!"
+    uncalculated: set[str] = field(default_factory=set)  # formula cells with no value
+    hidden_rows: set[int] = field(default_factory=set)
+    merged: list[str] = field(default_factory=list)
+    max_row: int = 0
+
+
+@dataclass
+class RawWorkbook:
+    path: Path
+    sheet_names: list[str]
+    tables: dict[str, RawTable]
+    scans: dict[str, SheetScan]
+    duplicate_tables: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """``"C14"`` -> (row 14, column 3)."""
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return int(digits), column_index(letters)
+
+
+def _fail(file: Path, code: str, message: str) -> UnreadableInput:
+    return UnreadableInput(Problem(code, message, file=str(file)))
+
+
+def check_package(path: Path) -> list[Problem]:
+    """Refuse files that are not safe, readable .xlsx packages. Returns warnings."""
+    if not path.exists():
+        raise _fail(path, "file-not-found", "no such file")
+    if path.is_dir():
+        raise _fail(path, "not-a-file", "is a folder, not a workbook")
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".csv", ".ods", ".xlsb", ".txt"):
+        raise _fail(
+            path, "wrong-format",
+            f"a {suffix} file: xlperf reads Excel workbooks (.xlsx or .xlsm); "
+            "open it in Excel and save as .xlsx",
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise _fail(path, "empty-file", "the file is empty (0 bytes)")
+    if size > MAX_INPUT_BYTES:
+        raise _fail(
+            path, "file-too-large",
+            f"{size:,} bytes is over the {MAX_INPUT_BYTES:,}-byte limit for an input workbook",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == OLE_SIGNATURE:
+        raise _fail(
+            path, "password-protected",
+            "the workbook is encrypted (password-protected) or in the old .xls format; "
+            "remove the password or save it as .xlsx",
+        )
+    if not zipfile.is_zipfile(path):
+        raise _fail(path, "corrupt-file", "not a valid .xlsx file (it is not a zip package)")
+    warnings: list[Problem] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise _fail(
+                    path, "zip-bomb",
+                    f"its parts unpack to {total:,} bytes, over the "
+                    f"{MAX_UNCOMPRESSED_BYTES:,}-byte limit",
+                )
+            for info in infos:
+                if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
+                    info.compress_size, 1
+                ):
+                    raise _fail(
+                        path, "zip-bomb",
+                        f"part {info.filename} compresses {info.file_size // max(info.compress_size, 1)}"
+                        " to 1, far beyond any real workbook",
+                    )
+            names = {info.filename for info in infos}
+            if "xl/workbook.xml" not in names:
+                raise _fail(path, "corrupt-file", "not a valid .xlsx file (no xl/workbook.xml)")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with archive.open(info) as part:
+                        start = part.read(4096)
+                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                        raise _fail(
+                            path, "xml-entities",
+                            f"part {info.filename} declares a DTD or entities, which workbooks "
+                            "never need (possible XML bomb); refused",
+                        )
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                warnings.append(Problem(
+                    "macros-ignored", "the workbook contains macros; they are never run",
+                    file=str(path), severity="warning",
+                ))
+            if any(n.startswith("xl/externalLinks/") for n in names):
+                warnings.append(Problem(
+                    "external-links-ignored",
+                    "the workbook links to other files; the links are never followed "
+                    "(the values saved in this file are used)",
+                    file=str(path), severity="warning",
+                ))
+    except zipfile.BadZipFile as exc:
+        raise _fail(path, "corrupt-file", f"not a valid .xlsx file ({exc})") from None
+    return warnings
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part inside the package."""
+    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{NS_PKG_REL}Relationship")
+    }
+    parts: dict[str, str] = {}
+    for sheet in workbook.iter(f"{NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{NS_REL}id"), "")
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target)
+        )
+        parts[sheet.get("name", "")] = part
+    return parts
+
+
+def _table_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(table name, ref) of every table part, to spot duplicates calamine would hide."""
+    found = []
+    for name in archive.namelist():
+        if name.startswith("xl/tables/") and name.endswith(".xml"):
+            root = SafeET.fromstring(archive.read(name))
+            found.append((root.get("displayName") or root.get("name") or "", root.get("ref", "")))
+    return found
+
+
+def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
+    """Stream one sheet's XML for error values, uncalculated formulas, hidden rows, merges."""
+    scan = SheetScan()
+    with archive.open(part) as stream:
+        for _event, element in SafeET.iterparse(stream, events=("end",), forbid_dtd=True):
+            tag = element.tag
+            if tag == f"{NS_MAIN}c":
+                ref = element.get("r", "")
+                value = element.find(f"{NS_MAIN}v")
+                if element.get("t") == "e":
+                    scan.errors[ref] = value.text if value is not None and value.text else "#N/A"
+                elif element.find(f"{NS_MAIN}f") is not None and (
+                    value is None or value.text is None
+                ):
+                    scan.uncalculated.add(ref)
+                element.clear()
+            elif tag == f"{NS_MAIN}row":
+                number = int(element.get("r", "0") or 0)
+                scan.max_row = max(scan.max_row, number)
+                if element.get("hidden") in ("1", "true"):
+                    scan.hidden_rows.add(number)
+                element.clear()
+            elif tag == f"{NS_MAIN}mergeCell":
+                scan.merged.append(element.get("ref", ""))
+    return scan
+
+
+def _normalise(value: CellValue) -> CellValue:
+    """calamine -> plain Python: '' is blank (None); whole floats become ints."""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Check the package, then read every table with calamine. Raises UnreadableInput."""
+    import python_calamine as calamine  # noqa: PLC0415 - heavy import only when reading
+
+    path = Path(path)
+    warnings = check_package(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            table_parts = _table_parts(archive)
+            names = [name for name, _ in table_parts]
+            duplicates = sorted({n for n in names if names.count(n) > 1})
+            book = calamine.CalamineWorkbook.from_path(str(path), load_tables=not duplicates)
+            tables: dict[str, RawTable] = {}
+            sheets_with_tables: set[str] = set()
+            if not duplicates:
+                for table_name in book.table_names:
+                    table = book.get_table_by_name(table_name)
+                    first_data_row, first_col = table.start
+                    rows = [[_normalise(v) for v in row] for row in table.to_python()]
+                    sheet = book.get_sheet_by_name(table.sheet)
+                    header_index = first_data_row - 1
+                    header_row_values = sheet.to_python(
+                        skip_empty_area=False, nrows=header_index + 1
+                    )
+                    header = [
+                        str(_normalise(header_row_values[header_index][first_col + j]) or "")
+                        if header_index < len(header_row_values)
+                        and first_col + j < len(header_row_values[header_index])
+                        else ""
+                        for j in range(table.width)
+                    ]
+                    tables[table_name] = RawTable(
+                        name=table_name,
+                        sheet=table.sheet,
+                        header_row=first_data_row,  # 0-based data start == 1-based header row
+                        first_col=first_col + 1,
+                        header=header,
+                        rows=rows,
+                    )
+                    sheets_with_tables.add(table.sheet)
+            scans = {
+                sheet: scan_sheet(archive, parts[sheet])
+                for sheet in sorted(sheets_with_tables)
+                if sheet in parts
+            }
+            _overlay_scans(tables, scans)
+            return RawWorkbook(
+                path=path,
+                sheet_names=list(book.sheet_names),
+                tables=tables,
+                scans=scans,
+                duplicate_tables=duplicates,
+                warnings=warnings,
+            )
+    except UnreadableInput:
+        raise
+    except (calamine.CalamineError, zipfile.BadZipFile, KeyError, SafeET.ParseError) as exc:
+        raise _fail(path, "corrupt-file", f"the workbook cannot be read ({exc})") from None
+    except Exception as exc:  # calamine raises its own error types for broken parts
+        if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
+            raise _fail(path, "corrupt-file", f"the workbook cannot be read ({exc})") from None
+        raise
+
+
+def _overlay_scans(tables: dict[str, RawTable], scans: dict[str, SheetScan]) -> None:
+    """Put error values back where calamine left blanks."""
+    for table in tables.values():
+        scan = scans.get(table.sheet)
+        if not scan or not scan.errors:
+            continue
+        for i, row in enumerate(table.rows):
+            for j in range(len(row)):
+                ref = table.cell_ref(i, j)
+                if ref in scan.errors:
+                    row[j] = CellError(scan.errors[ref])

@@ -1,0 +1,124 @@
+"""The input workbook's schema (input.yaml) and the fixed lists it refers to (data/*.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..periods import CALENDAR_MONTHS, FY_MONTHS
+
+
+def load_data(name: str) -> dict[str, Any]:
+    """Load ``xlperf/data/<name>.yaml``."""
+    text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: str
+    required: bool = False
+    choices: str | None = None
+    ref: str | None = None
+    unknown: str | None = None
+    missing: str | None = None
+    month: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    sheet: str
+    title: str
+    about: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...] = ()
+    months: str | None = None  # "financial", "calendar" or None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def month_names(self) -> tuple[str, ...]:
+        if self.months == "financial":
+            return FY_MONTHS
+        if self.months == "calendar":
+            return CALENDAR_MONTHS
+        return ()
+
+    def column(self, name: str) -> ColumnSpec:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Schema:
+    tables: tuple[TableSpec, ...]
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    header_row: int = 4
+    first_column: str = "B"
+
+    def table(self, name: str) -> TableSpec:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+    @property
+    def sheets(self) -> list[str]:
+        seen: list[str] = []
+        for table in self.tables:
+            if table.sheet not in seen:
+                seen.append(table.sheet)
+        return seen
+
+
+def _expand_columns(raw: dict[str, Any]) -> tuple[ColumnSpec, ...]:
+    months = {"financial": FY_MONTHS, "calendar": CALENDAR_MONTHS}.get(raw.get("months", ""), ())
+    columns: list[ColumnSpec] = []
+    for col in raw["columns"]:
+        if col["name"] == "MONTHS":
+            columns.extend(ColumnSpec(name=m, type="count", month=True) for m in months)
+            continue
+        columns.append(ColumnSpec(**col))
+    return tuple(columns)
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> Schema:
+    text = resources.files("xlperf.schema").joinpath("input.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    categories = load_data("categories")
+    national = load_data("national")
+    choices: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in raw["choices"].items()}
+    choices["crime_categories"] = tuple(categories["categories"])
+    choices["neighbourhood_offences"] = tuple(categories["neighbourhood_offences"])
+    choices["forces"] = tuple(national["forces"])
+    choices["national_priorities"] = tuple(national["national_priorities"])
+    choices["national_metrics"] = tuple(national["national_metrics"])
+    tables = tuple(
+        TableSpec(
+            name=t["name"],
+            sheet=t["sheet"],
+            title=t["title"],
+            about=" ".join(str(t.get("about", "")).split()),
+            columns=_expand_columns(t),
+            key=tuple(t.get("key", ())),
+            months=t.get("months"),
+        )
+        for t in raw["tables"]
+    )
+    return Schema(
+        tables=tables,
+        choices=choices,
+        header_row=int(raw.get("header_row", 4)),
+        first_column=str(raw.get("first_column", "B")),
+    )

@@ -1,0 +1,102 @@
+"""Write files so that a failed or killed run never leaves a half-written output.
+
+The workbook is saved to a temporary file in the destination folder, made deterministic
+(fixed zip timestamps and document dates, so the same input gives the same bytes),
+flushed to disk, and only then renamed over the destination in one atomic step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..problems import XlperfError
+
+#: The timestamp written into every package, so that packs can be diffed byte for byte.
+FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(
+    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:(created|modified)>)"
+)
+
+
+def check_output_path(output: Path, inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse an output that is an input, sits in a missing folder, or is open in Excel."""
+    output = Path(output)
+    for source in inputs:
+        if source.exists() and output.exists() and output.resolve() == Path(source).resolve():
+            raise XlperfError(f"{output}: is the input workbook; choose another output file")
+        if output.resolve() == Path(source).resolve():
+            raise XlperfError(f"{output}: is the input workbook; choose another output file")
+    folder = output.parent
+    if not folder.exists():
+        raise XlperfError(f"{output}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise XlperfError(f"{output}: {folder} is not a folder")
+    lock = folder / f"~${output.name}"
+    if lock.exists():
+        raise XlperfError(f"{output}: is open in Excel (lock file {lock.name}); close it first")
+    if output.exists() and output.is_dir():
+        raise XlperfError(f"{output}: is a folder")
+    if not os.access(folder, os.W_OK):
+        raise XlperfError(f"{output}: folder {folder} is read-only")
+
+
+def normalise_package(data: bytes) -> bytes:
+    """Rewrite an .xlsx package with fixed timestamps and document dates."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def write_bytes_atomically(data: bytes, output: Path) -> Path:
+    output = Path(output)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
+                                         dir=output.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, output)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        reason = "the disk is full" if exc.errno == 28 else exc.strerror or str(exc)
+        raise XlperfError(f"{output}: could not be written ({reason}); nothing was changed") \
+            from None
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return output
+
+
+def workbook_bytes(book: Any) -> bytes:
+    """Serialise an openpyxl workbook deterministically."""
+    book.properties.created = FIXED_TIMESTAMP
+    book.properties.modified = FIXED_TIMESTAMP
+    book.properties.creator = "xlperf"
+    book.properties.lastModifiedBy = "xlperf"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return normalise_package(buffer.getvalue())
+
+
+def save_workbook_atomically(book: Any, output: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    check_output_path(output, inputs)
+    return write_bytes_atomically(workbook_bytes(book), output)
