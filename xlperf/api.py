@@ -63,3 +63,18 @@ def explain_measure(path: Path, measure_id: str, quarter: Quarter | None = None)
         raise XlperfError(f"{ds.file}: no measure {measure_id!r} (known: {known})") from None
     previous = grade_measure(ds, measure, target.previous())
     return explain(grade_measure(ds, measure, target), previous)
+
+
+def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:
+    """The quarters a pack shows: ``count`` quarters ending with ``quarter``."""
+    return [quarter.previous(k) for k in range(count - 1, -1, -1)]
+
+
+def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
+    """Every measure and priority cell, in the five quarters shown, where the reported grade
+    differs from the rule's."""
+    from .domain.grading import grade_all, reconciliation  # noqa: PLC0415
+
+    ds = load_dataset(path)
+    quarters = shown_quarters(resolve_quarter(ds, quarter))
+    return reconciliation(grade_all(ds, quarters), quarters)

@@ -86,5 +86,27 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
         raise _fail(exc) from None
 
 
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest).")
+def reconcile(path: Path | None, quarter: str | None) -> None:
+    """List every grade where the reported grade differs from the rule (PATH: the demo)."""
+    from .api import demo_path  # noqa: PLC0415
+    from .api import reconcile as differences  # noqa: PLC0415
+
+    try:
+        rows = differences(path or demo_path(), _quarter(quarter))
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    if not rows:
+        click.echo("No differences: every reported grade agrees with its rule.")
+        return
+    click.echo("Level\tQuarter\tName\tRule gives\tReported\tReason\tCell")
+    for row in rows:
+        click.echo("\t".join([row.level, row.quarter.label, row.name, row.computed.upper(),
+                              row.reported.upper(), row.reason or "(no reason recorded)",
+                              row.cell]))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

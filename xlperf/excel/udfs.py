@@ -1,0 +1,54 @@
+"""xlperf's functions for Excel cells, registered through the xlwings.conf "UDF Modules".
+
+Examples (the names Excel shows are prefixed XLPERF.):
+    =XLPERF.GRADE(79, "CT-SURVEY-V-BASELINE")            -> Requires Action
+    =XLPERF.GRADE(59.3, "RATE-V-PREVIOUS-FY", 62.7)      -> Close Monitoring
+    =XLPERF.ROLLUP(C5:C9)                                -> CLOSE MONITORING
+    =XLPERF.TREND("Close Monitoring", "Satisfactory")    -> ↑
+    =XLPERF.CHANGE(12, 23)                               -> -47.8
+    =XLPERF.DIRECTION(12, 23)                            -> ↓
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import xlwings as xw  # noqa: E402
+
+from .. import functions  # noqa: E402
+
+
+@xw.func(category="xlperf")
+@xw.arg("value", doc="The measure's value (e.g. 79 for 79%)")
+@xw.arg("rule", doc="A rule name from xlperf's default rules")
+@xw.arg("reference", doc="The reference value, for change rules")
+def XLPERF_GRADE(value: float, rule: str, reference: float | None = None) -> str:  # noqa: N802
+    """The grade of a value under a named grading rule."""
+    return functions.grade(value, rule, reference)
+
+
+@xw.func(category="xlperf")
+@xw.arg("grades", ndim=2, doc="A range of measure grades")
+def XLPERF_ROLLUP(grades: list[list[object]]) -> str:  # noqa: N802
+    """The priority assessment of a range of measure grades (Appendix A rule)."""
+    return functions.rollup(grades)
+
+
+@xw.func(category="xlperf")
+def XLPERF_TREND(previous: str, current: str) -> str:  # noqa: N802
+    """The trend arrow between last quarter's grade and this quarter's."""
+    return functions.trend(previous, current)
+
+
+@xw.func(category="xlperf")
+def XLPERF_CHANGE(new: float, old: float) -> float | str:  # noqa: N802
+    """Relative change in % between two counts."""
+    return functions.change(new, old)
+
+
+@xw.func(category="xlperf")
+def XLPERF_DIRECTION(new: float, old: float) -> str:  # noqa: N802
+    """↑ rose, ↓ fell, → no change (rounded to a whole percent)."""
+    return functions.direction(new, old)

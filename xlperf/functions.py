@@ -1,0 +1,89 @@
+"""The calculations analysts can use in cells (see xlperf/excel/udfs.py for the Excel side).
+
+Plain functions over plain values, the same code the pack uses, so a figure typed with
+=XLPERF.GRADE(...) in a cell agrees with the pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .arithmetic import fmt_percent, relative_change, round_half_away
+from .domain.rules import GRADES, default_rollup, default_rules, grade_of, grade_trend
+from .domain.rules import graded_quantity as _graded_quantity
+from .domain.rules import roll_up as _roll_up
+
+_CANONICAL = {g.lower(): g for g in GRADES}
+
+
+def _grade_name(text: object) -> str | None:
+    if text is None:
+        return None
+    return _CANONICAL.get(str(text).strip().lower())
+
+
+def grade(value: float, rule: str, reference: float | None = None) -> str:
+    """The grade of ``value`` under the named default rule (against ``reference``)."""
+    rules = default_rules()
+    if rule not in rules:
+        return f"#UNKNOWN RULE {rule}"
+    chosen = rules[rule]
+    if reference is None and chosen.reference == "fixed":
+        reference = chosen.baseline_value
+    quantity = _graded_quantity(chosen, float(value),
+                                None if reference is None else float(reference))
+    if quantity is None:
+        return "N/A"
+    return grade_of(chosen, quantity)
+
+
+def rollup(grades: Iterable[object]) -> str:
+    """The priority grade of a range of measure grades under the default roll-up rule."""
+    names = [g for g in (_grade_name(x) for x in _flatten(grades)) if g]
+    result = _roll_up(names, default_rollup())
+    return result.upper() if result else "N/A"
+
+
+def trend(previous: object, current: object) -> str:
+    """↑ improved, → unchanged, ↓ worsened ("" when either is not a grade)."""
+    return grade_trend(_grade_name(previous), _grade_name(current)) or ""
+
+
+def change(new: float | None, old: float | None) -> float | str:
+    """Relative change in % (rounded half away from zero to 1 dp), "N/A" when old is 0."""
+    value = relative_change(new, old)
+    return "N/A" if value is None else round_half_away(value, 1)
+
+
+def change_text(new: float | None, old: float | None) -> str:
+    """``-48%`` as the tables print it."""
+    return fmt_percent(relative_change(new, old))
+
+
+def direction(new: float | None, old: float | None) -> str:
+    """↑ the count rose, ↓ it fell, → the change rounds to 0%."""
+    value = relative_change(new, old)
+    if value is None:
+        if new is None or old is None:
+            return ""
+        return "↑" if new > old else "↓" if new < old else "→"
+    rounded = round_half_away(value)
+    return "↑" if rounded > 0 else "↓" if rounded < 0 else "→"
+
+
+def direction_is_good(new: float, old: float, lower_is_better: bool = True) -> bool | None:
+    """Whether the direction is good under the polarity (None when flat)."""
+    arrow = direction(new, old)
+    if arrow in ("→", ""):
+        return None
+    return (arrow == "↓") == lower_is_better
+
+
+def _flatten(values: Iterable[object]) -> list[object]:
+    out: list[object] = []
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            out.extend(_flatten(value))
+        else:
+            out.append(value)
+    return out
