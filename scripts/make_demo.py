@@ -387,7 +387,8 @@ def build(output: Path = OUTPUT) -> Path:
     rules, rollup = rules_rows()
     answers, responses = survey_rows(seed)
     rows = {
-        "tblSettings": [["Force name", "City of London Police"], ["Reporting quarter", "Q4 2021-22"],
+        "tblSettings": [["Force name", "City of London Police"],
+                        ["Reporting quarter", "Q4 2021-22"],
                         ["Protective marking", "OFFICIAL"],
                         ["HMICFRS report date", _date(2022, 4, 14)],
                         ["HMICFRS previous report date", _date(2022, 1, 20)],

@@ -17,8 +17,8 @@ FY_MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan
 
 def write_input(path: Path, rows: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
     """Write an input workbook holding ``rows`` (table name -> rows in schema column order)."""
-    from xlperf.writers.input_workbook import build_input_workbook
     from xlperf.writers.atomic import workbook_bytes
+    from xlperf.writers.input_workbook import build_input_workbook
 
     book = build_input_workbook(rows, blank_rows=0)
     path.write_bytes(workbook_bytes(book))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .domain.rules import Rule, RollUpCondition
+from .domain.rules import RollUpCondition, Rule
 from .domain.sources import ValueSource
 from .periods import FinancialYear, Quarter
 

@@ -115,8 +115,29 @@ def _references(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> None:
             f"({grade.reference.working})", sheet, ref, ds.file))
 
 
+def _percent_values(ds: Dataset, problems: list[Problem]) -> None:
+    """A typed value of a % measure is written 0-100: 79 for 79%, not 0.79."""
+    units = {m.id: m.unit for m in ds.measures}
+    for (measure_id, quarter), entry in ds.measure_values.items():
+        value = entry.value
+        if units.get(measure_id) != "%" or value is None:
+            continue
+        sheet, ref = _split(entry.cell)
+        if 0 < value <= 1:
+            problems.append(Problem(
+                "percent-as-fraction",
+                f"{measure_id} {quarter.label}: {value} looks like a fraction; percentages are "
+                f"written 0-100 (type {value * 100:g} for {value * 100:g}%)", sheet, ref, ds.file))
+        elif value < 0 or value > 100:
+            problems.append(Problem(
+                "percent-out-of-range",
+                f"{measure_id} {quarter.label}: {value} is not a percentage between 0 and 100",
+                sheet, ref, ds.file))
+
+
 def check_dataset(ds: Dataset) -> list[Problem]:
     problems: list[Problem] = []
+    _percent_values(ds, problems)
     explicit = ds.settings.get("Reporting quarter") not in (None, "")
     quarter = reporting_quarter(ds, problems)
     ds.latest_quarter = quarter

@@ -18,8 +18,8 @@ from ..model import (
     KPAStatus,
     Measure,
     MeasureValue,
-    NationalMetric,
     Narrative,
+    NationalMetric,
     Recommendation,
     ReportedGrade,
     Series,
@@ -53,7 +53,9 @@ def load(path: Path | str) -> Loaded:
     dataset = build_dataset(path.name, typed, problems)
     from ..domain.checks import check_dataset  # noqa: PLC0415 - avoids an import cycle
 
-    problems.extend(check_dataset(dataset))
+    # a cell already reported as invalid is read as blank: do not report it again as missing
+    invalid = {(p.sheet, p.cell) for p in problems.errors if p.cell}
+    problems.extend([p for p in check_dataset(dataset) if (p.sheet, p.cell) not in invalid])
     return Loaded(dataset, problems)
 
 

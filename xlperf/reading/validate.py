@@ -7,16 +7,18 @@ The typed rows that come out are plain Python values: counts are ints, blanks ar
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..domain.rules import parse_threshold
 from ..domain.sources import parse_value_source
-from ..periods import CALENDAR_MONTHS, FY_MONTHS, MONTH_NAMES, FinancialYear
+from ..periods import FY_MONTHS, MONTH_NAMES, FinancialYear
 from ..problems import Problem, Problems
-from ..schema import ColumnSpec, Schema, TableSpec
+from ..schema import ColumnSpec, Schema, TableSpec, load_data
 from .xlsx import CellError, RawTable, RawWorkbook, column_letter, split_ref
 
 MAX_CELL_TEXT = 32_767
@@ -58,12 +60,24 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
+def _is_renamed(header: str, column: str) -> bool:
+    """True when ``header`` is ``column`` mistyped: other case or spacing, or a typo."""
+    a, b = _plain(header), _plain(column)
+    return bool(a) and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8)
+
+
+@lru_cache(maxsize=1)
+def _subtotals() -> dict[str, str]:
+    """Lower-case subtotal name -> its name (subtotals are computed, never typed)."""
+    return {s["name"].lower(): s["name"] for s in load_data("categories")["subtotals"]}
+
+
 def _foreign_letters(text: str) -> list[str]:
     """Letters outside ASCII that look like Latin ones (e.g. Cyrillic 'О' in 'ОСТ')."""
     out = []
     for ch in text:
         if ord(ch) > 127 and ch.isalpha():
-            out.append(f"'{ch}' ({unicodedata.name(ch, 'U+%04X' % ord(ch))})")
+            out.append(f"'{ch}' ({unicodedata.name(ch, f'U+{ord(ch):04X}')})")
     return out
 
 
@@ -109,7 +123,8 @@ class Validator:
         if spec.sheet not in self.raw.sheet_names:
             lookalike = [s for s in self.raw.sheet_names if _plain(s) == _plain(spec.sheet)]
             hint = f" (there is a sheet named {lookalike[0]!r})" if lookalike else ""
-            self.add("missing-sheet", f"sheet {spec.sheet!r} with table {spec.name} is missing{hint}",
+            self.add("missing-sheet",
+                     f"sheet {spec.sheet!r} with table {spec.name} is missing{hint}",
                      sheet=spec.sheet)
         else:
             self.add("missing-table",
@@ -124,25 +139,29 @@ class Validator:
         for j, text in enumerate(header):
             if text in expected and text not in positions:
                 positions[text] = j
-        for column in spec.columns:
+        renames: set[int] = set()
+        for index, column in enumerate(spec.columns):
             if column.name in positions:
                 table.header_cells[column.name] = raw.header_ref(positions[column.name])
                 continue
             renamed = [
                 j for j, text in enumerate(header)
-                if text not in expected and _plain(text) == _plain(column.name)
+                if text not in expected and j not in renames and _is_renamed(text, column.name)
             ]
             if renamed:
                 j = renamed[0]
+                renames.add(j)
                 self.add("renamed-column",
                          f"header {header[j]!r} should read {column.name!r}",
                          raw.sheet, raw.header_ref(j))
             else:
+                # the header cell where the schema puts the column
                 self.add("missing-column",
-                         f"table {spec.name} has no {column.name!r} column",
-                         raw.sheet, raw.header_ref(len(header) - 1) if header else "")
+                         f"table {spec.name} has no {column.name!r} column "
+                         f"(expected at {raw.header_ref(index)})",
+                         raw.sheet, raw.header_ref(index))
         for j, text in enumerate(header):
-            if text in expected or any(_plain(text) == _plain(c) for c in expected):
+            if text in expected or j in renames:
                 continue
             foreign = _foreign_letters(text)
             if spec.months and (_plain(text)[:3] in _MONTH_WORDS or foreign):
@@ -305,6 +324,10 @@ class Validator:
         for option in allowed:
             if option.lower() == text.lower():
                 return option
+        if column.choices == "crime_categories" and text.lower() in _subtotals():
+            raise _CellProblem("typed-total",
+                               f"{_show(value)} is a subtotal; subtotals are computed from "
+                               "their categories, never typed: delete this row")
         foreign = _foreign_letters(text)
         detail = f"; it contains {', '.join(foreign)}" if foreign else ""
         shown = ", ".join(allowed) if len(allowed) <= 8 else f"see the list for {column.name}"

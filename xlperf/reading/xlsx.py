@@ -19,7 +19,7 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
-from ..problems import Problem, Problems, XlperfError
+from ..problems import Problem, XlperfError
 
 #: Largest input file accepted, in bytes (checked before the file is opened).
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -168,10 +168,11 @@ def check_package(path: Path) -> list[Problem]:
                 if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
                     info.compress_size, 1
                 ):
+                    ratio = info.file_size // max(info.compress_size, 1)
                     raise _fail(
                         path, "zip-bomb",
-                        f"part {info.filename} compresses {info.file_size // max(info.compress_size, 1)}"
-                        " to 1, far beyond any real workbook",
+                        f"part {info.filename} compresses {ratio} to 1, far beyond any real "
+                        "workbook",
                     )
             names = {info.filename for info in infos}
             if "xl/workbook.xml" not in names:

@@ -21,6 +21,7 @@ from ..problems import XlperfError
 #: The timestamp written into every package, so that packs can be diffed byte for byte.
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_CORE_STAMP = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 _CORE_DATES = re.compile(
     rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:(created|modified)>)"
 )
@@ -30,8 +31,6 @@ def check_output_path(output: Path, inputs: tuple[Path, ...] = ()) -> None:
     """Refuse an output that is an input, sits in a missing folder, or is open in Excel."""
     output = Path(output)
     for source in inputs:
-        if source.exists() and output.exists() and output.resolve() == Path(source).resolve():
-            raise XlperfError(f"{output}: is the input workbook; choose another output file")
         if output.resolve() == Path(source).resolve():
             raise XlperfError(f"{output}: is the input workbook; choose another output file")
     folder = output.parent
@@ -56,8 +55,7 @@ def normalise_package(data: bytes) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                content = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
+                content = _CORE_DATES.sub(rb"\g<1>" + _CORE_STAMP + rb"\g<3>", content)
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
