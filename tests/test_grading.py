@@ -202,3 +202,19 @@ def test_thresholds_parse_and_reject():
     assert parse_threshold("<80%").holds(79.9)
     with pytest.raises(ValueError):
         parse_threshold("five or more")
+
+
+def test_previous_quarter_reference_and_lower_is_better(make_input):
+    rules = [["QOQ", "relative-change", "Lower is better", "previous quarter", None, None,
+              "> 0", "> 10", None, None, "fewer than last quarter"]]
+    values = [["M1", "2021-22", q, v, None, None, None]
+              for q, v in (("Q1", 100), ("Q2", 90), ("Q3", 95), ("Q4", 120))]
+    ds = _measure_book(make_input, rules, ["M1", "Victims", 1, "Repeat victims", None, "QOQ",
+                                           "Measure values", "count", "Quarterly", None,
+                                           "2021-22"], values)
+    quarters = [Quarter.parse(f"Q{n} 2021-22") for n in (2, 3, 4)]
+    grading = grade_all(ds, quarters)
+    got = [(grading.measures[("M1", q)].quantity, grading.measures[("M1", q)].computed)
+           for q in quarters]
+    assert got == [(-10, "Satisfactory"), (6, "Close Monitoring"), (26, "Requires Action")]
+    assert grading.measure_trend("M1", quarters[-1]) == "↓"
