@@ -201,17 +201,24 @@ def test_missing_column(tmp_path: Path) -> None:
     assert "Source" in report["problems"][0]["message"]
 
 
-def test_renamed_column(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("cell", "header", "column"), [
+    ("B4", "Catgory", "Category"),
+    ("I4", "Sept", "Sep"),  # a month column: its months are not also reported missing
+    ("J4", "\u041e\u0421\u0422", "Oct"),  # "ОСТ" in Cyrillic letters in place of Oct
+])
+def test_renamed_column(tmp_path: Path, cell: str, header: str, column: str) -> None:
     def misspell(book: Workbook) -> None:
-        book["Crime"]["B4"] = "Catgory"
-        book["Crime"].tables["tblCrime"].tableColumns[0].name = "Catgory"
+        sheet = book["Crime"]
+        sheet[cell] = header
+        index = ord(cell[0]) - ord("B")
+        sheet.tables["tblCrime"].tableColumns[index].name = header
 
     path = edit(write_input(tmp_path / "in.xlsx", valid_rows()), misspell)
-    report = assert_only(path, "renamed-column", "Crime", "B4")
-    assert "Category" in report["problems"][0]["message"]
+    report = assert_only(path, "renamed-column", "Crime", cell)
+    assert f"should read '{column}'" in report["problems"][0]["message"]
 
 
-@pytest.mark.parametrize("header", ["Apr-23", "\u041e\u0421\u0422"])  # Cyrillic "ОСТ"
+@pytest.mark.parametrize("header", ["Apr-23", "\u041e\u0421\u0422"])  # extra "ОСТ" column
 def test_month_outside_year(tmp_path: Path, header: str) -> None:
     path = write_input(tmp_path / "in.xlsx", valid_rows())
     edit(path, lambda book: add_column(book, header))
@@ -419,7 +426,7 @@ def emitted_codes() -> set[str]:
         codes |= set(_CODE_CALL.findall(text)) | set(_CODE_TUPLE.findall(text))
         # codes chosen with a conditional: self.add("a" if x else "b", ...)
         codes |= set(re.findall(r"""\(\s*["']([a-z]+(?:-[a-z]+)+)["']\s+if\s""", text))
-        codes |= set(re.findall(r"""\belse\s+["']([a-z]+(?:-[a-z]+)+)["']""", text))
+        codes |= set(re.findall(r"""\b(?:else|or)\s+["']([a-z]+(?:-[a-z]+)+)["']""", text))
     schema = (ROOT / "xlperf" / "schema" / "input.yaml").read_text(encoding="utf-8")
     codes |= set(re.findall(r"\b(?:unknown|missing): ([a-z]+(?:-[a-z]+)+)", schema))
     return codes
@@ -434,7 +441,8 @@ def documented_codes() -> set[str]:
 def test_every_problem_code_is_documented() -> None:
     codes = emitted_codes()
     assert {"missing-sheet", "not-a-number", "corrupt-file", "typed-total",
-            "thresholds-out-of-order", "percent-as-fraction", "duplicate-row"} <= codes
+            "thresholds-out-of-order", "percent-as-fraction", "duplicate-row",
+            "missing-value", "unknown-value"} <= codes
     assert sorted(codes - documented_codes()) == []
 
 

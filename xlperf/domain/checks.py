@@ -88,8 +88,9 @@ def _missing_months(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> N
                 if fy > quarter.fy:
                     continue
                 for i in range(last + 1):
-                    if series.values[i] is None:
-                        sheet, ref = _split(series.cell(i))
+                    sheet, ref = _split(series.cell(i))
+                    # no ref: the month's column is missing, which is reported already
+                    if series.values[i] is None and ref:
                         problems.append(Problem(
                             "missing-month", f"{key} {fy.label} has no {label} figure for "
                             f"{FY_MONTHS[i]}, which is before the end of {quarter.label}",

@@ -55,14 +55,23 @@ class TypedTable:
     header_cells: dict[str, str] = field(default_factory=dict)
 
 
+#: Cyrillic and Greek capitals that look like Latin ones ("ОСТ" typed for "OCT").
+_LOOKALIKES = str.maketrans("АВСЕНІЈКМОРЅТХУΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "ABCEHIJKMOPSTXYABEHIKMNOPTXYZ")
+
+
 def _plain(text: str) -> str:
     """Lower-case letters and digits only, for spotting a renamed header."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
+def _latin(text: str) -> str:
+    """``text`` with look-alike Cyrillic and Greek letters read as the Latin ones."""
+    return text.upper().translate(_LOOKALIKES)
+
+
 def _is_renamed(header: str, column: str) -> bool:
     """True when ``header`` is ``column`` mistyped: other case or spacing, or a typo."""
-    a, b = _plain(header), _plain(column)
+    a, b = _plain(_latin(header)), _plain(column)
     return bool(a) and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8)
 
 
@@ -151,8 +160,10 @@ class Validator:
             if renamed:
                 j = renamed[0]
                 renames.add(j)
+                foreign = _foreign_letters(header[j])
+                detail = f"; it contains {', '.join(foreign)}" if foreign else ""
                 self.add("renamed-column",
-                         f"header {header[j]!r} should read {column.name!r}",
+                         f"header {header[j]!r} should read {column.name!r}{detail}",
                          raw.sheet, raw.header_ref(j))
             else:
                 # the header cell where the schema puts the column
