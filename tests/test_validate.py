@@ -448,3 +448,12 @@ def test_every_problem_code_is_documented() -> None:
 
 def test_documented_codes_exist() -> None:
     assert sorted(documented_codes() - emitted_codes()) == []
+
+
+def test_addresses_quote_sheet_names_like_excel() -> None:
+    from xlperf.problems import address, split_address
+
+    assert address("Measure values", "E5") == "'Measure values'!E5"
+    assert address("Crime", "D14") == "Crime!D14"
+    assert split_address("'Measure values'!E5") == ("Measure values", "E5")
+    assert split_address("Crime") == ("Crime", "")

@@ -13,6 +13,24 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+def address(sheet: str, ref: str) -> str:
+    """``'Measure values'!E5``: a cell address as Excel writes it (quoted when needed)."""
+    if not sheet:
+        return ref
+    quoted = f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
+    return f"{quoted}!{ref}" if ref else quoted
+
+
+def split_address(cell: str) -> tuple[str, str]:
+    """The inverse of :func:`address`: ``("Measure values", "E5")``."""
+    sheet, bang, ref = cell.rpartition("!")
+    if not bang:
+        sheet, ref = ref, ""
+    if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1]
+    return sheet, ref
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str
@@ -25,10 +43,7 @@ class Problem:
     @property
     def location(self) -> str:
         """``demo.xlsx Crime!D14``: file, then sheet and cell as Excel writes them."""
-        place = ""
-        if self.sheet:
-            sheet = f"'{self.sheet}'" if any(c in self.sheet for c in " -&()") else self.sheet
-            place = f"{sheet}!{self.cell}" if self.cell else sheet
+        place = address(self.sheet, self.cell)
         return " ".join(p for p in (self.file, place) if p)
 
     def __str__(self) -> str:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from ..model import Dataset, SeriesTable
 from ..periods import CALENDAR_MONTHS, FY_MONTHS, Quarter, fy_of
-from ..problems import Problem
+from ..problems import Problem, split_address
 from .grading import GRADED, grade_measure
 from .values import crime_series
 
-
-def _split(cell: str) -> tuple[str, str]:
-    sheet, _, ref = cell.rpartition("!")
-    return sheet, ref
+_split = split_address
 
 
 def latest_complete_quarter(ds: Dataset) -> Quarter | None:

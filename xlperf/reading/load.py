@@ -26,7 +26,7 @@ from ..model import (
     SurveyAnswer,
 )
 from ..periods import FY_MONTHS, FinancialYear, Quarter
-from ..problems import InputError, Problem, Problems
+from ..problems import InputError, Problem, Problems, address, split_address
 from ..schema import load_data, load_schema
 from .validate import Row, TypedTable, Validator
 from .xlsx import UnreadableInput, read_workbook
@@ -80,7 +80,7 @@ def _series(typed: dict[str, TypedTable], name: str, key_column: str,
             continue
         out.setdefault(key, {})[fy] = Series(
             tuple(row[m] for m in FY_MONTHS),
-            tuple(f"{row.sheet}!{row.cell(m)}" for m in FY_MONTHS),
+            tuple(address(row.sheet, row.cell(m)) for m in FY_MONTHS),
             row.get("Source", ""),
         )
     return out
@@ -91,7 +91,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
     for row in _rows(typed, "tblSettings"):
         if row["Setting"]:
             ds.settings[row["Setting"]] = row["Value"]
-            ds.settings_cells[row["Setting"]] = f"{row.sheet}!{row.cell('Value')}"
+            ds.settings_cells[row["Setting"]] = address(row.sheet, row.cell('Value'))
     ds.priorities = [(r["Priority"], r.get("Heading", r["Priority"]))
                      for r in _rows(typed, "tblPriorities") if r["Priority"]]
     ds.rules = dict(default_rules())
@@ -114,7 +114,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
             text=row["Measure of success"], aim=row.get("Aim/Rationale", ""), rule=row["Rule"],
             source=row["Value from"], unit=row.get("Unit", "count"),
             frequency=row.get("Frequency", "Quarterly"), survey=row.get("Survey", ""),
-            first_fy=row["First FY"], cell=f"{row.sheet}!{row.cell('Measure ID')}",
+            first_fy=row["First FY"], cell=address(row.sheet, row.cell('Measure ID')),
         ))
     for row in _rows(typed, "tblMeasureValues"):
         if None in (row["Measure ID"], row["FY"], row["Quarter"]):
@@ -122,15 +122,15 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         reported = row["Reported grade"]
         ds.measure_values[(row["Measure ID"], Quarter(row["FY"], row["Quarter"]))] = MeasureValue(
             value=row["Value"], reported=reported, reason=row.get("Reason", ""),
-            source=row.get("Source", ""), cell=f"{row.sheet}!{row.cell('Value')}",
-            reported_cell=f"{row.sheet}!{row.cell('Reported grade')}",
+            source=row.get("Source", ""), cell=address(row.sheet, row.cell('Value')),
+            reported_cell=address(row.sheet, row.cell('Reported grade')),
         )
     for row in _rows(typed, "tblPriorityGrades"):
         if None in (row["Priority"], row["FY"], row["Quarter"], row["Reported grade"]):
             continue
         ds.priority_grades[(row["Priority"], Quarter(row["FY"], row["Quarter"]))] = ReportedGrade(
             row["Reported grade"], row.get("Reason", ""), row.get("Source", ""),
-            f"{row.sheet}!{row.cell('Reported grade')}",
+            address(row.sheet, row.cell('Reported grade')),
         )
     ds.crime = _series(typed, "tblCrime", "Category", problems, file)
     ds.neighbourhood = _series(typed, "tblNeighbourhood", "Offence", problems, file)
@@ -142,7 +142,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         if row["Year"] is not None:
             ds.asb[row["Year"]] = Series(
                 tuple(row[m] for m in CALENDAR_MONTHS),
-                tuple(f"{row.sheet}!{row.cell(m)}" for m in CALENDAR_MONTHS),
+                tuple(address(row.sheet, row.cell(m)) for m in CALENDAR_MONTHS),
                 row.get("Source", ""),
             )
     for row in _rows(typed, "tblSurveyAnswers"):
@@ -152,7 +152,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         ds.survey_answers.append(SurveyAnswer(
             row["Survey"], row["FY"], row["Quarter"], row["Question ID"], row.get("Question", ""),
             row["Answer"], row["Positive"], row["Respondents"],
-            f"{row.sheet}!{row.cell('Respondents')}",
+            address(row.sheet, row.cell('Respondents')),
         ))
     for row in _rows(typed, "tblSurveyResponses"):
         if None in (row["Survey"], row["FY"], row["Invitations"], row["Responses"]):
@@ -163,7 +163,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
             continue
         ds.national_crime.append(ForceCrime(
             row["Force"], row["12 months to"], row["Crimes"], row["Previous 12 months"],
-            f"{row.sheet}!{row.cell('Crimes')}",
+            address(row.sheet, row.cell('Crimes')),
         ))
     for row in _rows(typed, "tblNationalMetrics"):
         if None in (row["Metric ID"], row["FY"], row["Quarter"]):
@@ -171,7 +171,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         ds.national_metrics[(row["Metric ID"], Quarter(row["FY"], row["Quarter"]))] = (
             NationalMetric(row["National priority"], row["Metric ID"], row["Value"],
                            row.get("Not available reason", ""), row.get("Source", ""),
-                           f"{row.sheet}!{row.cell('Value')}")
+                           address(row.sheet, row.cell('Value')))
         )
     for row in _rows(typed, "tblNarratives"):
         if None in (row["National priority"], row["FY"], row["Quarter"], row["Narrative"]):
@@ -179,7 +179,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         quarter = Quarter(row["FY"], row["Quarter"])
         ds.narratives[(row["National priority"], quarter)] = Narrative(
             row["National priority"], quarter, row["Narrative"],
-            f"{row.sheet}!{row.cell('Narrative')}",
+            address(row.sheet, row.cell('Narrative')),
         )
     for row in _rows(typed, "tblHMICFRS"):
         if None in (row["Report"], row["Published"], row["No."], row["Status"], row["Type"]):
@@ -189,7 +189,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
             row.get("Recommendation", ""), row["Status"], row["Previous status"],
             row["Due date"], row["Original due date"], row.get("Comments", ""),
             row.get("Task owner", ""), row.get("Position", ""), row.get("Source", ""),
-            f"{row.sheet}!{row.cell('Status')}",
+            address(row.sheet, row.cell('Status')),
         ))
     for row in _rows(typed, "tblKPAs"):
         if None in (row["Priority"], row["KPA"], row["Period"], row["Traffic light"]):
@@ -197,7 +197,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         ds.kpas.append(KPAStatus(
             row["Priority"], row["KPA"], row.get("Description", ""), row.get("Owner", ""),
             row["Period"], row["Traffic light"], row.get("Current position", ""),
-            bool(row.get("In focus", False)), f"{row.sheet}!{row.cell('Traffic light')}",
+            bool(row.get("In focus", False)), address(row.sheet, row.cell('Traffic light')),
         ))
     for row in _rows(typed, "tblKPAPriorities"):
         if None in (row["Priority"], row["Period"], row["Reported light"]):
@@ -220,14 +220,12 @@ def _rule(row: Row) -> Rule | None:
         baseline_fy=row["Baseline FY"], reducing_trend_quarters=row["Reducing trend quarters"],
         between_surveys=row.get("Between surveys", "exclude"),
         description=row.get("Description", ""),
-        origin=f"{row.sheet}!{row.cell('Rule')}",
-        cells={c: f"{row.sheet}!{row.cell(c)}" for c in row.cells},
+        origin=address(row.sheet, row.cell('Rule')),
+        cells={c: address(row.sheet, row.cell(c)) for c in row.cells},
     )
 
 
-def _split(cell: str) -> tuple[str, str]:
-    sheet, _, ref = cell.rpartition("!")
-    return sheet, ref
+_split = split_address
 
 
 def _check_rules(typed: dict[str, TypedTable], ds: Dataset, problems: Problems,
