@@ -185,18 +185,18 @@ class Grading:
     priorities: dict[tuple[str, Quarter], PriorityGrade]
 
     def measure_trend(self, measure_id: str, quarter: Quarter) -> str | None:
-        current = self.measures.get((measure_id, quarter))
-        previous = self.measures.get((measure_id, quarter.previous()))
-        if current is None or previous is None:
-            return None
-        return grade_trend(previous.shown, current.shown)
+        return _trend(self.measures, measure_id, quarter)
 
     def priority_trend(self, priority: str, quarter: Quarter) -> str | None:
-        current = self.priorities.get((priority, quarter))
-        previous = self.priorities.get((priority, quarter.previous()))
-        if current is None or previous is None:
-            return None
-        return grade_trend(previous.shown, current.shown)
+        return _trend(self.priorities, priority, quarter)
+
+
+def _trend(grades: dict, name: str, quarter: Quarter) -> str | None:  # type: ignore[type-arg]
+    """The arrow from the previous quarter's shown grade to this quarter's."""
+    current, previous = grades.get((name, quarter)), grades.get((name, quarter.previous()))
+    if current is None or previous is None:
+        return None
+    return grade_trend(previous.shown, current.shown)
 
 
 def grade_all(ds: Dataset, quarters: list[Quarter]) -> Grading:
