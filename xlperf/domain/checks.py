@@ -8,8 +8,6 @@ from ..problems import Problem, split_address
 from .grading import GRADED, grade_measure
 from .values import crime_series
 
-_split = split_address
-
 
 def latest_complete_quarter(ds: Dataset) -> Quarter | None:
     """The latest quarter in which every crime category has all three months."""
@@ -31,7 +29,7 @@ def reporting_quarter(ds: Dataset, problems: list[Problem]) -> Quarter | None:
         try:
             return Quarter.parse(str(setting))
         except ValueError as exc:
-            sheet, ref = _split(ds.settings_cells.get("Reporting quarter", ""))
+            sheet, ref = split_address(ds.settings_cells.get("Reporting quarter", ""))
             problems.append(Problem("bad-quarter", str(exc), sheet, ref, ds.file))
             return None
     return latest_complete_quarter(ds)
@@ -51,7 +49,7 @@ def _future_months(ds: Dataset, quarter: Quarter, explicit: bool,
                     after = fy > end_fy or (fy == end_fy and i > end_index)
                     if value is None or not after:
                         continue
-                    sheet, ref = _split(series.cell(i))
+                    sheet, ref = split_address(series.cell(i))
                     year, month = fy.month_year(i)
                     if explicit:
                         problems.append(Problem(
@@ -70,7 +68,7 @@ def _future_months(ds: Dataset, quarter: Quarter, explicit: bool,
             fy, index = fy_of(year, i + 1)
             after = fy > end_fy or (fy == end_fy and index > end_index)
             if value is not None and after and explicit:
-                sheet, ref = _split(series.cell(i))
+                sheet, ref = split_address(series.cell(i))
                 problems.append(Problem(
                     "future-month", f"ASB {CALENDAR_MONTHS[i]} {year} has data but is after "
                     f"the reporting quarter {quarter.label}", sheet, ref, ds.file))
@@ -85,7 +83,7 @@ def _missing_months(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> N
                 if fy > quarter.fy:
                     continue
                 for i in range(last + 1):
-                    sheet, ref = _split(series.cell(i))
+                    sheet, ref = split_address(series.cell(i))
                     # no ref: the month's column is missing, which is reported already
                     if series.values[i] is None and ref:
                         problems.append(Problem(
@@ -105,7 +103,7 @@ def _references(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> None:
         if grade.state == GRADED or grade.value.value is None or rule.kind == "bands":
             continue
         column = "Baseline FY" if rule.reference == "baseline FY" else "Reference"
-        sheet, ref = _split(rule.cells.get(column) or measure.cell)
+        sheet, ref = split_address(rule.cells.get(column) or measure.cell)
         problems.append(Problem(
             "missing-reference",
             f"measure {measure.id} ({quarter.label}): rule {rule.name} compares with "
@@ -120,7 +118,7 @@ def _percent_values(ds: Dataset, problems: list[Problem]) -> None:
         value = entry.value
         if units.get(measure_id) != "%" or value is None:
             continue
-        sheet, ref = _split(entry.cell)
+        sheet, ref = split_address(entry.cell)
         if 0 < value <= 1:
             problems.append(Problem(
                 "percent-as-fraction",

@@ -225,14 +225,13 @@ def _rule(row: Row) -> Rule | None:
     )
 
 
-_split = split_address
 
 
 def _check_rules(typed: dict[str, TypedTable], ds: Dataset, problems: Problems,
                  file: str) -> None:
     for rule in ds.rules.values():
         for code, column, message in rule.check():
-            sheet, ref = _split(rule.cells.get(column, rule.origin))
+            sheet, ref = split_address(rule.cells.get(column, rule.origin))
             problems.add(Problem(code, message, sheet, ref, file))
     for row in _rows(typed, "tblRollUp"):
         if row["Grade"] not in GRADES[1:] and row["Grade"] is not None:
