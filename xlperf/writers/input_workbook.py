@@ -180,7 +180,8 @@ def _write_instructions(sheet: Any, schema: Schema) -> None:
         "Leave a month blank when there is no data: a blank is never read as 0.",
         "Percentages are written 0-100 (79 means 79%). Financial years are written 2021-22.",
         "Check the workbook with:  xlperf validate <this file>",
-        "Build the pack with:      xlperf build <this file>",
+        "Explain a measure's grade: xlperf explain MEASURE_ID <this file>",
+        "List grade differences:   xlperf reconcile <this file>",
         "",
         "Sheet / table / what it holds",
     ]
