@@ -8,6 +8,7 @@ from .periods import Quarter
 from .problems import Problems, XlperfError
 
 DEMO_FILE = "demo-q4-2021-22.xlsx"
+TEMPLATE_FILE = "pack-template.xlsx"
 
 
 def demo_path() -> Path:
@@ -68,6 +69,45 @@ def explain_measure(path: Path, measure_id: str, quarter: Quarter | None = None)
 def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:
     """The quarters a pack shows: ``count`` quarters ending with ``quarter``."""
     return [quarter.previous(k) for k in range(count - 1, -1, -1)]
+
+
+def template_path() -> Path:
+    """The pack template: ``workbooks/`` of a source checkout."""
+    here = Path(__file__).resolve().parent.parent / "workbooks" / TEMPLATE_FILE
+    if not here.exists():
+        raise XlperfError(f"{here}: the pack template is missing (run xlperf template {here})")
+    return here
+
+
+def write_template(path: Path) -> Path:
+    """Generate the pack template from the layout files (refuses to overwrite the input)."""
+    from .writers.template import write_template as write  # noqa: PLC0415
+
+    return write(Path(path))
+
+
+def default_pack_name(quarter: Quarter) -> str:
+    return f"policing-plan-pack-q{quarter.number}-{quarter.fy.label}.xlsx"
+
+
+def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None = None,
+               template: Path | None = None) -> tuple[Path, Quarter]:
+    """Build the Policing Plan pack for ``quarter`` (default: the latest complete quarter).
+
+    Everything is computed and rendered in memory; the file is written last, through a
+    temporary file and an atomic rename, so a failed run leaves no partial pack.
+    """
+    from .pack.build import describe_pack  # noqa: PLC0415
+    from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
+    from .writers.pack_xlsx import render_pack  # noqa: PLC0415
+
+    path = Path(path)
+    ds = load_dataset(path)
+    target = resolve_quarter(ds, quarter)
+    output = Path(output) if output else path.with_name(default_pack_name(target))
+    check_output_path(output, (path,))
+    data = render_pack(describe_pack(ds, target), Path(template) if template else template_path())
+    return write_bytes_atomically(data, output), target
 
 
 def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]

@@ -108,5 +108,39 @@ def reconcile(path: Path | None, quarter: str | None) -> None:
                               row.cell]))
 
 
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest "
+              "quarter with complete data).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pack file to write (default: policing-plan-pack-qN-YYYY-YY.xlsx next to "
+              "the input).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pack template (default: workbooks/pack-template.xlsx).")
+def build(path: Path | None, quarter: str | None, output: Path | None,
+          template: Path | None) -> None:
+    """Build the Policing Plan pack from PATH (default: the demo workbook)."""
+    from .api import build_pack, demo_path  # noqa: PLC0415
+
+    try:
+        written, built = build_pack(path or demo_path(), _quarter(quarter), output, template)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {written} ({built.label})")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def template(path: Path) -> None:
+    """Write the pack template, generated from xlperf's layout files, to PATH."""
+    from .api import write_template  # noqa: PLC0415
+
+    try:
+        write_template(path)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,114 @@
+"""The pack template's layout as data: ``layouts/*.yaml`` and ``styles.yaml``.
+
+The template workbook in ``workbooks/`` is generated from these files (``xlperf template``),
+and an analyst may then restyle it in Excel. The xlwings writer, which has no template
+file, places the pack straight from this layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .place import Anchors, NameAnchor, TableAnchor, parse_a1
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    name: str
+    at: str
+    header: tuple[str, ...]
+    styles: tuple[str | None, ...]
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    at: str
+    text: str
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class NameLayout:
+    name: str
+    at: str
+    style: str | None = None
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    widths: dict[str, float] = field(default_factory=dict)
+    text: list[TextLayout] = field(default_factory=list)
+    names: list[NameLayout] = field(default_factory=list)
+    tables: list[TableLayout] = field(default_factory=list)
+    charts: list[NameLayout] = field(default_factory=list)
+    tab_color: str | None = None
+
+
+@dataclass
+class Layout:
+    page: dict[str, Any]
+    styles: dict[str, dict[str, Any]]
+    base_font: dict[str, Any]
+    sheets: list[SheetLayout]
+
+    def sheet(self, name: str) -> SheetLayout:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(name)
+
+
+def _read(name: str) -> Any:
+    return yaml.safe_load(resources.files("xlperf.pack").joinpath(name).read_text("utf-8"))
+
+
+def _sheet(data: dict[str, Any]) -> SheetLayout:
+    return SheetLayout(
+        name=data["name"],
+        widths={k: float(v) for k, v in (data.get("widths") or {}).items()},
+        text=[TextLayout(t["at"], t["text"], t.get("style")) for t in data.get("text") or []],
+        names=[NameLayout(n, v["at"], v.get("style"))
+               for n, v in (data.get("names") or {}).items()],
+        tables=[TableLayout(t["name"], t["at"], tuple(t["header"]),
+                            tuple(t.get("styles") or ()), int(t.get("rows", 1)))
+                for t in data.get("tables") or []],
+        charts=[NameLayout(n, at) for n, at in (data.get("charts") or {}).items()],
+        tab_color=data.get("tab_color"),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_layout() -> Layout:
+    """Every layout file, sheets in the order of each file's ``order``."""
+    folder = resources.files("xlperf.pack").joinpath("layouts")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")),
+                   key=lambda f: f.name)
+    docs = [yaml.safe_load(f.read_text("utf-8")) for f in files]
+    docs.sort(key=lambda d: d.get("order", 50))
+    styles = _read("styles.yaml")
+    page = _read("page.yaml")
+    sheets = [_sheet(s) for d in docs for s in d.get("sheets") or []]
+    return Layout(page, styles["styles"], styles.get("fonts", {}).get("base", {}), sheets)
+
+
+def anchors_from_layout(layout: Layout | None = None) -> Anchors:
+    """The anchors of the template as generated, before any analyst restyling."""
+    layout = layout or load_layout()
+    anchors = Anchors("layout", [s.name for s in layout.sheets])
+    for sheet in layout.sheets:
+        for table in sheet.tables:
+            row, col = parse_a1(table.at)
+            anchors.tables[table.name] = TableAnchor(
+                table.name, sheet.name, row, col, len(table.header), table.rows,
+                table.styles, "Header", "Heading")
+        for named in [*sheet.names, *sheet.charts]:
+            row, col = parse_a1(named.at)
+            anchors.names[named.name] = NameAnchor(named.name, sheet.name, row, col)
+    return anchors

@@ -1,0 +1,174 @@
+"""The pack as plain data: sheets, tables, cells, formulas and charts.
+
+The describers in :mod:`xlperf.pack.sheets` build a :class:`Pack` from a dataset; the
+writers (openpyxl for files, xlwings for the open workbook) put it on a worksheet grid.
+Nothing here knows about either library.
+
+A table (:class:`Block`) names the template table it is written into, never a cell
+address: the layout (:mod:`xlperf.pack.place`) finds where that table sits in the
+template, so an analyst may restyle or move it. Formulas refer to other cells through
+:class:`Ref` (a table, a row and a column), resolved to A1 addresses only when the table
+has been placed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import datetime as dt
+
+Value = str | int | float | bool | dt.date | None
+
+#: Row index of a table's header row and of its title row (body rows count from 0).
+HEADER_ROW = -1
+TITLE_ROW = -2
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A cell, or a rectangle of cells, of a table in the pack.
+
+    ``row``/``col`` count from the table's first body row and first column; ``row2`` and
+    ``col2`` make it a range. ``fixed_row``/``fixed_col`` write ``$`` so a formula copied
+    across keeps pointing at the same row or column.
+    """
+
+    block: str
+    row: int
+    col: int
+    row2: int | None = None
+    col2: int | None = None
+    fixed_row: bool = False
+    fixed_col: bool = False
+
+    def to(self, row2: int, col2: int) -> Ref:
+        return Ref(self.block, self.row, self.col, row2, col2, self.fixed_row, self.fixed_col)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """An Excel formula with ``{0}``, ``{1}``... standing for :class:`Ref` cells.
+
+    Defined names (``MonthsInYear``) may appear as they are.
+    """
+
+    text: str
+    refs: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: a value, or a formula with the value xlperf computed for it.
+
+    ``style`` names a cell style of the template ("Count", "Percent", "Grade Satisfactory").
+    Text values are always written as text, even when they start with ``=``.
+    """
+
+    value: Value = None
+    style: str | None = None
+    formula: Formula | None = None
+    link: str | None = None  # a sheet name: the cell links to that sheet's first cell
+
+    @property
+    def is_formula(self) -> bool:
+        return self.formula is not None
+
+
+@dataclass
+class Block:
+    """A table written into the template table ``template``.
+
+    Several blocks may share a template table (one measure overview per priority): they are
+    written one below another, a blank row apart. ``name`` is the Excel table name given to
+    this block in the pack and must be unique.
+    """
+
+    name: str
+    template: str
+    header: list[str]
+    rows: list[list[Cell]]
+    title: str | None = None
+    row_keys: list[str] = field(default_factory=list)
+
+    def row_of(self, key: str) -> int:
+        return self.row_keys.index(key)
+
+    def col_of(self, heading: str) -> int:
+        return self.header.index(heading)
+
+    def ref(self, row: int | str, col: int | str, **kwargs: bool) -> Ref:
+        r = self.row_of(row) if isinstance(row, str) else row
+        c = self.col_of(col) if isinstance(col, str) else col
+        return Ref(self.name, r, c, **kwargs)
+
+    @property
+    def height(self) -> int:
+        """Rows the block occupies on the sheet: title, header and body."""
+        return (1 if self.title is not None else 0) + 1 + len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max([len(self.header), *(len(r) for r in self.rows)])
+
+
+@dataclass(frozen=True)
+class NamedCell:
+    """A single cell found by a defined name of the template (``PackTitle``)."""
+
+    name: str
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class Series:
+    title: str
+    values: Ref
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native line chart placed at the template's defined name ``anchor``."""
+
+    anchor: str
+    title: str
+    categories: Ref
+    series: tuple[Series, ...]
+    y_title: str = ""
+    x_title: str = ""
+
+
+@dataclass
+class Sheet:
+    name: str
+    blocks: list[Block] = field(default_factory=list)
+    named_cells: list[NamedCell] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+    def block(self, name: str) -> Block:
+        for block in self.blocks:
+            if block.name == name:
+                return block
+        raise KeyError(name)
+
+
+@dataclass
+class Pack:
+    """Everything a writer needs: the sheets in order and the print header/footer fields."""
+
+    title: str
+    quarter: str
+    marking: str
+    sheets: list[Sheet]
+
+    def sheet(self, name: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(name)
+
+    def blocks(self) -> dict[str, Block]:
+        return {b.name: b for s in self.sheets for b in s.blocks}
+
+    @property
+    def header_fields(self) -> dict[str, str]:
+        """What ``{marking}`` and ``{quarter}`` in the template's header/footer become."""
+        return {"marking": self.marking, "quarter": self.quarter, "title": self.title}

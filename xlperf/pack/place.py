@@ -1,0 +1,288 @@
+"""Lay a pack out on the grid: where each table lands, and its formulas in A1 form.
+
+Input is the pack and the *anchors* of a template: for each template table its sheet, its
+header's top-left cell, its width, its body rows and its columns' cell styles; for each
+defined name its cell. Both writers (openpyxl, xlwings) use this one layout, so the same
+pack gives the same cells whichever way it is written.
+
+A template table may receive several blocks (one measure overview per priority): they are
+stacked one below another, each with a title row above its header and a blank row between.
+When a table needs more rows than the template gave it, everything below it on its sheet
+moves down by the difference (:class:`Shift`); a template table left with spare rows keeps
+them blank, so nothing below moves up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..problems import XlperfError
+from .model import HEADER_ROW, TITLE_ROW, Block, Cell, Formula, Pack, Ref
+
+
+@dataclass(frozen=True)
+class TableAnchor:
+    """A template table: its header row starts at (row, col); 1-based like Excel."""
+
+    name: str
+    sheet: str
+    row: int
+    col: int
+    width: int
+    body_rows: int
+    styles: tuple[str | None, ...] = ()
+    header_style: str | None = None
+    title_style: str | None = None
+
+    @property
+    def top(self) -> int:
+        """The title row, just above the header."""
+        return self.row - 1
+
+    @property
+    def bottom(self) -> int:
+        return self.row + self.body_rows
+
+
+@dataclass(frozen=True)
+class NameAnchor:
+    name: str
+    sheet: str
+    row: int
+    col: int
+
+
+@dataclass
+class Anchors:
+    file: str
+    sheets: list[str]
+    tables: dict[str, TableAnchor] = field(default_factory=dict)
+    names: dict[str, NameAnchor] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Rows below ``after_row`` of ``sheet`` move down by ``by`` (applied bottom first)."""
+
+    sheet: str
+    after_row: int
+    by: int
+
+
+@dataclass(frozen=True)
+class PlacedBlock:
+    block: Block
+    sheet: str
+    header_row: int
+    col: int
+    anchor: TableAnchor
+
+    @property
+    def title_row(self) -> int:
+        return self.header_row - 1
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_row(self) -> int:
+        return self.header_row + len(self.block.rows)
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.block.width - 1
+
+    @property
+    def ref(self) -> str:
+        """The table's range in A1 form, header included (``B5:H12``)."""
+        last = max(self.last_row, self.first_row)
+        return f"{column_letter(self.col)}{self.header_row}:{column_letter(self.last_col)}{last}"
+
+    def position(self, row: int, col: int) -> tuple[int, int]:
+        if row == TITLE_ROW:
+            return self.title_row, self.col + col
+        if row == HEADER_ROW:
+            return self.header_row, self.col + col
+        return self.first_row + row, self.col + col
+
+    def style(self, col: int) -> str | None:
+        styles = self.anchor.styles
+        if not styles:
+            return None
+        return styles[min(col, len(styles) - 1)]
+
+
+@dataclass(frozen=True)
+class PlacedCell:
+    sheet: str
+    row: int
+    col: int
+    cell: Cell
+    formula: str | None  # A1 form, starting with "="
+    kind: str  # "title", "header", "body" or "named"
+
+    @property
+    def coordinate(self) -> str:
+        return f"{column_letter(self.col)}{self.row}"
+
+
+@dataclass
+class Placement:
+    pack: Pack
+    anchors: Anchors
+    blocks: dict[str, PlacedBlock]
+    names: dict[str, NameAnchor]
+    shifts: list[Shift]
+    spare: list[tuple[str, int, int, int, int]]  # sheet, first row, first col, last row, last col
+    unused_tables: list[TableAnchor]
+
+    def address(self, ref: Ref, from_sheet: str) -> str:
+        if ref.block in self.blocks:
+            placed = self.blocks[ref.block]
+            sheet = placed.sheet
+            row, col = placed.position(ref.row, ref.col)
+            first = _a1(row, col, ref.fixed_row, ref.fixed_col)
+            if ref.row2 is not None or ref.col2 is not None:
+                row2, col2 = placed.position(
+                    ref.row if ref.row2 is None else ref.row2,
+                    ref.col if ref.col2 is None else ref.col2,
+                )
+                first += ":" + _a1(row2, col2, ref.fixed_row, ref.fixed_col)
+        elif ref.block in self.names:
+            name = self.names[ref.block]
+            sheet, first = name.sheet, _a1(name.row, name.col, True, True)
+        else:
+            raise XlperfError(f"pack: a formula refers to {ref.block!r}, which is not in the pack")
+        return first if sheet == from_sheet else f"{sheet_prefix(sheet)}!{first}"
+
+    def formula(self, formula: Formula, from_sheet: str) -> str:
+        return formula.text.format(*(self.address(r, from_sheet) for r in formula.refs))
+
+    def cells(self) -> Iterator[PlacedCell]:
+        """Every cell the pack writes, in sheet order."""
+        for sheet in self.pack.sheets:
+            for block in sheet.blocks:
+                placed = self.blocks[block.name]
+                if block.title is not None:
+                    row, col = placed.position(TITLE_ROW, 0)
+                    yield PlacedCell(sheet.name, row, col,
+                                     Cell(block.title, placed.anchor.title_style), None, "title")
+                for c, heading in enumerate(block.header):
+                    row, col = placed.position(HEADER_ROW, c)
+                    yield PlacedCell(sheet.name, row, col,
+                                     Cell(heading, placed.anchor.header_style), None, "header")
+                for r, cells in enumerate(block.rows):
+                    for c, cell in enumerate(cells):
+                        row, col = placed.position(r, c)
+                        style = cell.style or placed.style(c)
+                        if style != cell.style:
+                            cell = Cell(cell.value, style, cell.formula, cell.link)
+                        yield PlacedCell(sheet.name, row, col, cell, self._text(cell, sheet.name),
+                                         "body")
+            for named in sheet.named_cells:
+                anchor = self.names[named.name]
+                yield PlacedCell(anchor.sheet, anchor.row, anchor.col, named.cell,
+                                 self._text(named.cell, anchor.sheet), "named")
+
+    def _text(self, cell: Cell, sheet: str) -> str | None:
+        return self.formula(cell.formula, sheet) if cell.formula else None
+
+
+def column_letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    match = _A1.match(ref.upper())
+    if not match:
+        raise ValueError(f"{ref!r} is not a cell address")
+    return int(match.group(2)), column_index(match.group(1))
+
+
+def _a1(row: int, col: int, fixed_row: bool = False, fixed_col: bool = False) -> str:
+    return f"{'$' * fixed_col}{column_letter(col)}{'$' * fixed_row}{row}"
+
+
+def sheet_prefix(sheet: str) -> str:
+    """A sheet name as a formula writes it: quoted (quotes doubled) unless plain."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) and not re.fullmatch(
+            r"[A-Za-z]{1,3}\d+", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def place(pack: Pack, anchors: Anchors) -> Placement:
+    """Place every block of ``pack`` on the template described by ``anchors``."""
+    problems: list[str] = []
+    for sheet in pack.sheets:
+        if sheet.name not in anchors.sheets:
+            problems.append(f"no sheet {sheet.name!r}")
+        for block in sheet.blocks:
+            anchor = anchors.tables.get(block.template)
+            if anchor is None:
+                problems.append(f"no table {block.template!r} (needed on sheet {sheet.name!r})")
+            elif anchor.sheet != sheet.name:
+                problems.append(f"table {block.template!r} is on sheet {anchor.sheet!r}, "
+                                f"the pack writes it on {sheet.name!r}")
+        for named in sheet.named_cells:
+            if named.name not in anchors.names:
+                problems.append(f"no defined name {named.name!r} (needed on sheet {sheet.name!r})")
+        for chart in sheet.charts:
+            if chart.anchor not in anchors.names:
+                problems.append(f"no defined name {chart.anchor!r} for a chart on {sheet.name!r}")
+    if problems:
+        raise XlperfError(f"template {anchors.file}: " + "; ".join(problems))
+
+    by_template: dict[str, list[Block]] = {}
+    for sheet in pack.sheets:
+        for block in sheet.blocks:
+            by_template.setdefault(block.template, []).append(block)
+
+    growth: list[tuple[TableAnchor, int]] = []
+    spare: list[tuple[str, int, int, int, int]] = []
+    for anchor in anchors.tables.values():
+        blocks = by_template.get(anchor.name, [])
+        needed = sum(b.height + 1 for b in blocks) - 1 if blocks else 0
+        given = anchor.bottom - anchor.top + 1
+        if needed > given:
+            growth.append((anchor, needed - given))
+        elif blocks and needed < given:
+            spare.append((anchor.sheet, anchor.top + needed, anchor.col, anchor.bottom,
+                          anchor.col + anchor.width - 1))
+
+    def shift(sheet: str, row: int) -> int:
+        return sum(by for a, by in growth if a.sheet == sheet and a.bottom < row)
+
+    placed: dict[str, PlacedBlock] = {}
+    for name, blocks in by_template.items():
+        anchor = anchors.tables[name]
+        cursor = anchor.top + shift(anchor.sheet, anchor.top)
+        for block in blocks:
+            if block.name in placed:
+                raise XlperfError(f"pack: two tables are named {block.name!r}")
+            placed[block.name] = PlacedBlock(block, anchor.sheet, cursor + 1, anchor.col, anchor)
+            cursor += block.height + 1
+    names = {n: NameAnchor(n, a.sheet, a.row + shift(a.sheet, a.row), a.col)
+             for n, a in anchors.names.items()}
+    shifts = sorted((Shift(a.sheet, a.bottom, by) for a, by in growth),
+                    key=lambda s: (s.sheet, -s.after_row))
+    spare = [(s, r1 + shift(s, r1), c1, r2 + shift(s, r1), c2) for s, r1, c1, r2, c2 in spare]
+    unused = [a for a in anchors.tables.values() if a.name not in by_template]
+    return Placement(pack, anchors, placed, names, shifts, spare, unused)

@@ -1,0 +1,147 @@
+"""Summary, measure overviews and Appendix A: the grades, as values with fills and arrows.
+
+Grades are not formulas: the rule that gave each one, its inputs and thresholds are on the
+Audit sheet, next to the grade the analysts reported where that differs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...domain.explain import show_value
+from ...domain.grading import ANNUAL, MeasureGrade
+from ...domain.rules import CLOSE_MONITORING, GRADES, REQUIRES_ACTION, rollup_description
+from ..cells import UP, arrow, grade, text
+from ..context import Context
+from ..model import Block, Cell, NamedCell, Sheet
+
+_CRITERIA = re.compile(r"(SATISFACTORY|CLOSE MONITORING|REQUIRES ACTION)\s*:\s*")
+
+
+def criteria(description: str) -> list[tuple[str, str]]:
+    """``SATISFACTORY: ... CLOSE MONITORING: ...`` as (grade, criterion) pairs."""
+    parts = _CRITERIA.split(" ".join(description.split()))
+    pairs = [(parts[i].title(), parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
+    return pairs or [("Criteria", description.strip())]
+
+
+def _trend_cell(glyph: str | None) -> Cell:
+    return arrow(glyph, None if glyph is None else glyph == UP)
+
+
+def _safe_table_name(text_value: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "", text_value.title().replace(" ", ""))
+
+
+def describe_summary(ctx: Context) -> Sheet:
+    q = ctx.quarters
+    rows: list[list[Cell]] = []
+    for priority, heading in ctx.ds.priorities:
+        cells = [text(heading)]
+        for quarter in q:
+            pgrade = ctx.grading.priorities[(priority, quarter)]
+            cells.append(grade(pgrade.shown, pgrade.text.upper()))
+        cells.append(_trend_cell(ctx.grading.priority_trend(priority, ctx.quarter)))
+        rows.append(cells)
+    block = Block("tblSummary", "tblSummary", ["Priority", *[x.label for x in q], "Trend"],
+                  rows, f"Performance summary: overall assessment by priority, {ctx.quarter.label}",
+                  [p for p, _ in ctx.ds.priorities])
+    note = NamedCell("SummaryNote", text(
+        "Each priority's grade rolls up its measures' grades by the assessment criteria on "
+        "Appendix A. Trend compares this quarter's grade with the previous quarter's: "
+        "↑ improved, → unchanged, ↓ worsened. Where the reported grade differs from the "
+        "rule, the Audit sheet lists it."))
+    return Sheet("Summary", [block], [note])
+
+
+def _measure_text(mgrade: MeasureGrade) -> Cell:
+    return grade(mgrade.shown, mgrade.text)
+
+
+def describe_measures(ctx: Context) -> Sheet:
+    blocks: list[Block] = []
+    for priority, heading in ctx.ds.priorities:
+        measures = [m for m in ctx.ds.measures if m.priority == priority]
+        overall = [text("Overall Assessment", "Label Bold")]
+        for quarter in ctx.quarters:
+            pgrade = ctx.grading.priorities[(priority, quarter)]
+            overall.append(grade(pgrade.shown, pgrade.shown or ""))
+        overall.append(_trend_cell(ctx.grading.priority_trend(priority, ctx.quarter)))
+        rows = [overall]
+        for measure in measures:
+            cells = [text(measure.label)]
+            for quarter in ctx.quarters:
+                cells.append(_measure_text(ctx.grading.measures[(measure.id, quarter)]))
+            latest = ctx.grading.measures[(measure.id, ctx.quarter)]
+            glyph = ctx.grading.measure_trend(measure.id, ctx.quarter)
+            if glyph is None and latest.state == ANNUAL:
+                cells.append(text("Trend will be added once survey results are available",
+                                  "Note"))
+            else:
+                cells.append(_trend_cell(glyph))
+            rows.append(cells)
+        blocks.append(Block(f"tblMeasures{_safe_table_name(priority)}", "tblMeasureOverview",
+                            ["MEASURE", *[x.label for x in ctx.quarters], "TREND"], rows,
+                            f"Priority: {heading}",
+                            ["Overall Assessment", *[m.id for m in measures]]))
+    note = NamedCell("MeasuresNote", text(
+        "One table per Policing Plan priority. Measures that are not graded say why (a new "
+        "measure, or one reported annually). The grade shown is the analysts' reported grade "
+        "where one is recorded, otherwise the rule's; the Audit sheet shows both."))
+    return Sheet("Measures", blocks, [note])
+
+
+def _current_position(mgrade: MeasureGrade) -> str:
+    unit = mgrade.measure.unit
+    parts = [f"{show_value(mgrade.value.value, unit)} ({mgrade.value.working})"]
+    if mgrade.rule.kind != "bands" and mgrade.reference.value is not None:
+        parts.append(f"against {show_value(mgrade.reference.value, unit)} for "
+                     f"{mgrade.reference_label} ({mgrade.reference.working})")
+    if mgrade.trend_note:
+        parts.append(mgrade.trend_note)
+    sentence = "; ".join(parts) + "."
+    if mgrade.computed:
+        sentence += f" The rule gives {mgrade.computed}."
+    return sentence
+
+
+def describe_appendix(ctx: Context) -> Sheet:
+    rollup = criteria(rollup_description())
+    crit = Block("tblCriteria", "tblCriteria", ["Assessment", "Criteria"],
+                 [[grade(g.title() if g.title() in GRADES else None, g.upper()), text(c)]
+                  for g, c in rollup], "Assessment Criteria")
+    blocks = [crit]
+    headings = dict(ctx.ds.priorities)
+    for measure in ctx.ds.measures:
+        mgrade = ctx.grading.measures[(measure.id, ctx.quarter)]
+        if mgrade.shown not in (CLOSE_MONITORING, REQUIRES_ACTION):
+            continue
+        rows: list[list[Cell]] = [
+            [text("Priority"), text(headings.get(measure.priority, measure.priority))],
+            [text("Assessment"), grade(mgrade.shown, (mgrade.shown or "").upper())],
+            [text("Measure of Success"), text(measure.label)],
+            [text("Aim/Rationale"),
+             text(measure.aim or "No aim or rationale is recorded for this measure on the "
+                                 "Measures sheet of the input workbook.")],
+        ]
+        for label, criterion in criteria(mgrade.rule.description):
+            rows.append([text(f"Reason for Assessment: {label}"), text(criterion)])
+        rows.append([text("Current Position"), text(_current_position(mgrade))])
+        if mgrade.reported:
+            reason = mgrade.reason or "no reason recorded"
+            differs = " (differs from the rule)" if mgrade.differs else ""
+            rows.append([text("Reported grade"),
+                         text(f"{mgrade.reported}{differs}: {reason}")])
+        rows.append([text("Rule"), text(f"{mgrade.rule.name}: see the Audit sheet")])
+        blocks.append(Block(f"tblAppendix{measure.id}", "tblAppendixBlock",
+                            ["Field", "Detail"], rows, f"{measure.id}: {measure.label}"))
+    if len(blocks) == 1:
+        blocks.append(Block("tblAppendixNone", "tblAppendixBlock", ["Field", "Detail"],
+                            [[text("Measures"),
+                              text(f"No measure is graded Close Monitoring or Requires Action "
+                                   f"in {ctx.quarter.label}.")]], "Measures"))
+    note = NamedCell("AppendixNote", text(
+        f"Appendix A: the assessment criteria, then each measure graded Close Monitoring or "
+        f"Requires Action in {ctx.quarter.label}, with the criteria of its rule and the figures "
+        "behind its grade."))
+    return Sheet("Appendix A", blocks, [note])

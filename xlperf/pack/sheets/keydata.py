@@ -1,0 +1,132 @@
+"""Key data: the quarter's crime totals and changes, the five-year trend (with native
+charts) and the force's national rank by rolling 12-month change in all crime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ...domain.values import crime_series, months_sum
+from ...model import ForceCrime
+from ...periods import FY_MONTHS, Quarter
+from ..cells import change_or_na, formula, text
+from ..context import Context
+from ..model import Block, Cell, Chart, NamedCell, Ref, Series, Sheet
+from .data import CrimeData
+
+SUBJECTS = ("All Crime", "Victim-Based Crime")
+
+
+def quarter_total(ctx: Context, subject: str, quarter: Quarter) -> int | None:
+    months = crime_series(ctx.ds, subject, quarter.fy)
+    return None if months is None else months_sum(months, quarter.month_indices)
+
+
+def latest_national(ctx: Context) -> list[ForceCrime]:
+    """The force table for the latest 12-month period ending by the quarter's end."""
+    year, month = ctx.quarter.end_year_month
+    end = dt.date(year + (month == 12), month % 12 + 1, 1)
+    periods = sorted({f.period_end for f in ctx.ds.national_crime if f.period_end < end})
+    if not periods:
+        return []
+    return [f for f in ctx.ds.national_crime if f.period_end == periods[-1]]
+
+
+def rank_block(ctx: Context, name: str = "tblNationalRank",
+               template: str = "tblNationalRank") -> Block | None:
+    forces = latest_national(ctx)
+    if not forces:
+        return None
+    n = len(forces)
+    changes = [(f.crimes - f.previous) / f.previous if f.previous else None for f in forces]
+    rows: list[list[Cell]] = []
+    for r, (force, change) in enumerate(zip(forces, changes, strict=True)):
+        rank = None if change is None else 1 + sum(1 for c in changes
+                                                   if c is not None and c < change)
+        style = "Label Bold" if force.force == ctx.ds.force else "Label"
+        rows.append([
+            text(force.force, style), Cell(force.period_end, "Date"),
+            Cell(force.crimes, "Input Count"), Cell(force.previous, "Input Count"),
+            formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(name, r, 2), Ref(name, r, 3),
+                    value=change_or_na(force.crimes, force.previous), style="Change"),
+            formula("=RANK({0},{1}:{2},TRUE)", Ref(name, r, 4),
+                    Ref(name, 0, 4, fixed_row=True), Ref(name, n - 1, 4, fixed_row=True),
+                    value=rank, style="Count"),
+        ])
+    period = forces[0].period_end
+    return Block(name, template, ["Force", "12 months to", "Crimes", "Previous 12 months",
+                                  "Change", "Rank"], rows,
+                 f"All crime, 12 months to {period:%B %Y} v the previous 12 months "
+                 f"(rank 1 = largest fall, of {n} forces)", [f.force for f in forces])
+
+
+def describe(ctx: Context, data: CrimeData) -> Sheet:
+    q = ctx.quarter
+    figures: list[tuple[str, Cell]] = []
+    key = "tblKeyFigures"
+    for subject in SUBJECTS:
+        base = len(figures)
+        for label, quarter in ((q.label, q), (q.previous().label, q.previous()),
+                               (q.same_quarter_last_year().label, q.same_quarter_last_year())):
+            value = quarter_total(ctx, subject, quarter)
+            if data.has(quarter.fy) and value is not None:
+                first, last = quarter.month_indices[0], quarter.month_indices[-1]
+                cell = formula("=SUM({0})", data.rect(subject, quarter.fy, first, last),
+                               value=value, style="Count")
+            else:
+                cell = text("N/A", "Percent")
+            figures.append((f"{subject}, {label}", cell))
+        now, before, last_year = (quarter_total(ctx, subject, x) for x in
+                                  (q, q.previous(), q.same_quarter_last_year()))
+        figures.append((f"{subject}: change on {q.previous().label}",
+                        formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, base, 1),
+                                Ref(key, base + 1, 1), value=change_or_na(now, before),
+                                style="Change")))
+        figures.append((f"{subject}: change on {q.same_quarter_last_year().label}",
+                        formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, base, 1),
+                                Ref(key, base + 2, 1), value=change_or_na(now, last_year),
+                                style="Change")))
+        if now is not None:
+            ctx.checks.add(f"Key Data: {subject} in {q.label}", "Key Data", Ref(key, base, 1),
+                           now)
+    ranks = rank_block(ctx)
+    if ranks is not None and ctx.ds.force in ranks.row_keys:
+        row = ranks.row_of(ctx.ds.force)
+        rank_value = ranks.rows[row][5].value
+        figures.append((f"{ctx.ds.force}: national rank by 12-month change (1 = largest fall)",
+                        formula("={0}", ranks.ref(row, 5), value=rank_value, style="Count")))
+        figures.append((f"{ctx.ds.force}: 12-month change in all crime",
+                        formula("={0}", ranks.ref(row, 4), value=ranks.rows[row][4].value,
+                                style="Change")))
+    key_block = Block(key, key, ["Figure", "Value"], [[text(k), c] for k, c in figures],
+                      f"Key figures, {q.label}", [k for k, _ in figures])
+
+    trend_rows: list[list[Cell]] = []
+    for fy in data.years:
+        last = q.last_month_index if fy == q.fy else 11
+        label = fy.label if last == 11 else f"{fy.label} (Apr-{FY_MONTHS[last]})"
+        cells = [text(label)]
+        for subject in SUBJECTS:
+            months = crime_series(ctx.ds, subject, fy)
+            value = None if months is None else months_sum(months, range(0, last + 1))
+            cells.append(formula("=SUM({0})", data.rect(subject, fy, 0, last), value=value,
+                                 style="Count"))
+        trend_rows.append(cells)
+    trend = Block("tblTrend", "tblTrend", ["Financial year", *SUBJECTS], trend_rows,
+                  "Five-year trend", [fy.label for fy in data.years])
+    n = len(trend_rows)
+    charts = [
+        Chart("chtAllCrime", "All Crime by financial year", Ref("tblTrend", 0, 0, n - 1, 0),
+              (Series("All Crime", Ref("tblTrend", 0, 1, n - 1, 1)),), "Crimes"),
+        Chart("chtVictimBased", "Victim-Based Crime by financial year",
+              Ref("tblTrend", 0, 0, n - 1, 0),
+              (Series("Victim-Based Crime", Ref("tblTrend", 0, 2, n - 1, 2)),), "Crimes"),
+    ]
+    blocks = [key_block, trend]
+    if ranks is not None:
+        blocks.append(ranks)
+    note = NamedCell("KeyDataNote", text(
+        "Crime totals are formulas over the Data sheet. The national table ranks the forces of "
+        "England and Wales by their change in all crime over the latest 12 months available "
+        "(1 = the largest fall)."))
+    return Sheet("Key Data", blocks, [note], charts)

@@ -1,0 +1,104 @@
+"""Generate the pack template workbook from the layout files.
+
+The result (``workbooks/pack-template.xlsx``) is what an analyst restyles in Excel: named
+cell styles, column widths, titles, and one Excel table per place xlperf writes, each with
+its header and a few styled body rows. xlperf later finds those tables by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from ..pack.layout import Layout, SheetLayout, load_layout
+from ..pack.place import column_letter, parse_a1, sheet_prefix
+from .atomic import save_workbook_atomically
+
+TEMPLATE_FILE = "pack-template.xlsx"
+_THIN = Side(style="thin", color="BFBFBF")
+
+
+def named_style(name: str, spec: dict[str, Any], base_font: dict[str, Any]) -> NamedStyle:
+    font = {**base_font, **(spec.get("font") or {})}
+    style = NamedStyle(name=name)
+    style.font = Font(name=font.get("name"), size=font.get("size"), bold=font.get("bold"),
+                      italic=font.get("italic"), color=font.get("color"),
+                      underline=font.get("underline"))
+    if spec.get("fill"):
+        style.fill = PatternFill("solid", fgColor=spec["fill"])
+    if spec.get("border"):
+        style.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    style.alignment = Alignment(wrap_text=spec.get("wrap"), vertical=spec.get("vertical"),
+                                horizontal=spec.get("horizontal"))
+    if spec.get("number_format"):
+        style.number_format = spec["number_format"]
+    return style
+
+
+def page_setup(sheet: Any, page: dict[str, Any]) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = page.get("orientation", "landscape")
+    sheet.page_setup.fitToWidth = page.get("fit_to_width", 1)
+    sheet.page_setup.fitToHeight = page.get("fit_to_height", 0)
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for side, inches in (page.get("margins") or {}).items():
+        setattr(sheet.page_margins, side, inches)
+    for part, text in (page.get("header") or {}).items():
+        getattr(sheet.oddHeader, part).text = text
+    for part, text in (page.get("footer") or {}).items():
+        getattr(sheet.oddFooter, part).text = text
+
+
+def _sheet(book: Workbook, layout: SheetLayout, page: dict[str, Any]) -> None:
+    sheet = book.create_sheet(layout.name)
+    sheet.sheet_view.showGridLines = False
+    for letter, width in layout.widths.items():
+        sheet.column_dimensions[letter].width = width
+    for text in layout.text:
+        cell = sheet[text.at]
+        cell.value = text.text
+        if text.style:
+            cell.style = text.style
+    for named in [*layout.names, *layout.charts]:
+        row, col = parse_a1(named.at)
+        target = f"{sheet_prefix(layout.name)}!${column_letter(col)}${row}"
+        book.defined_names[named.name] = DefinedName(named.name, attr_text=target)
+        if named.style:
+            sheet.cell(row, col).style = named.style
+    for table in layout.tables:
+        row, col = parse_a1(table.at)
+        sheet.cell(row - 1, col).style = "Heading"
+        for offset, heading in enumerate(table.header):
+            cell = sheet.cell(row, col + offset, heading)
+            cell.style = "Header"
+            for body in range(1, table.rows + 1):
+                style = table.styles[min(offset, len(table.styles) - 1)] if table.styles else None
+                if style:
+                    sheet.cell(row + body, col + offset).style = style
+        ref = f"{column_letter(col)}{row}:{column_letter(col + len(table.header) - 1)}" \
+              f"{row + table.rows}"
+        excel_table = Table(displayName=table.name, ref=ref)
+        excel_table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1",
+                                                    showRowStripes=False)
+        sheet.add_table(excel_table)
+    page_setup(sheet, page)
+
+
+def build_template(layout: Layout | None = None) -> Workbook:
+    layout = layout or load_layout()
+    book = Workbook()
+    book.remove(book.active)
+    for name, spec in layout.styles.items():
+        book.add_named_style(named_style(name, spec, layout.base_font))
+    for sheet in layout.sheets:
+        _sheet(book, sheet, layout.page)
+    return book
+
+
+def write_template(output: Path) -> Path:
+    return save_workbook_atomically(build_template(), output)
