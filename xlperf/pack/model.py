@@ -13,8 +13,8 @@ has been placed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import datetime as dt
+from dataclasses import dataclass, field
 
 Value = str | int | float | bool | dt.date | None
 
