@@ -26,10 +26,16 @@ def formula(template: str, *refs: Ref, value: Value, style: str | None = None) -
     return Cell(value, style, Formula(template, tuple(refs)))
 
 
-def grade(value: str | None, shown: str | None = None) -> Cell:
+def grade(value: str | None, shown: str | None = None, note: str | None = None) -> Cell:
     """A grade cell, filled by grade; ``shown`` is the text when it differs (upper case...)."""
     style = f"Grade {value}" if value in GRADES else "Grade None"
-    return Cell(shown if shown is not None else value, style)
+    return Cell(shown if shown is not None else value, style, note=note)
+
+
+def difference_note(computed: str | None, reported: str | None, reason: str) -> str:
+    """The comment on a grade cell whose reported grade is not the rule's."""
+    return (f"Reported {reported}; the rule gives {computed or 'N/A (no graded measure)'}. "
+            f"Reason given: {reason or 'none recorded'}. See the Audit sheet.")
 
 
 def arrow(glyph: str | None, good: bool | None) -> Cell:

@@ -67,6 +67,7 @@ class Cell:
     style: str | None = None
     formula: Formula | None = None
     link: str | None = None  # a sheet name: the cell links to that sheet's first cell
+    note: str | None = None  # a comment for reviewers (e.g. where a grade differs from its rule)
 
     @property
     def is_formula(self) -> bool:

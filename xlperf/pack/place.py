@@ -179,7 +179,7 @@ class Placement:
                         row, col = placed.position(r, c)
                         style = cell.style or placed.style(c)
                         if style != cell.style:
-                            cell = Cell(cell.value, style, cell.formula, cell.link)
+                            cell = Cell(cell.value, style, cell.formula, cell.link, cell.note)
                         yield PlacedCell(sheet.name, row, col, cell, self._text(cell, sheet.name),
                                          "body")
             for named in sheet.named_cells:

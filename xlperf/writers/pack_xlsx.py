@@ -13,6 +13,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.chart import LineChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -113,6 +114,27 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, formula: str | None,
     return cell
 
 
+#: Points per line of 10-point text, and the characters a column of width 1 holds.
+LINE_HEIGHT = 13.0
+CHARS_PER_WIDTH = 1.15
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines a wrapped text needs in a column ``width`` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+
+
+def fit_row_heights(sheet: Any, wrapped: dict[int, int]) -> None:
+    """Set each row's height to its tallest wrapped cell: Excel and LibreOffice do not
+    re-fit rows of a file they open, so without this wrapped text would be cut off."""
+    for row, lines in sorted(wrapped.items()):
+        if lines > 1:
+            sheet.row_dimensions[row].height = round(lines * LINE_HEIGHT + 3, 1)
+
+
 def _clear(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
     for row in range(first_row, last_row + 1):
         for col in range(first_col, last_col + 1):
@@ -138,7 +160,7 @@ def _chart(placement: Placement, chart: Chart, sheet_name: str, book: Any) -> Li
     line.legend = None if len(chart.series) == 1 else line.legend
     for series in chart.series:
         line.add_data(reference(series.values), titles_from_data=False)
-        line.series[-1].tx = None
+        line.series[-1].smooth = False
     line.set_categories(reference(chart.categories))
     # openpyxl hides both axes unless told otherwise; a reviewer needs the scale.
     line.x_axis.delete = False
@@ -173,6 +195,7 @@ def render_pack(pack: Pack, template: Path) -> bytes:
         _clear(book[anchor.sheet], anchor.top, anchor.col, anchor.bottom,
                anchor.col + anchor.width - 1)
 
+    wrapped: dict[str, dict[int, int]] = {}
     for placed in placement.cells():
         sheet = book[placed.sheet]
         where = f"{sheet_prefix(placed.sheet)}!{placed.coordinate}"
@@ -180,6 +203,14 @@ def render_pack(pack: Pack, template: Path) -> bytes:
                            placed.cell.style, styles, where)
         if placed.cell.link:
             cell.hyperlink = f"#{sheet_prefix(placed.cell.link)}!A1"
+        if placed.cell.note:
+            cell.comment = Comment(placed.cell.note, "xlperf", width=300, height=120)
+        if cell.alignment.wrap_text and placed.formula is None:
+            width = sheet.column_dimensions[column_letter(placed.col)].width or 8.43
+            rows = wrapped.setdefault(placed.sheet, {})
+            rows[placed.row] = max(rows.get(placed.row, 1), _lines(placed.cell.value, width))
+    for name, rows in wrapped.items():
+        fit_row_heights(book[name], rows)
 
     table_styles = {a.name: a for a in anchors.tables.values()}
     for placed in placement.blocks.values():

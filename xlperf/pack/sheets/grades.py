@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from ...domain.explain import show_value
-from ...domain.grading import ANNUAL, MeasureGrade
+from ...domain.grading import ANNUAL, MeasureGrade, PriorityGrade
 from ...domain.rules import CLOSE_MONITORING, GRADES, REQUIRES_ACTION, rollup_description
-from ..cells import UP, arrow, grade, text
+from ..cells import UP, arrow, difference_note, grade, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Sheet
 
@@ -40,7 +40,7 @@ def describe_summary(ctx: Context) -> Sheet:
         cells = [text(heading)]
         for quarter in q:
             pgrade = ctx.grading.priorities[(priority, quarter)]
-            cells.append(grade(pgrade.shown, pgrade.text.upper()))
+            cells.append(grade(pgrade.shown, pgrade.text.upper(), _priority_note(pgrade)))
         cells.append(_trend_cell(ctx.grading.priority_trend(priority, ctx.quarter)))
         rows.append(cells)
     block = Block("tblSummary", "tblSummary", ["Priority", *[x.label for x in q], "Trend"],
@@ -54,8 +54,16 @@ def describe_summary(ctx: Context) -> Sheet:
     return Sheet("Summary", [block], [note])
 
 
+def _priority_note(pgrade: PriorityGrade) -> str | None:
+    if not pgrade.differs:
+        return None
+    return difference_note(pgrade.computed, pgrade.reported, pgrade.reason)
+
+
 def _measure_text(mgrade: MeasureGrade) -> Cell:
-    return grade(mgrade.shown, mgrade.text)
+    note = difference_note(mgrade.computed, mgrade.reported, mgrade.reason) \
+        if mgrade.differs else None
+    return grade(mgrade.shown, mgrade.text, note)
 
 
 def describe_measures(ctx: Context) -> Sheet:
@@ -65,7 +73,7 @@ def describe_measures(ctx: Context) -> Sheet:
         overall = [text("Overall Assessment", "Label Bold")]
         for quarter in ctx.quarters:
             pgrade = ctx.grading.priorities[(priority, quarter)]
-            overall.append(grade(pgrade.shown, pgrade.shown or ""))
+            overall.append(grade(pgrade.shown, pgrade.shown or "", _priority_note(pgrade)))
         overall.append(_trend_cell(ctx.grading.priority_trend(priority, ctx.quarter)))
         rows = [overall]
         for measure in measures:

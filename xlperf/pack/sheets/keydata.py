@@ -98,6 +98,14 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         figures.append((f"{ctx.ds.force}: 12-month change in all crime",
                         formula("={0}", ranks.ref(row, 4), value=ranks.rows[row][4].value,
                                 style="Change")))
+    if ranks is not None:
+        crimes = sum(int(r[2].value or 0) for r in ranks.rows)
+        previous = sum(int(r[3].value or 0) for r in ranks.rows)
+        last = len(ranks.rows) - 1
+        figures.append((f"England and Wales ({len(ranks.rows)} forces): 12-month change",
+                        formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
+                                Ref(ranks.name, 0, 2, last, 2), Ref(ranks.name, 0, 3, last, 3),
+                                value=change_or_na(crimes, previous), style="Change")))
     key_block = Block(key, key, ["Figure", "Value"], [[text(k), c] for k, c in figures],
                       f"Key figures, {q.label}", [k for k, _ in figures])
 
