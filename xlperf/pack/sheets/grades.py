@@ -36,8 +36,8 @@ def _safe_table_name(text_value: str) -> str:
 def describe_summary(ctx: Context) -> Sheet:
     q = ctx.quarters
     rows: list[list[Cell]] = []
-    for priority, heading in ctx.ds.priorities:
-        cells = [text(heading)]
+    for priority, _heading in ctx.ds.priorities:
+        cells = [text(priority)]
         for quarter in q:
             pgrade = ctx.grading.priorities[(priority, quarter)]
             cells.append(grade(pgrade.shown, pgrade.text.upper(), _priority_note(pgrade)))
