@@ -16,6 +16,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..pack.model import Chart, Pack, Ref
@@ -202,7 +203,9 @@ def render_pack(pack: Pack, template: Path) -> bytes:
         cell = _write_cell(sheet, placed.row, placed.col, placed.cell.value, placed.formula,
                            placed.cell.style, styles, where)
         if placed.cell.link:
-            cell.hyperlink = f"#{sheet_prefix(placed.cell.link)}!A1"
+            # an internal link: a location in this workbook, not an external target
+            cell.hyperlink = Hyperlink(ref=cell.coordinate,
+                                       location=f"{sheet_prefix(placed.cell.link)}!A1")
         if placed.cell.note:
             cell.comment = Comment(placed.cell.note, "xlperf", width=300, height=120)
         if cell.alignment.wrap_text and placed.formula is None:
