@@ -18,6 +18,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from demo_published import hmicfrs_published_rows  # noqa: E402
 from demo_trackers import (  # noqa: E402
     hmicfrs_rows,
     kpa_priority_rows,
@@ -381,7 +382,8 @@ def rules_rows() -> tuple[list[list], list[list]]:
     return WORKBOOK_RULES, rollup
 
 
-def build(output: Path = OUTPUT) -> Path:
+def demo_rows() -> dict[str, list[list]]:
+    """Every table of the demo workbook: table name -> rows (also used by make_forces.py)."""
     seed = yaml.safe_load((HERE / "seed_figures.yaml").read_text(encoding="utf-8"))
     measures, values, priorities, priority_grades = measure_rows(seed)
     rules, rollup = rules_rows()
@@ -411,11 +413,16 @@ def build(output: Path = OUTPUT) -> Path:
         "tblNationalMetrics": national_metrics_rows(seed),
         "tblNarratives": narrative_rows(seed),
         "tblHMICFRS": hmicfrs_rows(seed),
+        "tblHMICFRSPublished": hmicfrs_published_rows(seed),
         "tblKPAs": kpa_rows(seed),
         "tblKPAPriorities": kpa_priority_rows(seed),
     }
+    return rows
+
+
+def build(output: Path = OUTPUT) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
-    return write_input_workbook(output, rows, overwrite=True)
+    return write_input_workbook(output, demo_rows(), overwrite=True)
 
 
 def _date(year: int, month: int, day: int):  # type: ignore[no-untyped-def]

@@ -53,3 +53,13 @@ def seed() -> dict[str, Any]:
     import yaml
 
     return yaml.safe_load((ROOT / "scripts" / "seed_figures.yaml").read_text(encoding="utf-8"))
+
+
+# -- summary lines printed at the end of the run (the bad-input catalogue's tally) ---------
+#: Feature tests append lines here; they are printed even with -q.
+SUMMARY_LINES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    for line in SUMMARY_LINES:
+        terminalreporter.write_line(line)

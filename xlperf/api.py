@@ -97,17 +97,24 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
     Everything is computed and rendered in memory; the file is written last, through a
     temporary file and an atomic rename, so a failed run leaves no partial pack.
     """
-    from .pack.build import describe_pack  # noqa: PLC0415
-    from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
-    from .writers.pack_xlsx import render_pack  # noqa: PLC0415
-
     path = Path(path)
     ds = load_dataset(path)
     target = resolve_quarter(ds, quarter)
     output = Path(output) if output else path.with_name(default_pack_name(target))
-    check_output_path(output, (path,))
-    data = render_pack(describe_pack(ds, target), Path(template) if template else template_path())
-    return write_bytes_atomically(data, output), target
+    return write_pack(ds, target, output, template, (path,)), target
+
+
+def write_pack(ds, quarter: Quarter, output: Path, template: Path | None = None,  # type: ignore[no-untyped-def]
+               inputs: tuple[Path, ...] = ()) -> Path:
+    """Render the pack of an already loaded dataset and write it atomically (a batch run
+    loads an input once and writes many quarters)."""
+    from .pack.build import describe_pack  # noqa: PLC0415
+    from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
+    from .writers.pack_xlsx import render_pack  # noqa: PLC0415
+
+    check_output_path(Path(output), inputs)
+    data = render_pack(describe_pack(ds, quarter), Path(template) if template else template_path())
+    return write_bytes_atomically(data, Path(output))
 
 
 def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
@@ -118,3 +125,69 @@ def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-un
     ds = load_dataset(path)
     quarters = shown_quarters(resolve_quarter(ds, quarter))
     return reconciliation(grade_all(ds, quarters), quarters)
+
+
+def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]
+              last: Quarter | None = None, jobs: int | None = None,
+              template: Path | None = None, on_planned=None, on_done=None):
+    """Build many packs in worker processes: see :func:`xlperf.batch.build_all`."""
+    from .batch import build_all as run  # noqa: PLC0415
+
+    return run(inputs, output_dir, first, last, jobs, template, on_planned, on_done)
+
+
+def default_statement_name(quarter: Quarter) -> str:
+    return f"national-priorities-statement-q{quarter.number}-{quarter.fy.label}.xlsx"
+
+
+def build_statement(path: Path, quarter: Quarter | None = None, output: Path | None = None,
+                    template: Path | None = None) -> tuple[Path, Quarter]:
+    """Write the national priorities statement for ``quarter`` (default: the latest complete
+    quarter) as a workbook of its own, with the pack's template and writer.
+
+    A statement missing a metric, a narrative or a month of neighbourhood crime, or with an
+    unknown placeholder, is an InputError listing every problem with its cell; nothing is
+    written.
+    """
+    from .pack.sheets.statement import describe_statement_pack  # noqa: PLC0415
+    from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
+    from .writers.pack_xlsx import render_pack  # noqa: PLC0415
+
+    path = Path(path)
+    ds = load_dataset(path)
+    target = resolve_quarter(ds, quarter)
+    output = Path(output) if output else path.with_name(default_statement_name(target))
+    check_output_path(output, (path,))
+    data = render_pack(describe_statement_pack(ds, target),
+                       Path(template) if template else template_path())
+    return write_bytes_atomically(data, output), target
+
+
+def build_trackers(path: Path, output: Path | None = None,
+                   template: Path | None = None) -> Path:
+    """Write the action trackers (HMICFRS recommendations, Safer City Partnership KPAs) on
+    their own: the pack template's tracker sheets only, the others dropped."""
+    from .pack.sheets.trackers import describe_trackers  # noqa: PLC0415
+    from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
+    from .writers.pack_xlsx import render_pack  # noqa: PLC0415
+
+    path = Path(path)
+    ds = load_dataset(path)
+    pack = describe_trackers(ds)
+    if not pack.sheets:
+        raise XlperfError(f"{ds.file}: no HMICFRS recommendations or partnership KPAs to track")
+    output = Path(output) if output else path.with_name(f"action-trackers-{path.stem}.xlsx")
+    check_output_path(output, (path,))
+    data = render_pack(pack, Path(template) if template else template_path())
+    return write_bytes_atomically(data, output)
+
+
+def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: str | None = None,
+                           interpreter_mac: str | None = None) -> Path:
+    """Build the macro-enabled analyst workbook (input sheets, buttons, xlwings.conf, VBA)
+    at ``output``; ``demo`` fills the input tables with the demo's rows."""
+    from .writers.xlsm import write_workbook  # noqa: PLC0415
+
+    conf = {key: value for key, value in (("Interpreter_Win", interpreter_win),
+                                          ("Interpreter_Mac", interpreter_mac)) if value}
+    return write_workbook(Path(output), demo=demo, conf=conf)

@@ -22,7 +22,7 @@ def _fail(exc: XlperfError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def _quarter(value: str | None):  # type: ignore[no-untyped-def]
+def _quarter(value: str | None, hint: str = "--quarter"):  # type: ignore[no-untyped-def]
     if value is None:
         return None
     from .periods import Quarter  # noqa: PLC0415
@@ -30,7 +30,7 @@ def _quarter(value: str | None):  # type: ignore[no-untyped-def]
     try:
         return Quarter.parse(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--quarter") from None
+        raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -140,6 +140,104 @@ def template(path: Path) -> None:
     except XlperfError as exc:
         raise _fail(exc) from None
     click.echo(f"Wrote {path}")
+
+
+@main.command("build-all")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the packs (created if missing); each file is named by force "
+              "and quarter.")
+@click.option("--from", "first", help="First quarter, e.g. 'Q1 2019-20' (default: the first "
+              "quarter of each input's crime figures).")
+@click.option("--to", "last", help="Last quarter, e.g. 'Q4 2021-22' (default: each input's "
+              "reporting quarter).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes (default: 2, or 1 on a one-core machine).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pack template (default: workbooks/pack-template.xlsx).")
+def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: str | None,
+              jobs: int | None, template: Path | None) -> None:
+    """Build the pack of every quarter in a range for every INPUT workbook, one per force
+    (files or folders of .xlsx; default: the demo). Exit 1 if any pack failed."""
+    from .api import build_all as run  # noqa: PLC0415
+    from .api import demo_path  # noqa: PLC0415
+
+    start, end = _quarter(first, "--from"), _quarter(last, "--to")
+    with click.progressbar(length=0, label="Building packs", show_pos=True,
+                           file=click.get_text_stream("stderr")) as bar:
+
+        def planned(count: int) -> None:
+            bar.length = (bar.length or 0) + count
+
+        try:
+            report = run(list(inputs) or [demo_path()], output, start, end, jobs, template,
+                         planned, lambda _outcome: bar.update(1))
+        except XlperfError as exc:
+            raise _fail(exc) from None
+    for line in report.summary():
+        click.echo(line)
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Workbook to write (default: action-trackers-<input name>.xlsx next to the "
+              "input).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pack template (default: workbooks/pack-template.xlsx).")
+def trackers(path: Path | None, output: Path | None, template: Path | None) -> None:
+    """Write the action trackers (HMICFRS recommendations, partnership KPAs) on their own
+    (PATH: default the demo workbook)."""
+    from .api import build_trackers, demo_path  # noqa: PLC0415
+
+    try:
+        written = build_trackers(path or demo_path(), output, template)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {written}")
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest "
+              "quarter with complete data).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Statement file to write (default: national-priorities-statement-qN-"
+              "YYYY-YY.xlsx next to the input).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pack template (default: workbooks/pack-template.xlsx).")
+def statement(path: Path | None, quarter: str | None, output: Path | None,
+              template: Path | None) -> None:
+    """Write the national priorities for policing statement from PATH (default: the demo)."""
+    from .api import build_statement, demo_path  # noqa: PLC0415
+
+    try:
+        written, built = build_statement(path or demo_path(), _quarter(quarter), output,
+                                         template)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {written} ({built.label})")
+
+
+@main.command()
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsm file to write.")
+@click.option("--demo", is_flag=True, help="Fill the input tables with the demo's rows.")
+@click.option("--interpreter-win", help="Python the buttons run on Windows (default: "
+              "%LOCALAPPDATA%\\xlperf\\venv\\Scripts\\pythonw.exe).")
+@click.option("--interpreter-mac", help="Python the buttons run on macOS (default: "
+              "$HOME/xlperf/venv/bin/python).")
+def workbook(output: Path, demo: bool, interpreter_win: str | None,
+             interpreter_mac: str | None) -> None:
+    """Write the analyst workbook: input sheets, buttons, xlwings.conf and macros."""
+    from .api import write_analyst_workbook  # noqa: PLC0415
+
+    try:
+        write_analyst_workbook(output, demo, interpreter_win, interpreter_mac)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

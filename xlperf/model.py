@@ -143,6 +143,20 @@ class KPAStatus:
     cell: str = ""
 
 
+@dataclass(frozen=True)
+class PublishedCount:
+    """A count of recommendations a tracker report printed (issue 9), to reconcile with the
+    list: ``table`` is "Summary" (``report`` blank) or "Per report"."""
+
+    table: str
+    report: str
+    type: str
+    status: str
+    previous: int | None
+    current: int | None
+    cell: str = ""
+
+
 @dataclass
 class Dataset:
     """Everything the pack is computed from."""
@@ -171,6 +185,7 @@ class Dataset:
     recommendations: list[Recommendation] = field(default_factory=list)
     kpas: list[KPAStatus] = field(default_factory=list)
     kpa_priorities: dict[tuple[str, str], str] = field(default_factory=dict)
+    hmicfrs_published: list[PublishedCount] = field(default_factory=list)
     latest_quarter: Quarter | None = None
 
     @property

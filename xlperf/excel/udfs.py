@@ -1,12 +1,13 @@
 """xlperf's functions for Excel cells, registered through the xlwings.conf "UDF Modules".
 
-Examples (the names Excel shows are prefixed XLPERF.):
-    =XLPERF.GRADE(79, "CT-SURVEY-V-BASELINE")            -> Requires Action
-    =XLPERF.GRADE(59.3, "RATE-V-PREVIOUS-FY", 62.7)      -> Close Monitoring
-    =XLPERF.ROLLUP(C5:C9)                                -> CLOSE MONITORING
-    =XLPERF.TREND("Close Monitoring", "Satisfactory")    -> ↑
-    =XLPERF.CHANGE(12, 23)                               -> -47.8
-    =XLPERF.DIRECTION(12, 23)                            -> ↓
+Excel shows each function under its Python name (xlwings imports them into the workbook as
+VBA wrappers: the Import functions button of the analyst workbook, Windows only). Examples:
+    =XLPERF_GRADE(79, "CT-SURVEY-V-BASELINE")            -> Requires Action
+    =XLPERF_GRADE(59.3, "RATE-V-PREVIOUS-FY", 62.7)      -> Close Monitoring
+    =XLPERF_ROLLUP(C5:C9)                                -> CLOSE MONITORING
+    =XLPERF_TREND("Close Monitoring", "Satisfactory")    -> ↑
+    =XLPERF_CHANGE(12, 23)                               -> -47.8
+    =XLPERF_DIRECTION(12, 23)                            -> ↓
 """
 
 from __future__ import annotations

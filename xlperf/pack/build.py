@@ -11,12 +11,14 @@ from ..periods import Quarter
 from .context import Context
 from .model import Pack, Sheet
 from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes
+from .sheets import statement as statement_sheets
+from .sheets import trackers as tracker_sheets
 
 #: A group of sheets described together, with a line for each in the Cover's contents.
 SheetGroup = Callable[[Context], tuple[list[Sheet], dict[str, str]]]
 
 #: Groups written after Key Data and before the reviewer sheets (Audit, Checks, Data).
-EXTRA_GROUPS: tuple[SheetGroup, ...] = ()
+EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group)
 
 
 def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:

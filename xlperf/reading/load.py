@@ -29,7 +29,7 @@ from ..periods import FY_MONTHS, FinancialYear, Quarter
 from ..problems import InputError, Problem, Problems, address, split_address
 from ..schema import load_data, load_schema
 from .validate import Row, TypedTable, Validator
-from .xlsx import UnreadableInput, read_workbook
+from .xlsx import RawWorkbook, UnreadableInput, read_workbook
 
 
 @dataclass
@@ -45,17 +45,34 @@ def load(path: Path | str) -> Loaded:
         raw = read_workbook(path)
     except UnreadableInput as exc:
         return Loaded(None, Problems([exc.problem]))
+    return load_raw(raw)
+
+
+def load_raw(raw: RawWorkbook) -> Loaded:
+    """Validate a workbook already read: from a file, or from an open Excel workbook
+    (:mod:`xlperf.reading.book`), so both are checked by exactly the same rules."""
     validator = Validator(raw, load_schema(), set(default_rules()))
     typed = validator.run()
     problems = validator.problems
     if not typed:
         return Loaded(None, problems)
-    dataset = build_dataset(path.name, typed, problems)
+    dataset = build_dataset(raw.path.name, typed, problems)
     from ..domain.checks import check_dataset  # noqa: PLC0415 - avoids an import cycle
 
     # a cell already reported as invalid is read as blank: do not report it again as missing
     invalid = {(p.sheet, p.cell) for p in problems.errors if p.cell}
     problems.extend([p for p in check_dataset(dataset) if (p.sheet, p.cell) not in invalid])
+    # national priorities statement: placeholders, and every started statement is complete
+    from .statement_checks import check_statement  # noqa: PLC0415
+
+    reported = {(p.sheet, p.cell) for p in problems.errors if p.cell}
+    headers = {name: (t.sheet, t.header_cells) for name, t in typed.items()}
+    problems.extend([p for p in check_statement(dataset, headers)
+                     if (p.sheet, p.cell) not in reported])
+    # action trackers (issue 9): published HMICFRS counts, dates, report and period checks
+    from .tracker_checks import add_trackers  # noqa: PLC0415
+
+    problems.extend([p for p in add_trackers(typed, dataset) if (p.sheet, p.cell) not in invalid])
     return Loaded(dataset, problems)
 
 

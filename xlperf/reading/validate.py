@@ -17,7 +17,7 @@ from typing import Any
 from ..domain.rules import parse_threshold
 from ..domain.sources import parse_value_source
 from ..periods import FY_MONTHS, MONTH_NAMES, FinancialYear
-from ..problems import Problem, Problems
+from ..problems import Problem, Problems, address
 from ..schema import ColumnSpec, Schema, TableSpec, load_data
 from .xlsx import CellError, RawTable, RawWorkbook, column_letter, split_ref
 
@@ -25,6 +25,8 @@ MAX_CELL_TEXT = 32_767
 _NUMERIC_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*$")
 _DATE_TEXT = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
 _MONTH_WORDS = {m.lower() for m in FY_MONTHS} | {m.lower() for m in MONTH_NAMES}
+#: A row label that is a total ("TOTAL", "Grand total", "Subtotal") where a list value belongs.
+_TOTAL_WORDS = re.compile(r"\b(grand\s*|sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 
 
 @dataclass
@@ -108,8 +110,18 @@ class Validator:
     def run(self) -> dict[str, TypedTable]:
         for warning in self.raw.warnings:
             self.problems.add(warning)
+        for error in self.raw.errors:
+            self.problems.add(error)
         for name in self.raw.duplicate_tables:
-            self.add("duplicate-table", f"two tables are named {name}; table names must be unique")
+            places = self.raw.table_places.get(name, [])
+            if len(places) < 2:
+                self.add("duplicate-table",
+                         f"two tables are named {name}; table names must be unique")
+            for sheet, ref in places[1:]:
+                self.add("duplicate-table",
+                         f"this table is also named {name}, like the one at "
+                         f"{address(*places[0])}; table names must be unique: rename one "
+                         "(Table Design > Table Name)", sheet, ref)
         if self.raw.duplicate_tables:
             return {}
         if not self.raw.tables:
@@ -122,8 +134,14 @@ class Validator:
         for spec in self.schema.tables:
             raw = self.raw.tables.get(spec.name)
             if raw is None:
-                self._missing_table(spec)
+                if spec.name not in self.raw.skipped:  # already reported
+                    self._missing_table(spec)
                 continue
+            if raw.sheet != spec.sheet:
+                self.add("renamed-sheet",
+                         f"table {spec.name} is on sheet {raw.sheet!r} but belongs on sheet "
+                         f"{spec.sheet!r}: rename the sheet back (or move the table)",
+                         raw.sheet, raw.header_ref(0))
             typed[spec.name] = self._table(spec, raw)
         self._references(typed)
         return typed
@@ -335,6 +353,10 @@ class Validator:
         for option in allowed:
             if option.lower() == text.lower():
                 return option
+        if _TOTAL_WORDS.search(text):
+            raise _CellProblem("typed-total",
+                               f"{_show(value)} is a total typed in by hand; totals are "
+                               "computed from the rows, never typed: delete this row")
         if column.choices == "crime_categories" and text.lower() in _subtotals():
             raise _CellProblem("typed-total",
                                f"{_show(value)} is a subtotal; subtotals are computed from "

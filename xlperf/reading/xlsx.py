@@ -27,6 +27,9 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 #: Largest compression ratio of any part larger than 1 MiB (zip bomb guard).
 MAX_RATIO = 200
+#: Excel's last row. A table or sheet that reaches it has almost certainly lost rows (the
+#: limit that once cut 16,000 cases from a national Covid count); such a table is not loaded.
+MAX_ROWS = 1_048_576
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -83,6 +86,7 @@ class SheetScan:
     hidden_rows: set[int] = field(default_factory=set)
     merged: list[str] = field(default_factory=list)
     max_row: int = 0
+    max_row_cell: str = ""  # the first cell with a value in row max_row
 
 
 @dataclass
@@ -93,6 +97,12 @@ class RawWorkbook:
     scans: dict[str, SheetScan]
     duplicate_tables: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: table name -> (sheet, top-left cell) of every table with that name, for duplicates
+    table_places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: errors found while reading (reported by the validator with the warnings)
+    errors: list[Problem] = field(default_factory=list)
+    #: tables deliberately not loaded (an error above says why): not reported as missing
+    skipped: set[str] = field(default_factory=set)
 
 
 def column_letter(index: int) -> str:
@@ -181,7 +191,9 @@ def check_package(path: Path) -> list[Problem]:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     with archive.open(info) as part:
                         start = part.read(4096)
-                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                        declares = b"<!DOCTYPE" in start or b"<!ENTITY" in start or (
+                            _declares_dtd(start, part))
+                    if declares:
                         raise _fail(
                             path, "xml-entities",
                             f"part {info.filename} declares a DTD or entities, which workbooks "
@@ -202,6 +214,44 @@ def check_package(path: Path) -> list[Problem]:
     except zipfile.BadZipFile as exc:
         raise _fail(path, "corrupt-file", f"not a valid .xlsx file ({exc})") from None
     return warnings
+
+
+class _PrologEnd(Exception):
+    """Raised from an expat handler to stop parsing at the root element or the DTD."""
+
+
+def _declares_dtd(start: bytes, rest: Any) -> bool:
+    """True when an XML part declares a DTD anywhere before its root element.
+
+    The quick test of the first 4 KiB misses a DOCTYPE pushed further down by a long comment
+    or written in UTF-16; expat reads the prolog only, and stops at the root element or the
+    DOCTYPE before any entity is declared, let alone expanded.
+    """
+    import xml.parsers.expat as expat  # noqa: PLC0415
+
+    found: list[bool] = []
+
+    def doctype(*_args: Any) -> None:
+        found.append(True)
+        raise _PrologEnd
+
+    def root(*_args: Any) -> None:
+        raise _PrologEnd
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        chunk = start
+        while chunk:
+            parser.Parse(chunk, False)
+            chunk = rest.read(65536)
+        parser.Parse(b"", True)
+    except _PrologEnd:
+        pass
+    except expat.ExpatError:
+        return False  # not well-formed: the readers report the file as corrupt
+    return bool(found)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -233,6 +283,30 @@ def _table_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return found
 
 
+def _table_places(archive: zipfile.ZipFile,
+                  sheet_parts: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(table name, sheet, ref) of every table, in sheet order (through each sheet's rels)."""
+    names = set(archive.namelist())
+    found = []
+    for sheet, part in sheet_parts.items():
+        folder, base = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", base + ".rels")
+        if rels_part not in names:
+            continue
+        rels = SafeET.fromstring(archive.read(rels_part))
+        for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
+            if not rel.get("Type", "").endswith("/table"):
+                continue
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, target))
+            if target in names:
+                root = SafeET.fromstring(archive.read(target))
+                found.append((root.get("displayName") or root.get("name") or "", sheet,
+                              root.get("ref", "")))
+    return found
+
+
 def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
     """Stream one sheet's XML for error values, uncalculated formulas, hidden rows, merges."""
     scan = SheetScan()
@@ -242,6 +316,8 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
             if tag == f"{NS_MAIN}c":
                 ref = element.get("r", "")
                 value = element.find(f"{NS_MAIN}v")
+                if not scan.max_row_cell and ref.endswith(str(MAX_ROWS)):
+                    scan.max_row_cell = ref  # a cell in Excel's last row
                 if element.get("t") == "e":
                     scan.errors[ref] = value.text if value is not None and value.text else "#N/A"
                 elif element.find(f"{NS_MAIN}f") is not None and (
@@ -252,6 +328,8 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
             elif tag == f"{NS_MAIN}row":
                 number = int(element.get("r", "0") or 0)
                 scan.max_row = max(scan.max_row, number)
+                if number >= MAX_ROWS and not scan.max_row_cell:
+                    scan.max_row_cell = f"A{number}"  # the row holds no cell, only a format
                 if element.get("hidden") in ("1", "true"):
                     scan.hidden_rows.add(number)
                 element.clear()
@@ -283,11 +361,15 @@ def read_workbook(path: Path) -> RawWorkbook:
             table_parts = _table_parts(archive)
             names = [name for name, _ in table_parts]
             duplicates = sorted({n for n in names if names.count(n) > 1})
+            places = _table_places(archive, parts)
+            errors, skipped = _tables_at_row_limit(places, path)
             book = calamine.CalamineWorkbook.from_path(str(path), load_tables=not duplicates)
             tables: dict[str, RawTable] = {}
             sheets_with_tables: set[str] = set()
             if not duplicates:
                 for table_name in book.table_names:
+                    if table_name in skipped:
+                        continue
                     table = book.get_table_by_name(table_name)
                     first_data_row, first_col = table.start
                     rows = [[_normalise(v) for v in row] for row in table.to_python()]
@@ -318,6 +400,16 @@ def read_workbook(path: Path) -> RawWorkbook:
                 if sheet in parts
             }
             _overlay_scans(tables, scans)
+            errors += [
+                Problem("row-limit-reached",
+                        f"the sheet has data in row {MAX_ROWS:,}, Excel's last row: rows beyond "
+                        "it were probably cut off when the data was pasted or exported",
+                        sheet, scan.max_row_cell, path.name)
+                for sheet, scan in scans.items() if scan.max_row_cell
+            ]
+            places_by_name: dict[str, list[tuple[str, str]]] = {}
+            for name, sheet, ref in places:
+                places_by_name.setdefault(name, []).append((sheet, ref.split(":")[0]))
             return RawWorkbook(
                 path=path,
                 sheet_names=list(book.sheet_names),
@@ -325,6 +417,9 @@ def read_workbook(path: Path) -> RawWorkbook:
                 scans=scans,
                 duplicate_tables=duplicates,
                 warnings=warnings,
+                table_places=places_by_name,
+                errors=errors,
+                skipped=skipped,
             )
     except UnreadableInput:
         raise
@@ -334,6 +429,28 @@ def read_workbook(path: Path) -> RawWorkbook:
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
             raise _fail(path, "corrupt-file", f"the workbook cannot be read ({exc})") from None
         raise
+
+
+def _tables_at_row_limit(places: list[tuple[str, str, str]],
+                         path: Path) -> tuple[list[Problem], set[str]]:
+    """Tables whose range reaches Excel's last row: an error each, and they are not loaded
+    (a million-row table would take seconds and gigabytes for data that is cut off anyway)."""
+    errors: list[Problem] = []
+    skipped: set[str] = set()
+    for name, sheet, ref in places:
+        first, _, last = ref.partition(":")
+        if not last:
+            continue
+        last_row, _ = split_ref(last)
+        if last_row >= MAX_ROWS:
+            _, first_col = split_ref(first)
+            skipped.add(name)
+            errors.append(Problem(
+                "row-limit-reached",
+                f"table {name} runs to row {last_row:,}, Excel's last row: rows beyond it were "
+                "probably cut off when the data was pasted or exported; the table is not read",
+                sheet, f"{column_letter(first_col)}{MAX_ROWS}", path.name))
+    return errors, skipped
 
 
 def _overlay_scans(tables: dict[str, RawTable], scans: dict[str, SheetScan]) -> None:

@@ -3,6 +3,14 @@
 The workbook is saved to a temporary file in the destination folder, made deterministic
 (fixed zip timestamps and document dates, so the same input gives the same bytes),
 flushed to disk, and only then renamed over the destination in one atomic step.
+
+The temporary file is named ``.<output name>.<random>.tmp``: hidden, and never ending in
+.xlsx, so a run killed before the rename leaves nothing that looks like a pack.
+
+Test hook: when the environment variable ``XLPERF_TEST_PAUSE_BEFORE_RENAME`` names a file,
+the writer creates that file (holding the temporary file's path) once the temporary file is
+complete, then waits before the rename, so tests/test_faults.py can kill the process at that
+exact point. Normal runs only look the variable up once per file written.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import io
 import os
 import re
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +31,9 @@ from ..problems import XlperfError
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _CORE_STAMP = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+#: See the module docstring: a test hook, unset in normal runs.
+PAUSE_ENV = "XLPERF_TEST_PAUSE_BEFORE_RENAME"
+PAUSE_SECONDS = 120
 _CORE_DATES = re.compile(
     rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:(created|modified)>)"
 )
@@ -41,6 +53,10 @@ def check_output_path(output: Path, inputs: tuple[Path, ...] = ()) -> None:
     lock = folder / f"~${output.name}"
     if lock.exists():
         raise XlperfError(f"{output}: is open in Excel (lock file {lock.name}); close it first")
+    office_lock = folder / f".~lock.{output.name}#"
+    if office_lock.exists():
+        raise XlperfError(f"{output}: is open in LibreOffice (lock file {office_lock.name}); "
+                          "close it first")
     if output.exists() and output.is_dir():
         raise XlperfError(f"{output}: is a folder")
     if not os.access(folder, os.W_OK):
@@ -63,15 +79,29 @@ def normalise_package(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _pause_for_test(temp_name: str) -> None:
+    marker = os.environ.get(PAUSE_ENV)
+    if marker:
+        Path(marker + ".part").write_text(temp_name, encoding="utf-8")
+        os.replace(marker + ".part", marker)  # the test sees the marker whole or not at all
+        time.sleep(PAUSE_SECONDS)
+
+
 def write_bytes_atomically(data: bytes, output: Path) -> Path:
     output = Path(output)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
-                                         dir=output.parent)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
+                                             dir=output.parent)
+    except OSError as exc:  # a read-only or full disk refuses even an empty file
+        reason = "the disk is full" if exc.errno == 28 else exc.strerror or str(exc)
+        raise XlperfError(f"{output}: could not be written ({reason}); nothing was changed") \
+            from None
     try:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())
+        _pause_for_test(temp_name)
         os.replace(temp_name, output)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)

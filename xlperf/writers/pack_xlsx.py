@@ -77,18 +77,33 @@ def check_limits(pack: Pack) -> None:
             problems.append(f"sheet name {sheet.name!r} is over {MAX_SHEET_NAME} characters")
         if FORBIDDEN_SHEET_CHARS & set(sheet.name):
             problems.append(f"sheet name {sheet.name!r} contains one of [ ] : * ? / \\")
+        if not sheet.name.strip() or sheet.name[0] == "'" or sheet.name[-1] == "'" \
+                or sheet.name.casefold() == "history":
+            problems.append(f"sheet name {sheet.name!r} is blank, starts or ends with an "
+                            "apostrophe, or is 'History', which Excel reserves")
+        for named in sheet.named_cells:
+            for text in (named.cell.value, named.cell.note):
+                if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
+                    problems.append(f"{sheet.name}: {named.name} holds {len(text):,} "
+                                    f"characters, over Excel's {MAX_CELL_CHARS:,}")
         for block in sheet.blocks:
             if not _TABLE_NAME.match(block.name):
                 problems.append(f"{block.name!r} is not a valid Excel table name")
+            if len(block.rows) + 2 > MAX_ROWS or len(block.header) > MAX_COLS:
+                problems.append(f"table {block.name} has {len(block.rows):,} rows and "
+                                f"{len(block.header):,} columns: more than an Excel sheet holds "
+                                f"({MAX_ROWS:,} rows, {MAX_COLS:,} columns)")
             headers = [str(h) for h in block.header]
             if len(set(h.casefold() for h in headers)) != len(headers) or "" in headers:
                 problems.append(f"table {block.name} needs unique, non-empty headings")
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row):
-                    if isinstance(cell.value, str) and len(cell.value) > MAX_CELL_CHARS:
+                    longest = max((len(t) for t in (cell.value, cell.note) if isinstance(t, str)),
+                                  default=0)
+                    if longest > MAX_CELL_CHARS:
                         problems.append(
                             f"{sheet.name}: table {block.name} row {r + 1} column {c + 1} holds "
-                            f"{len(cell.value):,} characters, over Excel's {MAX_CELL_CHARS:,}")
+                            f"{longest:,} characters, over Excel's {MAX_CELL_CHARS:,}")
     if problems:
         raise XlperfError("pack: " + "; ".join(problems))
 
@@ -103,7 +118,7 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, formula: str | None,
             cell.value = formula
         else:
             cell.value = value
-            if isinstance(value, str) and value.startswith("="):
+            if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
                 cell.data_type = "s"  # text copied from the input is never a formula
     except IllegalCharacterError:
         raise XlperfError(f"{where}: the text holds control characters Excel cannot store") \
@@ -193,8 +208,9 @@ def render_pack(pack: Pack, template: Path) -> bytes:
     for name, first_row, first_col, last_row, last_col in placement.spare:
         _clear(book[name], first_row, first_col, last_row, last_col)
     for anchor in placement.unused_tables:
-        _clear(book[anchor.sheet], anchor.top, anchor.col, anchor.bottom,
-               anchor.col + anchor.width - 1)
+        if anchor.sheet in book.sheetnames:  # a sheet not described was deleted above
+            _clear(book[anchor.sheet], anchor.top, anchor.col, anchor.bottom,
+                   anchor.col + anchor.width - 1)
 
     wrapped: dict[str, dict[int, int]] = {}
     for placed in placement.cells():
@@ -224,6 +240,9 @@ def render_pack(pack: Pack, template: Path) -> bytes:
         book[placed.sheet].add_table(table)
 
     for name, anchor in placement.names.items():
+        if anchor.sheet not in book.sheetnames:  # no name may point at a deleted sheet
+            book.defined_names.pop(name, None)
+            continue
         target = f"{sheet_prefix(anchor.sheet)}!${column_letter(anchor.col)}${anchor.row}"
         book.defined_names[name] = DefinedName(name, attr_text=target)
 
