@@ -249,6 +249,12 @@ def survey_rows(seed: dict) -> tuple[list[list], list[list]]:
         question(COMMUNITY, "2020-21", "Q3", qid, text,
                  [(f"{topic} a priority", True, before), ("Not a priority", False, 350 - before)],
                  f"synthetic counts (350 respondents) giving the printed {printed} ({SEED}:{line})")
+        # 2019-20 is not printed; without it a rebuild of Q3/Q4 2020-21 cannot grade these
+        # measures (their rule compares with the previous year's survey).
+        question(COMMUNITY, "2019-20", "Q3", qid, text,
+                 [(f"{topic} a priority", True, before), ("Not a priority", False, 350 - before)],
+                 "synthetic: the 2019-20 survey is not printed in the seeds; the 2020-21 counts "
+                 "repeated, so the 2020-21 grade is 'maintained'")
     question("Neighbourhood Alert Survey", "2020-21", "Q4", "SCAM_AWARE",
              "Do you find it easier to spot a scam after our engagement?",
              [("Yes", True, 243), ("No", False, 57)],

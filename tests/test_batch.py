@@ -215,3 +215,41 @@ def test_benchmark_command_prints_its_table(tmp_path):
     runs = [line.split("|")[1].strip() for line in lines[header + 2:] if line.startswith("|")]
     assert runs == ["xlperf --help", "validate demo", "build demo",
                     "build-all demo, 2 quarters", "build-all 2 forces x 1 quarter"]
+
+
+def test_every_quarter_of_the_demo_builds(tmp_path, demo):
+    out = tmp_path / "packs"
+    result = run(str(demo), "-o", str(out), "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert "20 built, 0 skipped, 0 failed" in result.output
+    assert len(list(out.iterdir())) == 20
+    assert_only_complete_packs(out)
+
+
+def test_build_of_an_earlier_quarter_makes_the_same_checks(tmp_path):
+    source = write_input(tmp_path / "in.xlsx", rows(gap=True))
+    result = CliRunner().invoke(main, ["build", str(source), "-q", "Q2 2021-22", "-o",
+                                       str(tmp_path / "q2.xlsx")])
+    assert result.exit_code == 1
+    assert "[missing-reference]" in result.output and "Q2 2020-21" in result.output
+    assert not (tmp_path / "q2.xlsx").exists()
+
+
+def test_a_reported_grade_without_its_reference_is_shown_unchecked(tmp_path):
+    tables = rows(gap=True)
+    tables["tblMeasureValues"] = [
+        ["M1", fy, q, v, "Close Monitoring" if (fy, q) == ("2021-22", "Q2") else None,
+         "judgement" if (fy, q) == ("2021-22", "Q2") else None, "test"]
+        for fy, q, v in VALUES]
+    source = write_input(tmp_path / "in.xlsx", tables)
+    out = tmp_path / "q2.xlsx"
+    result = CliRunner().invoke(main, ["build", str(source), "-q", "Q2 2021-22", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from xlperf.domain.checks import check_dataset
+    from xlperf.reading.load import load
+
+    ds = load(source).dataset
+    ds.settings["Reporting quarter"] = "Q2 2021-22"
+    warnings = [p for p in check_dataset(ds) if p.code == "unchecked-grade"]
+    assert len(warnings) == 1 and warnings[0].severity == "warning"
+    assert "reported grade Close Monitoring is shown" in warnings[0].message

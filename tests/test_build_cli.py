@@ -74,3 +74,15 @@ def test_missing_output_folder_is_refused(tmp_path: Path) -> None:
     result = _run("build", "-o", str(tmp_path / "nowhere" / "pack.xlsx"))
     assert result.exit_code == 1
     assert "does not exist" in result.output
+
+
+def test_refuses_to_write_over_the_template(demo: Path, tmp_path: Path) -> None:
+    from xlperf.api import template_path
+
+    template = tmp_path / "template.xlsx"
+    shutil.copy(template_path(), template)
+    before = template.read_bytes()
+    result = _run("build", str(demo), "--template", str(template), "-o", str(template))
+    assert result.exit_code == 1
+    assert "is the input workbook" in result.output
+    assert template.read_bytes() == before

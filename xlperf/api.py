@@ -66,11 +66,6 @@ def explain_measure(path: Path, measure_id: str, quarter: Quarter | None = None)
     return explain(grade_measure(ds, measure, target), previous)
 
 
-def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:
-    """The quarters a pack shows: ``count`` quarters ending with ``quarter``."""
-    return [quarter.previous(k) for k in range(count - 1, -1, -1)]
-
-
 def template_path() -> Path:
     """The pack template: ``workbooks/`` of a source checkout."""
     here = Path(__file__).resolve().parent.parent / "workbooks" / TEMPLATE_FILE
@@ -94,12 +89,21 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
                template: Path | None = None) -> tuple[Path, Quarter]:
     """Build the Policing Plan pack for ``quarter`` (default: the latest complete quarter).
 
-    Everything is computed and rendered in memory; the file is written last, through a
-    temporary file and an atomic rename, so a failed run leaves no partial pack.
+    An earlier quarter is checked as the reporting quarter first (its months and the
+    references of its rules), as ``build-all`` does. Everything is computed and rendered in
+    memory; the file is written last, through a temporary file and an atomic rename, so a
+    failed run leaves no partial pack.
     """
+    from .domain.checks import check_quarter  # noqa: PLC0415
+    from .problems import InputError  # noqa: PLC0415
+
     path = Path(path)
     ds = load_dataset(path)
     target = resolve_quarter(ds, quarter)
+    if target != ds.latest_quarter:
+        problems = check_quarter(ds, target)
+        if problems:
+            raise InputError(Problems(problems))
     output = Path(output) if output else path.with_name(default_pack_name(target))
     return write_pack(ds, target, output, template, (path,)), target
 
@@ -109,18 +113,27 @@ def write_pack(ds, quarter: Quarter, output: Path, template: Path | None = None,
     """Render the pack of an already loaded dataset and write it atomically (a batch run
     loads an input once and writes many quarters)."""
     from .pack.build import describe_pack  # noqa: PLC0415
+
+    return _write(lambda: describe_pack(ds, quarter), output, template, inputs)
+
+
+def _write(describe, output: Path, template: Path | None,  # type: ignore[no-untyped-def]
+           inputs: tuple[Path, ...]) -> Path:
+    """Check the output path (never an input or the template), describe and render the
+    workbook in memory, then write it through a temporary file and an atomic rename."""
     from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
     from .writers.pack_xlsx import render_pack  # noqa: PLC0415
 
-    check_output_path(Path(output), inputs)
-    data = render_pack(describe_pack(ds, quarter), Path(template) if template else template_path())
-    return write_bytes_atomically(data, Path(output))
+    template = Path(template) if template else template_path()
+    check_output_path(Path(output), (*inputs, template))
+    return write_bytes_atomically(render_pack(describe(), template), Path(output))
 
 
 def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
     """Every measure and priority cell, in the five quarters shown, where the reported grade
     differs from the rule's."""
     from .domain.grading import grade_all, reconciliation  # noqa: PLC0415
+    from .pack.build import shown_quarters  # noqa: PLC0415
 
     ds = load_dataset(path)
     quarters = shown_quarters(resolve_quarter(ds, quarter))
@@ -150,17 +163,12 @@ def build_statement(path: Path, quarter: Quarter | None = None, output: Path | N
     written.
     """
     from .pack.sheets.statement import describe_statement_pack  # noqa: PLC0415
-    from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
-    from .writers.pack_xlsx import render_pack  # noqa: PLC0415
 
     path = Path(path)
     ds = load_dataset(path)
     target = resolve_quarter(ds, quarter)
     output = Path(output) if output else path.with_name(default_statement_name(target))
-    check_output_path(output, (path,))
-    data = render_pack(describe_statement_pack(ds, target),
-                       Path(template) if template else template_path())
-    return write_bytes_atomically(data, output), target
+    return _write(lambda: describe_statement_pack(ds, target), output, template, (path,)), target
 
 
 def build_trackers(path: Path, output: Path | None = None,
@@ -168,8 +176,6 @@ def build_trackers(path: Path, output: Path | None = None,
     """Write the action trackers (HMICFRS recommendations, Safer City Partnership KPAs) on
     their own: the pack template's tracker sheets only, the others dropped."""
     from .pack.sheets.trackers import describe_trackers  # noqa: PLC0415
-    from .writers.atomic import check_output_path, write_bytes_atomically  # noqa: PLC0415
-    from .writers.pack_xlsx import render_pack  # noqa: PLC0415
 
     path = Path(path)
     ds = load_dataset(path)
@@ -177,9 +183,7 @@ def build_trackers(path: Path, output: Path | None = None,
     if not pack.sheets:
         raise XlperfError(f"{ds.file}: no HMICFRS recommendations or partnership KPAs to track")
     output = Path(output) if output else path.with_name(f"action-trackers-{path.stem}.xlsx")
-    check_output_path(output, (path,))
-    data = render_pack(pack, Path(template) if template else template_path())
-    return write_bytes_atomically(data, output)
+    return _write(lambda: pack, output, template, (path,))
 
 
 def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: str | None = None,

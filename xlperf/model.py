@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from .domain.rules import RollUpCondition, Rule
 from .domain.sources import ValueSource
@@ -187,6 +188,8 @@ class Dataset:
     kpa_priorities: dict[tuple[str, str], str] = field(default_factory=dict)
     hmicfrs_published: list[PublishedCount] = field(default_factory=list)
     latest_quarter: Quarter | None = None
+    #: Warnings found when the workbook was read (e.g. macros ignored), for the caller to show.
+    warnings: list[Any] = field(default_factory=list)
 
     @property
     def force(self) -> str:

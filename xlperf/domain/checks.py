@@ -94,7 +94,12 @@ def _missing_months(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> N
 
 
 def _references(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> None:
-    """A measure with a value must have its rule's reference for the reporting quarter."""
+    """A measure with a value must have its rule's reference for the reporting quarter.
+
+    Where the analysts reported a grade for that quarter (a quarter graded by hand before its
+    reference data was kept), the grade is shown as reported and the rule cannot check it:
+    a warning, so that older quarters can still be rebuilt.
+    """
     for measure in ds.measures:
         if measure.rule not in ds.rules:
             continue
@@ -104,11 +109,17 @@ def _references(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> None:
             continue
         column = "Baseline FY" if rule.reference == "baseline FY" else "Reference"
         sheet, ref = split_address(rule.cells.get(column) or measure.cell)
-        problems.append(Problem(
-            "missing-reference",
-            f"measure {measure.id} ({quarter.label}): rule {rule.name} compares with "
-            f"{grade.reference_label or rule.reference}, for which there is no data "
-            f"({grade.reference.working})", sheet, ref, ds.file))
+        missing = (f"measure {measure.id} ({quarter.label}): rule {rule.name} compares with "
+                   f"{grade.reference_label or rule.reference}, for which there is no data "
+                   f"({grade.reference.working})")
+        if grade.reported:
+            sheet, ref = split_address(grade.reported_cell) if grade.reported_cell else (
+                sheet, ref)
+            problems.append(Problem(
+                "unchecked-grade", f"{missing}; the reported grade {grade.reported} is shown "
+                "but the rule cannot check it", sheet, ref, ds.file, "warning"))
+        else:
+            problems.append(Problem("missing-reference", missing, sheet, ref, ds.file))
 
 
 def _percent_values(ds: Dataset, problems: list[Problem]) -> None:
@@ -129,6 +140,20 @@ def _percent_values(ds: Dataset, problems: list[Problem]) -> None:
                 "percent-out-of-range",
                 f"{measure_id} {quarter.label}: {value} is not a percentage between 0 and 100",
                 sheet, ref, ds.file))
+
+
+#: Checks made against the reporting quarter; made again for any other quarter built.
+QUARTER_CODES = frozenset({"missing-month", "partial-quarter", "missing-reference"})
+
+
+def check_quarter(ds: Dataset, quarter: Quarter) -> list[Problem]:
+    """The errors of the reporting-quarter checks when ``quarter`` is the one reported
+    (``xlperf build --quarter`` and ``build-all`` of an earlier quarter). Data after the
+    quarter is expected then, so it is not an error."""
+    problems: list[Problem] = []
+    _missing_months(ds, quarter, problems)
+    _references(ds, quarter, problems)
+    return [p for p in problems if p.severity == "error" and p.code in QUARTER_CODES]
 
 
 def check_dataset(ds: Dataset) -> list[Problem]:

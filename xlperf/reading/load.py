@@ -80,6 +80,7 @@ def load_or_raise(path: Path | str) -> Dataset:
     loaded = load(path)
     if loaded.problems.errors or loaded.dataset is None:
         raise InputError(loaded.problems)
+    loaded.dataset.warnings = list(loaded.problems.warnings)
     return loaded.dataset
 
 
