@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -13,7 +14,13 @@ from ..periods import CALENDAR_MONTHS, FY_MONTHS
 
 
 def load_data(name: str) -> dict[str, Any]:
-    """Load ``xlperf/data/<name>.yaml``."""
+    """Load ``xlperf/data/<name>.yaml`` (a fresh copy: callers may change it)."""
+    return copy.deepcopy(_parsed(name))
+
+
+@cache
+def _parsed(name: str) -> dict[str, Any]:
+    """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
