@@ -86,3 +86,15 @@ def test_refuses_to_write_over_the_template(demo: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "is the input workbook" in result.output
     assert template.read_bytes() == before
+
+
+def test_build_prints_the_inputs_warnings(demo: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    edited = tmp_path / "with-macros.xlsx"
+    shutil.copy(demo, edited)
+    with zipfile.ZipFile(edited, "a") as package:  # macros are never run: a warning
+        package.writestr("xl/vbaProject.bin", b"not run")
+    result = _run("build", str(edited), "-o", str(tmp_path / "pack.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "warning [macros-ignored]" in result.output

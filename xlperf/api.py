@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .periods import Quarter
-from .problems import Problems, XlperfError
+from .problems import Problem, Problems, XlperfError
 
 DEMO_FILE = "demo-q4-2021-22.xlsx"
 TEMPLATE_FILE = "pack-template.xlsx"
@@ -86,7 +87,8 @@ def default_pack_name(quarter: Quarter) -> str:
 
 
 def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None = None,
-               template: Path | None = None) -> tuple[Path, Quarter]:
+               template: Path | None = None,
+               on_warning: Callable[[Problem], None] | None = None) -> tuple[Path, Quarter]:
     """Build the Policing Plan pack for ``quarter`` (default: the latest complete quarter).
 
     An earlier quarter is checked as the reporting quarter first (its months and the
@@ -99,6 +101,8 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
 
     path = Path(path)
     ds = load_dataset(path)
+    for warning in ds.warnings if on_warning else ():
+        on_warning(warning)
     target = resolve_quarter(ds, quarter)
     if target != ds.latest_quarter:
         problems = check_quarter(ds, target)

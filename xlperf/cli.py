@@ -123,7 +123,8 @@ def build(path: Path | None, quarter: str | None, output: Path | None,
     from .api import build_pack, demo_path  # noqa: PLC0415
 
     try:
-        written, built = build_pack(path or demo_path(), _quarter(quarter), output, template)
+        written, built = build_pack(path or demo_path(), _quarter(quarter), output, template,
+                                    lambda problem: click.echo(str(problem), err=True))
     except XlperfError as exc:
         raise _fail(exc) from None
     click.echo(f"Wrote {written} ({built.label})")
