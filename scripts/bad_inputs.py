@@ -3,9 +3,9 @@
 Every case is data: a name, a builder that writes the malformed input into a folder, the
 stable problem code and the cell (``Crime!D5``, as Excel writes an address; ``''`` for a
 problem with the file itself) that ``xlperf validate`` and ``xlperf build`` must name.
-Cases start from a tiny valid input (the one tests/test_validate.py builds) or from the
-demo workbook, and break one thing, with openpyxl or by editing the package's XML. The
-output is deterministic: the same script gives the same bytes.
+Cases start from a tiny valid input (scripts/tiny_input.py, which tests/test_validate.py
+uses too) or from the demo workbook, and break one thing, with openpyxl or by editing the
+package's XML. The output is deterministic: the same script gives the same bytes.
 
 Run:  python3 scripts/bad_inputs.py OUTDIR     (writes every case and OUTDIR/catalogue.json)
 Used by tests/test_catalogue.py, which runs both commands on every case.
@@ -27,10 +27,18 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from tiny_input import (  # noqa: E402
+    FY_MONTHS,
+    crime_rows,
+    measure,
+    measure_value,
+    rule,
+    valid_rows,
+)
+
 from xlperf.reading.xlsx import MAX_INPUT_BYTES  # noqa: E402
 
 DEMO = ROOT / "workbooks" / "demo-q4-2021-22.xlsx"
-FY_MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 #: Excel's last row: a sheet filled to it has almost certainly lost rows.
 LAST_ROW = 1_048_576
 #: Fixed zip entry date for packages edited here (as xlperf.writers.atomic does).
@@ -53,46 +61,6 @@ class Case:
 
     def build(self, folder: Path) -> Path:
         return self.builder(Path(folder))
-
-
-# -- the tiny valid input (as tests/test_validate.py builds it) ------------------------------
-# Crime table: header row 4, B Category, C FY, D Apr ... O Mar, P Source; row 5 is Homicide
-# 2020-21, row 6 Homicide 2021-22, ..., the last row is 44.
-
-def crime_rows(fys: tuple[str, ...] = ("2020-21", "2021-22"), value: int = 10) -> list[list[Any]]:
-    from xlperf.schema import load_data
-
-    return [[c, fy, *([value] * 12), "test"]
-            for c in load_data("categories")["categories"] for fy in fys]
-
-
-def measure(rule: str | None = "SATISFACTION-BANDS", source: str = "Measure values",
-            unit: str = "%", priority: str = "Local Policing") -> list[Any]:
-    return ["M1", priority, 1, "Victims satisfied with the service", None, rule, source, unit,
-            "Quarterly", None, "2021-22"]
-
-
-def measure_value(value: Any = 86, grade: str | None = "Satisfactory",
-                  measure_id: str = "M1") -> list[Any]:
-    return [measure_id, "2021-22", "Q4", value, grade, None, "test"]
-
-
-def rule(kind: str = "relative-change", reference: str | None = "previous FY",
-         baseline_fy: str | None = None, cm: str = "> 0", ra: str = "> 5") -> list[Any]:
-    return ["R1", kind, "Lower is better", reference, None, baseline_fy, cm, ra, None, None,
-            None]
-
-
-def valid_rows(**tables: list[list[Any]]) -> dict[str, list[list[Any]]]:
-    rows: dict[str, list[list[Any]]] = {
-        "tblSettings": [["Force name", "Test Police"], ["Reporting quarter", "Q4 2021-22"]],
-        "tblPriorities": [["Local Policing", "Local policing"]],
-        "tblMeasures": [measure()],
-        "tblMeasureValues": [measure_value()],
-        "tblCrime": crime_rows(),
-    }
-    rows.update(tables)
-    return rows
 
 
 # -- writing -----------------------------------------------------------------------------------

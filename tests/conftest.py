@@ -12,25 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-FY_MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+from tiny_input import FY_MONTHS, crime_rows, write_input  # noqa: E402
 
-
-def write_input(path: Path, rows: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
-    """Write an input workbook holding ``rows`` (table name -> rows in schema column order)."""
-    from xlperf.writers.atomic import workbook_bytes
-    from xlperf.writers.input_workbook import build_input_workbook
-
-    book = build_input_workbook(rows, blank_rows=0)
-    path.write_bytes(workbook_bytes(book))
-    return path
-
-
-def crime_rows(fys: Sequence[str] = ("2020-21", "2021-22"), value: int = 10) -> list[list[Any]]:
-    """Every category for each FY, ``value`` crimes a month."""
-    from xlperf.schema import load_data
-
-    return [[c, fy, *([value] * 12), "test"]
-            for c in load_data("categories")["categories"] for fy in fys]
+__all__ = ["FY_MONTHS", "ROOT", "crime_rows", "write_input"]
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from conftest import FY_MONTHS, crime_rows, write_input
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.table import TableColumn
+from tiny_input import measure, measure_value, rule, valid_rows
 
 from xlperf.cli import main
 
@@ -34,42 +35,6 @@ CRIME_LAST_ROW = 44
 def month_col(month: str) -> str:
     """Column letter of a month in the Crime table (Apr -> D ... Mar -> O)."""
     return chr(ord("D") + FY_MONTHS.index(month))
-
-
-# Measure register: B Measure ID, C Priority, D No., E Measure of success, F Aim/Rationale,
-# G Rule, H Value from, I Unit, J Frequency, K Survey, L First FY.
-def measure(rule: str | None = "SATISFACTION-BANDS", source: str = "Measure values",
-            unit: str = "%", priority: str = "Local Policing") -> list[Any]:
-    return ["M1", priority, 1, "Victims satisfied with the service", None, rule, source, unit,
-            "Quarterly", None, "2021-22"]
-
-
-# Measure values: B Measure ID, C FY, D Quarter, E Value, F Reported grade, G Reason, H Source.
-def measure_value(value: Any = 86, grade: str | None = "Satisfactory",
-                  measure_id: str = "M1") -> list[Any]:
-    return [measure_id, "2021-22", "Q4", value, grade, None, "test"]
-
-
-# Rules: B Rule, C Kind, D Polarity, E Reference, F Baseline value, G Baseline FY,
-# H Close Monitoring when, I Requires Action when, J Reducing trend quarters,
-# K Between surveys, L Description.
-def rule(name: str = "R1", kind: str = "relative-change", reference: str | None = "previous FY",
-         baseline_fy: str | None = None, cm: str = "> 0", ra: str = "> 5") -> list[Any]:
-    return [name, kind, "Lower is better", reference, None, baseline_fy, cm, ra, None, None,
-            None]
-
-
-def valid_rows(**tables: list[list[Any]]) -> dict[str, list[list[Any]]]:
-    """A small valid input: settings, crime for two years, one priority and one measure."""
-    rows: dict[str, list[list[Any]]] = {
-        "tblSettings": [["Force name", "Test Police"], ["Reporting quarter", "Q4 2021-22"]],
-        "tblPriorities": [["Local Policing", "Local policing"]],
-        "tblMeasures": [measure()],
-        "tblMeasureValues": [measure_value()],
-        "tblCrime": crime_rows(),
-    }
-    rows.update(tables)
-    return rows
 
 
 def edit(path: Path, change: Callable[[Workbook], None]) -> Path:
