@@ -9,9 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xlperf.a1 import column_index
 from xlperf.api import load_dataset, template_path
 from xlperf.pack.build import describe_pack
-from xlperf.pack.place import PlacedCell, Placement, column_index, place
+from xlperf.pack.place import PlacedCell, Placement, place
 from xlperf.periods import CALENDAR_MONTHS, Quarter
 from xlperf.writers.pack_xlsx import anchors_from_workbook
 

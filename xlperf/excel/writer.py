@@ -23,9 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..a1 import column_letter, parse_a1
 from ..pack.layout import Layout, anchors_from_layout, load_layout
 from ..pack.model import Cell, NamedCell, Pack, Sheet
-from ..pack.place import Anchors, Placement, column_letter, parse_a1, place, sheet_prefix
+from ..pack.place import Anchors, Placement, place, sheet_prefix
 from ..problems import XlperfError
 
 PACK_SUFFIX = " (pack)"

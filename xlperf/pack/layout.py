@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from .place import Anchors, NameAnchor, TableAnchor, parse_a1
+from ..a1 import parse_a1
+from .place import Anchors, NameAnchor, TableAnchor
 
 
 @dataclass(frozen=True)

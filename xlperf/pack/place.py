@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..a1 import column_letter
 from ..problems import XlperfError
 from .model import HEADER_ROW, TITLE_ROW, Block, Cell, Formula, Pack, Ref
 
@@ -189,31 +190,6 @@ class Placement:
 
     def _text(self, cell: Cell, sheet: str) -> str | None:
         return self.formula(cell.formula, sheet) if cell.formula else None
-
-
-def column_letter(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    index = 0
-    for char in letters.upper():
-        index = index * 26 + ord(char) - 64
-    return index
-
-
-_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
-
-
-def parse_a1(ref: str) -> tuple[int, int]:
-    match = _A1.match(ref.upper())
-    if not match:
-        raise ValueError(f"{ref!r} is not a cell address")
-    return int(match.group(2)), column_index(match.group(1))
 
 
 def _a1(row: int, col: int, fixed_row: bool = False, fixed_col: bool = False) -> str:

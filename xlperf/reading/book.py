@@ -18,9 +18,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ..a1 import column_letter
 from ..problems import Problem
 from .load import Loaded, load_raw
-from .xlsx import CellError, RawTable, RawWorkbook, SheetScan, column_letter, split_ref
+from .xlsx import CellError, RawTable, RawWorkbook, SheetScan, split_ref
 
 #: The error values Excel shows in cells (read as text with xlwings' ``err_to_str``).
 EXCEL_ERRORS = frozenset({

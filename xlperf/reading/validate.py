@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..a1 import column_letter
 from ..domain.rules import parse_threshold
 from ..domain.sources import parse_value_source
 from ..periods import FY_MONTHS, MONTH_NAMES, FinancialYear
 from ..problems import Problem, Problems, address
 from ..schema import ColumnSpec, Schema, TableSpec, load_data
-from .xlsx import CellError, RawTable, RawWorkbook, column_letter, split_ref
+from .xlsx import CellError, RawTable, RawWorkbook, split_ref
 
 MAX_CELL_TEXT = 32_767
 _NUMERIC_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*$")

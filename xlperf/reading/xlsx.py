@@ -19,6 +19,7 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
+from ..a1 import column_index, column_letter
 from ..problems import Problem, XlperfError
 
 #: Largest input file accepted, in bytes (checked before the file is opened).
@@ -103,22 +104,6 @@ class RawWorkbook:
     errors: list[Problem] = field(default_factory=list)
     #: tables deliberately not loaded (an error above says why): not reported as missing
     skipped: set[str] = field(default_factory=set)
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + ord(ch) - 64
-    return index
 
 
 def split_ref(ref: str) -> tuple[int, int]:

@@ -19,17 +19,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from ..a1 import column_letter, parse_a1
 from ..pack.model import Chart, Pack, Ref
-from ..pack.place import (
-    Anchors,
-    NameAnchor,
-    Placement,
-    TableAnchor,
-    column_letter,
-    parse_a1,
-    place,
-    sheet_prefix,
-)
+from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
 from ..reading.xlsx import check_package
 from .atomic import workbook_bytes

@@ -15,8 +15,9 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from ..a1 import column_letter, parse_a1
 from ..pack.layout import Layout, SheetLayout, load_layout
-from ..pack.place import column_letter, parse_a1, sheet_prefix
+from ..pack.place import sheet_prefix
 from .atomic import save_workbook_atomically
 
 TEMPLATE_FILE = "pack-template.xlsx"
