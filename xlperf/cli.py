@@ -33,6 +33,15 @@ def _quarter(value: str | None, hint: str = "--quarter"):  # type: ignore[no-unt
         raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
+#: Options several commands share, defined once.
+optional_input = click.argument("path", required=False,
+                                type=click.Path(dir_okay=False, path_type=Path))
+quarter_option = click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: "
+                              "the latest quarter with complete data).")
+template_option = click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Pack template (default: workbooks/pack-template.xlsx).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlperf")
 def main() -> None:
@@ -74,8 +83,8 @@ def validate(path: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("measure_id")
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest).")
+@optional_input
+@quarter_option
 def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
     """Explain in plain words how MEASURE_ID was graded (PATH: default the demo)."""
     from .api import demo_path, explain_measure  # noqa: PLC0415
@@ -87,8 +96,8 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest).")
+@optional_input
+@quarter_option
 def reconcile(path: Path | None, quarter: str | None) -> None:
     """List every grade where the reported grade differs from the rule (PATH: the demo)."""
     from .api import demo_path  # noqa: PLC0415
@@ -109,14 +118,12 @@ def reconcile(path: Path | None, quarter: str | None) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest "
-              "quarter with complete data).")
+@optional_input
+@quarter_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Pack file to write (default: policing-plan-pack-qN-YYYY-YY.xlsx next to "
               "the input).")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="Pack template (default: workbooks/pack-template.xlsx).")
+@template_option
 def build(path: Path | None, quarter: str | None, output: Path | None,
           template: Path | None) -> None:
     """Build the Policing Plan pack from PATH (default: the demo workbook)."""
@@ -154,8 +161,7 @@ def template(path: Path) -> None:
               "reporting quarter).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Worker processes (default: 2, or 1 on a one-core machine).")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="Pack template (default: workbooks/pack-template.xlsx).")
+@template_option
 def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: str | None,
               jobs: int | None, template: Path | None) -> None:
     """Build the pack of every quarter in a range for every INPUT workbook, one per force
@@ -181,12 +187,11 @@ def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: s
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@optional_input
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Workbook to write (default: action-trackers-<input name>.xlsx next to the "
               "input).")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="Pack template (default: workbooks/pack-template.xlsx).")
+@template_option
 def trackers(path: Path | None, output: Path | None, template: Path | None) -> None:
     """Write the action trackers (HMICFRS recommendations, partnership KPAs) on their own
     (PATH: default the demo workbook)."""
@@ -200,14 +205,12 @@ def trackers(path: Path | None, output: Path | None, template: Path | None) -> N
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: the latest "
-              "quarter with complete data).")
+@optional_input
+@quarter_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Statement file to write (default: national-priorities-statement-qN-"
               "YYYY-YY.xlsx next to the input).")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="Pack template (default: workbooks/pack-template.xlsx).")
+@template_option
 def statement(path: Path | None, quarter: str | None, output: Path | None,
               template: Path | None) -> None:
     """Write the national priorities for policing statement from PATH (default: the demo)."""
