@@ -233,8 +233,7 @@ def run_task(task: Task, notify: Notify) -> TaskResult:
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other inputs
         return whole_input(FAILED, f"internal error: {type(exc).__name__}: {exc}")
     # checks against the reporting quarter are made again for each quarter built
-    errors = [p for p in loaded.problems.errors
-              if p.code not in QUARTER_CODES and p.code != "future-month"]
+    errors = [p for p in loaded.problems.errors if p.code not in QUARTER_CODES]
     ds = loaded.dataset
     if ds is None or errors:
         return whole_input(FAILED, _problems_reason(
