@@ -38,7 +38,7 @@ from tiny_input import (  # noqa: E402
 
 from xlperf.reading.xlsx import MAX_INPUT_BYTES  # noqa: E402
 
-DEMO = ROOT / "workbooks" / "demo-q4-2021-22.xlsx"
+DEMO = ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 #: Excel's last row: a sheet filled to it has almost certainly lost rows.
 LAST_ROW = 1_048_576
 #: Fixed zip entry date for packages edited here (as xlperf.writers.atomic does).

@@ -1,4 +1,4 @@
-"""Build workbooks/demo-q4-2021-22.xlsx: the demo quarterly performance workbook, Q4 2021-22.
+"""Build xlperf/assets/demo-q4-2021-22.xlsx: the demo quarterly performance workbook, Q4 2021-22.
 
 Every raw figure the source documents print is taken from scripts/seed_figures.yaml (each
 with its seed file and line). Where the documents give only totals, the months are filled
@@ -32,7 +32,7 @@ from xlperf.schema import load_data  # noqa: E402
 from xlperf.writers.input_workbook import write_input_workbook  # noqa: E402
 
 SEED = "seed 001_d12f1d2d23936a6a.txt"
-OUTPUT = ROOT / "workbooks" / "demo-q4-2021-22.xlsx"
+OUTPUT = ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 FYS = ["2017-18", "2018-19", "2019-20", "2020-21", "2021-22"]
 #: Seasonal shape of recorded crime in the City (synthetic): weights for Apr..Mar.
 SEASON = [0.95, 1.0, 1.0, 1.05, 1.0, 1.0, 1.1, 1.1, 1.05, 0.9, 0.85, 1.0]

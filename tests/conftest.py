@@ -29,7 +29,7 @@ def make_input(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def demo() -> Path:
-    return ROOT / "workbooks" / "demo-q4-2021-22.xlsx"
+    return ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 
 
 @pytest.fixture(scope="session")

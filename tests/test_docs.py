@@ -25,7 +25,7 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
 
 def test_quick_start_names_files_that_exist():
     first = _quick_start()[0]
-    for path in re.findall(r"(scripts/\S+\.py|workbooks/\S+\.xlsx)", first):
+    for path in re.findall(r"(scripts/\S+\.py|xlperf/assets/\S+\.xlsx)", first):
         assert (ROOT / path).exists(), path
 
 

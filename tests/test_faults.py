@@ -36,7 +36,7 @@ from xlperf.writers.pack_xlsx import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "workbooks" / "demo-q4-2021-22.xlsx"
+DEMO = ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 PREVIOUS = b"PK previous pack: must survive every failed build byte for byte"
 
 

@@ -8,13 +8,12 @@ from pathlib import Path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
 
-DEMO_FILE = "demo-q4-2021-22.xlsx"
-TEMPLATE_FILE = "pack-template.xlsx"
+from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 
 
 def demo_path() -> Path:
-    """The demo input: ``workbooks/`` of a source checkout."""
-    here = Path(__file__).resolve().parent.parent / "workbooks" / DEMO_FILE
+    """The demo input, shipped in the package (``xlperf/assets``)."""
+    here = asset_path(DEMO_FILE)
     if not here.exists():
         raise XlperfError(f"{here}: the demo workbook is missing (run scripts/make_demo.py)")
     return here
@@ -68,8 +67,8 @@ def explain_measure(path: Path, measure_id: str, quarter: Quarter | None = None)
 
 
 def template_path() -> Path:
-    """The pack template: ``workbooks/`` of a source checkout."""
-    here = Path(__file__).resolve().parent.parent / "workbooks" / TEMPLATE_FILE
+    """The pack template, shipped in the package (``xlperf/assets``)."""
+    here = asset_path(TEMPLATE_FILE)
     if not here.exists():
         raise XlperfError(f"{here}: the pack template is missing (run xlperf template {here})")
     return here

@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .problems import XlperfError
 
-DEMO_HELP = "the demo workbook shipped in workbooks/"
+DEMO_HELP = "the demo workbook shipped in the package"
 
 
 def _fail(exc: XlperfError) -> click.ClickException:
@@ -39,7 +39,7 @@ optional_input = click.argument("path", required=False,
 quarter_option = click.option("--quarter", "-q", help="Quarter such as 'Q4 2021-22' (default: "
                               "the latest quarter with complete data).")
 template_option = click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-                               help="Pack template (default: workbooks/pack-template.xlsx).")
+                               help="Pack template (default: the template shipped in the package).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

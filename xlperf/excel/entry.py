@@ -1,5 +1,5 @@
 """What the analyst workbook's buttons run (``RunPython "import xlperf.excel.entry as e;
-e.build_pack()"``, see macros/xlperf.bas).
+e.build_pack()"``, see xlperf/assets/macros/xlperf.bas).
 
 Each entry point takes an xlwings ``Book`` (by default the workbook whose button was
 pressed), reads the input tables from it as they are on screen, validates them with the
@@ -20,7 +20,7 @@ from ..problems import Problem, Problems, XlperfError, address
 REGRADE_SHEETS = ("Summary", "Measures", "Audit")
 ISSUES = "Issues"
 TITLE = "xlperf"
-#: Sheets of the analyst workbook besides the input tables' (see macros/workbook.yaml).
+#: Sheets of the analyst workbook besides the input tables' (see xlperf/assets/macros/workbook.yaml).
 OTHER_SHEETS = ("Start", "Instructions", "Lists", "xlwings.conf", ISSUES)
 
 

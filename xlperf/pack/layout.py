@@ -1,6 +1,6 @@
 """The pack template's layout as data: ``layouts/*.yaml`` and ``styles.yaml``.
 
-The template workbook in ``workbooks/`` is generated from these files (``xlperf template``),
+The template workbook ``xlperf/assets/pack-template.xlsx`` is generated from these files (``xlperf template``),
 and an analyst may then restyle it in Excel. The xlwings writer, which has no template
 file, places the pack straight from this layout.
 """

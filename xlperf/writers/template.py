@@ -1,6 +1,6 @@
 """Generate the pack template workbook from the layout files.
 
-The result (``workbooks/pack-template.xlsx``) is what an analyst restyles in Excel: named
+The result (``xlperf/assets/pack-template.xlsx``) is what an analyst restyles in Excel: named
 cell styles, column widths, titles, and one Excel table per place xlperf writes, each with
 its header and a few styled body rows. xlperf later finds those tables by name.
 """

@@ -2,8 +2,8 @@
 ``xlwings.conf`` sheet and a VBA project, all from text sources.
 
 The input sheets come from :func:`xlperf.writers.input_workbook.build_input_workbook`; the
-Start sheet, the buttons and the conf sheet from ``macros/workbook.yaml``; the VBA from
-``macros/*.bas`` and the xlwings module shipped with the installed xlwings package (its
+Start sheet, the buttons and the conf sheet from ``xlperf/assets/macros/workbook.yaml``; the VBA from
+``xlperf/assets/macros/*.bas`` and the xlwings module shipped with the installed xlwings package (its
 ``RunPython`` must match the Python side's version). openpyxl writes the workbook; the
 package is then completed here: ``xl/vbaProject.bin`` (:mod:`xlperf.writers.vba`), the
 buttons as form controls (a VML drawing, each with its macro), sheet code names and the
@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 import yaml
 from openpyxl.styles import Alignment, Font
 
+from ..assets import asset_path
 from ..problems import XlperfError
 from ..schema import load_schema
 from .atomic import check_output_path, normalise_package, workbook_bytes, write_bytes_atomically
@@ -61,10 +62,11 @@ class WorkbookSpec:
 
 
 def macros_dir() -> Path:
-    """``macros/`` of a source checkout: the VBA and the workbook's description."""
-    here = Path(__file__).resolve().parents[2] / "macros"
+    """The packaged macros folder (``xlperf/assets/macros``): the VBA and the workbook's
+    description."""
+    here = asset_path("macros")
     if not (here / "workbook.yaml").exists():
-        raise XlperfError(f"{here}: the macros folder is missing (build from a source checkout)")
+        raise XlperfError(f"{here}: the macros folder is missing from the installed package")
     return here
 
 
@@ -192,7 +194,7 @@ def build_workbook(rows: Mapping[str, Sequence[Sequence[Any]]] | None = None,
     for button in spec.buttons:
         if not any(re.search(rf"^\s*(Public\s+)?Sub\s+{re.escape(button.macro)}\s*\(",
                              m.code, re.MULTILINE | re.IGNORECASE) for m in macros.values()):
-            raise XlperfError(f"macros/workbook.yaml: button {button.caption!r} runs macro "
+            raise XlperfError(f"xlperf/assets/macros/workbook.yaml: button {button.caption!r} runs macro "
                               f"{button.macro!r}, which no VBA module defines")
     package = workbook_bytes(book)
     return add_vba(package, vba_project(modules), spec.sheet, spec.buttons)
