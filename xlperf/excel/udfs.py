@@ -8,17 +8,16 @@ VBA wrappers: the Import functions button of the analyst workbook, Windows only)
     =XLPERF_TREND("Close Monitoring", "Satisfactory")    -> ↑
     =XLPERF_CHANGE(12, 23)                               -> -47.8
     =XLPERF_DIRECTION(12, 23)                            -> ↓
+
+This is xlwings' open-source desktop route (COM on Windows): no licence key is needed, and
+xlperf never sets one.
 """
 
 from __future__ import annotations
 
-import os
+import xlwings as xw
 
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
-import xlwings as xw  # noqa: E402
-
-from .. import functions  # noqa: E402
+from .. import functions
 
 
 @xw.func(category="xlperf")
