@@ -28,6 +28,8 @@ What the double assumes of Excel (documented behaviour of ``Worksheet.Copy``,
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,6 +41,11 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table as XlTable
+
+
+#: Parsed read-only workbooks by content (a workbook the entry points copy from is never
+#: changed, so one parse serves every test).
+_SHARED: dict[str, Workbook] = {}
 
 
 class Injected(RuntimeError):
@@ -117,8 +124,18 @@ class Bench:
         if self.fail_at == index:
             raise Injected(f"injected failure at call {index}: {name}")
 
-    def open(self, path: Path | str, name: str | None = None) -> Book:
-        book = Book(self, load_workbook(path), str(path), name or Path(path).name)
+    def open(self, path: Path | str, name: str | None = None, shared: bool = False) -> Book:
+        """A workbook opened in this Excel; ``shared``: one parsed copy per file content,
+        for a workbook that is only read (the pack file the entry points copy from)."""
+        if shared:
+            data = Path(path).read_bytes()
+            key = hashlib.sha256(data).hexdigest()
+            if key not in _SHARED:
+                _SHARED[key] = load_workbook(io.BytesIO(data))
+            wb = _SHARED[key]
+        else:
+            wb = load_workbook(path)
+        book = Book(self, wb, str(path), name or Path(path).name)
         self.books.append(book)
         return book
 
@@ -189,7 +206,7 @@ class Books:
 
     def open(self, fullname: str) -> Book:
         self._bench.hit("Books.open", fullname)
-        return self._bench.open(fullname)
+        return self._bench.open(fullname, shared=True)
 
     @property
     def active(self) -> Book | None:

@@ -281,9 +281,11 @@ def _fast_pack(monkeypatch: pytest.MonkeyPatch, tiny: dict[str, Any]) -> None:
 
 
 def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
-           check: Callable[[xd.Bench, xd.Book, dict[str, Any], int], str | None]) -> int:
+           check: Callable[[xd.Bench, dict[str, Any], dict[str, Any], int], str | None]
+           ) -> int:
     """Run ``function`` once to record its calls, then once per call index with a failure
-    injected there; ``check`` returns what is wrong, or None. A run that left the workbook
+    injected there; ``check`` (given the bench, the workbook's snapshot after the run and
+    before it, and the index) returns what is wrong, or None. A run that left the workbook
     as it was lets the next run reuse it; any other run starts from a fresh copy."""
     bench, book = open_caller(path, monkeypatch)
     function()
@@ -300,24 +302,27 @@ def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPa
         except BaseException as exc:  # noqa: BLE001
             wrong.append(f"call {index}: {exc!r} reached Excel")
             continue
-        problem = check(bench, book, original, index)
+        now = snapshot(book, skip=())
+        problem = check(bench, now, original, index)
         if problem:
             what = bench.calls[index][0] if index < len(bench.calls) else "?"
             wrong.append(f"call {index} ({what}): {problem}")
-        if snapshot(book, skip=()) != original:
+        if now != original:
             bench, book = open_caller(path, monkeypatch)
     assert wrong == [], "\n".join(wrong[:20])
     return total
 
 
 def _pack_check(sheets: list[str]) -> Callable[..., str | None]:
-    def check(bench: xd.Bench, book: xd.Book, original: dict[str, Any], index: int
+    def check(bench: xd.Bench, after: dict[str, Any], original: dict[str, Any], index: int
               ) -> str | None:
         if len(bench.alerts) != 1:
             return f"{len(bench.alerts)} alerts: {bench.alerts}"
         if not app_restored(bench):
             return f"Excel left as {bench.app._state}"
-        now = snapshot(book)
+        now = {"order": [s for s in after["order"] if s != "Issues"],
+               "sheets": {k: v for k, v in after["sheets"].items() if k != "Issues"},
+               "names": after["names"]}
         temporaries = [s for s in now["order"] if s.startswith(swap.NEW_PREFIX)]
         if temporaries:
             return f"temporary sheets left: {temporaries}"
@@ -372,7 +377,8 @@ def test_the_sweep_can_fail(tiny, monkeypatch):
     bench.fail_at = renames[3]
     entry.build_pack()
     names = final_names(tiny["pack"])
-    assert _pack_check(list(names.values()))(bench, book, original, renames[3]) is not None
+    check = _pack_check(list(names.values()))
+    assert check(bench, snapshot(book, skip=()), original, renames[3]) is not None
 
 
 @pytest.mark.slow
@@ -389,7 +395,7 @@ def test_every_entry_point_turns_a_failure_at_any_call_into_one_alert(
         bench.selection = ("Measures", "$C$5")
         return function()
 
-    def check(bench: xd.Bench, book: xd.Book, original: dict[str, Any], index: int
+    def check(bench: xd.Bench, after: dict[str, Any], original: dict[str, Any], index: int
               ) -> str | None:
         if len(bench.alerts) != 1:
             return f"{len(bench.alerts)} alerts: {bench.alerts}"
@@ -691,6 +697,30 @@ def test_add_input_sheets_beside_the_analysts_own(tmp_path, monkeypatch):
                 assert "[" not in rule.formula1 and "Lists" in rule.formula1, ws.title
     again = entry.add_input_sheets()
     assert again == [] and "No input sheet was added" in bench.alerts[-1]
+
+
+@pytest.mark.slow
+def test_add_input_sheets_is_all_or_nothing(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "My analysis"
+    wb.save(tmp_path / "mine.xlsx")
+
+    from xlperf.writers.input_workbook import build_input_workbook
+
+    inputs = build_input_workbook(None).sheetnames
+
+    def check(bench: xd.Bench, after: dict[str, Any], original: dict[str, Any], index: int
+              ) -> str | None:
+        if len(bench.alerts) != 1:
+            return f"{len(bench.alerts)} alerts"
+        order = [s for s in after["order"] if s != "Issues"]
+        if order not in (["My analysis"], ["My analysis", *inputs]):
+            return f"left {order}"
+        return None
+
+    assert _sweep(entry.add_input_sheets, tmp_path / "mine.xlsx", monkeypatch, check) > 30
 
 
 def test_settings_adds_missing_keys_and_never_overwrites(demo, tmp_path, monkeypatch):

@@ -47,17 +47,18 @@ def selected_measure(book: Any, ds: Any) -> str:
     sheet = selection.sheet
     values = sheet.range((row, 1), (row, ROW_WIDTH)).value
     values = values if isinstance(values, list) else [values]
-    ids = {m.id.casefold(): m.id for m in ds.measures}
+    ids: dict[str, str] = {m.id.casefold(): m.id for m in ds.measures}
     texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
     for text in texts:
         if text.casefold() in ids:
             return ids[text.casefold()]
-    labels = {m.label.casefold(): m.id for m in ds.measures if m.label}
+    labels: dict[str, str] = {m.label.casefold(): m.id for m in ds.measures if m.label}
     for text in texts:
         if text.casefold() in labels:
             return labels[text.casefold()]
-    within = [(len(label), measure) for text in texts for label, measure in labels.items()
-              if label in text.casefold()]
+    within: list[tuple[int, str]] = [
+        (len(label), measure) for text in texts for label, measure in labels.items()
+        if label in text.casefold()]
     if within:
         return max(within)[1]
     raise NoMeasure(f"Explain: row {row} of {sheet.name} (cells A{row}:"

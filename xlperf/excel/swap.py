@@ -233,6 +233,15 @@ def _rename_table(book: Any, sheet_name: str, old: str, new: str, undo: _Undo) -
     undo.push(lambda: setattr(find(new), "name", old))
 
 
+def _name_restorer(book: Any, name: str, refers_to: str) -> Callable[[], None]:
+    def restore() -> None:
+        for defined in book.names:
+            if defined.name == name:
+                defined.refers_to = refers_to
+
+    return restore
+
+
 def remove_leftovers(book: Any) -> None:
     """Delete the sheets an interrupted swap left behind (named by xlperf, never the user)."""
     for sheet in list(book.sheets):
@@ -295,16 +304,15 @@ def swap_in(book: Any, pack: PackFile, sheets: list[str], final: dict[str, str],
                     _rename_table(book, final[name], table.name, wanted, undo)
         # the pack's defined names, pointed at the new sheets
         existing = {n.name: n for n in book.names}
-        for name, (where, ref) in sorted(pack.names.items()):
-            if where not in sheets:
+        for name, (into, ref) in sorted(pack.names.items()):
+            if into not in sheets:
                 continue
-            refers = f"={quote_sheet(final[where])}!{ref}"
+            refers = f"={quote_sheet(final[into])}!{ref}"
             if name in existing:
-                before = existing[name].refers_to
+                before = str(existing[name].refers_to)
                 if before != refers:
                     existing[name].refers_to = refers
-                    undo.push(lambda n=name, b=before: setattr(
-                        next(x for x in book.names if x.name == n), "refers_to", b))
+                    undo.push(_name_restorer(book, name, before))
             else:
                 book.names.add(name, refers)
                 added_names.append(name)

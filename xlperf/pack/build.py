@@ -1,5 +1,5 @@
-"""Describe the whole Policing Plan pack for one quarter: the one description both writers
-(openpyxl file, xlwings open workbook) put on the grid."""
+"""Describe the whole Policing Plan pack for one quarter: the one description the writer
+puts on the grid (for a file, and for the open workbook through a file)."""
 
 from __future__ import annotations
 

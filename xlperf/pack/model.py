@@ -1,7 +1,7 @@
 """The pack as plain data: sheets, tables, cells, formulas and charts.
 
 The describers in :mod:`xlperf.pack.sheets` build a :class:`Pack` from a dataset; the
-writers (openpyxl for files, xlwings for the open workbook) put it on a worksheet grid.
+writer (openpyxl) puts it on a worksheet grid; Excel copies the written sheets in.
 Nothing here knows about either library.
 
 A table (:class:`Block`) names the template table it is written into, never a cell

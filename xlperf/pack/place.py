@@ -2,8 +2,8 @@
 
 Input is the pack and the *anchors* of a template: for each template table its sheet, its
 header's top-left cell, its width, its body rows and its columns' cell styles; for each
-defined name its cell. Both writers (openpyxl, xlwings) use this one layout, so the same
-pack gives the same cells whichever way it is written.
+defined name its cell. The one writer (openpyxl) uses it; inside Excel the written sheets
+are copied in, so the same pack gives the same cells wherever it is built.
 
 A template table may receive several blocks (one measure overview per priority): they are
 stacked one below another, each with a title row above its header and a blank row between.
