@@ -22,6 +22,28 @@ def _fail(exc: XlperfError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+class Guarded(click.Group):
+    """The command group with the last line of defence (:mod:`xlperf.guard`): an error
+    xlperf reports is exit 1; any other exception is one sentence on stderr, a log file with
+    the traceback, and exit 2, never a traceback on screen."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Abort,
+                click.exceptions.Exit):
+            raise
+        except XlperfError as exc:
+            raise _fail(exc) from None
+        except Exception as exc:
+            from .guard import EXIT_INTERNAL, expected, report  # noqa: PLC0415
+
+            if expected(exc):
+                raise
+            click.echo(report(exc, " ".join(["xlperf", *sys.argv[1:]])), err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
 def _quarter(value: str | None, hint: str = "--quarter"):  # type: ignore[no-untyped-def]
     if value is None:
         return None
@@ -42,7 +64,7 @@ template_option = click.option("--template", type=click.Path(dir_okay=False, pat
                                help="Pack template (default: the template shipped in the package).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlperf")
 def main() -> None:
     """Turn a quarterly performance workbook into the committee report pack."""
