@@ -69,6 +69,10 @@ def load_raw(raw: RawWorkbook) -> Loaded:
     headers = {name: (t.sheet, t.header_cells) for name, t in typed.items()}
     problems.extend([p for p in check_statement(dataset, headers)
                      if (p.sheet, p.cell) not in reported])
+    # values against their unit: a national metric's (national.yaml), a measure's
+    from .unit_checks import check_units  # noqa: PLC0415
+
+    problems.extend([p for p in check_units(dataset) if (p.sheet, p.cell) not in invalid])
     # action trackers (issue 9): published HMICFRS counts, dates, report and period checks
     from .tracker_checks import add_trackers  # noqa: PLC0415
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -286,7 +287,7 @@ class Validator:
         if kind == "text":
             return str(value).strip() if isinstance(value, str) else str(value)
         if kind in ("count", "number", "percent"):
-            number = _number(value)
+            number = _finite(_number(value))
             if kind == "count":
                 if isinstance(number, float) and not number.is_integer():
                     raise _CellProblem("fractional-count",
@@ -294,8 +295,8 @@ class Validator:
                 if number < 0:
                     raise _CellProblem("negative-count", f"{_show(value)} is negative; "
                                        "a count cannot be below 0")
-                return int(number)
-            return number
+            _within(number, column, self.schema.bounds(column))
+            return int(number) if kind == "count" else number
         if kind == "fy":
             text = str(value).strip()
             try:
@@ -444,6 +445,39 @@ def _number(value: Any) -> int | float:
     if isinstance(value, (dt.date, dt.datetime)):
         raise _CellProblem("not-a-number", f"{value} is a date, not a number")
     raise _CellProblem("not-a-number", f"{value!r} is not a number")
+
+
+def show_number(number: float) -> str:
+    """A number as Excel would show it: ``1E+308``, ``INF``, ``NaN``, ``4,548``."""
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "INF" if number > 0 else "-INF"
+    if abs(number) >= 1e15:
+        return f"{number:.6G}"
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.15G}" if abs(number) >= 1e-4 else f"{number:.6G}"
+
+
+def _finite(number: int | float) -> int | float:
+    """Refuse NaN and infinities (an .xlsx can hold them; Excel shows #NUM!)."""
+    if isinstance(number, float) and not math.isfinite(number):
+        raise _CellProblem("not-finite", f"{show_number(number)} is not a finite number")
+    return number
+
+
+def _within(number: int | float, column: ColumnSpec,
+            bounds: tuple[float, float] | None) -> None:
+    """Refuse a number outside the column's declared range (schema ``limits``)."""
+    if bounds is None:
+        return
+    low, high = bounds
+    if number < low or number > high:
+        raise _CellProblem(
+            "number-out-of-range",
+            f"{show_number(number)} is outside the range {column.name} accepts "
+            f"({show_number(low)} to {show_number(high)})")
 
 
 def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int) -> list[str]:
