@@ -127,6 +127,8 @@ class Validator:
         if self.raw.duplicate_tables:
             return {}
         if not self.raw.tables:
+            if self.raw.skipped:
+                return {}  # tables not read, and an error already says why
             self.add(
                 "empty-workbook",
                 "the workbook has no Excel tables; start from `xlperf init` or the demo",
@@ -192,6 +194,12 @@ class Validator:
                          f"(expected at {raw.header_ref(index)})",
                          raw.sheet, raw.header_ref(index))
         for j, text in enumerate(header):
+            if text in positions and positions[text] != j:
+                self.add("duplicate-column",
+                         f"column {text!r} appears twice in table {spec.name} (first at "
+                         f"{raw.header_ref(positions[text])}); only one is read: delete this "
+                         "one or give it its own heading", raw.sheet, raw.header_ref(j))
+                continue
             if text in expected or j in renames:
                 continue
             foreign = _foreign_letters(text)
