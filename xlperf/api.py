@@ -38,16 +38,29 @@ def load_dataset(path: Path):  # type: ignore[no-untyped-def]
     return load_or_raise(path)
 
 
+def first_quarter(ds) -> Quarter | None:  # type: ignore[no-untyped-def]
+    """Q1 of the first financial year with crime figures (None without any)."""
+    years = [fy for by_fy in ds.crime.values() for fy in by_fy]
+    return Quarter(min(years), 1) if years else None
+
+
 def resolve_quarter(ds, quarter: Quarter | None) -> Quarter:  # type: ignore[no-untyped-def]
+    """``quarter``, checked against the data's range, or the latest complete quarter."""
     latest = ds.latest_quarter
     if latest is None:
         raise XlperfError(f"{ds.file}: no quarter has complete data")
     if quarter is None:
         return latest
+    first = first_quarter(ds) or latest
+    covers = f"the input covers {first.label} to {latest.label}"
     if quarter > latest:
         raise XlperfError(
-            f"{ds.file}: {quarter.label} is after the latest quarter with data ({latest.label})"
-        )
+            f"{ds.file}: {quarter.label} is after the latest quarter with data "
+            f"({latest.label}); {covers}")
+    if quarter < first:
+        raise XlperfError(
+            f"{ds.file}: {quarter.label} is before the first quarter with crime figures "
+            f"({first.label}); {covers}")
     return quarter
 
 
