@@ -210,4 +210,18 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 
     conf = {key: value for key, value in (("Interpreter_Win", interpreter_win),
                                           ("Interpreter_Mac", interpreter_mac)) if value}
+    for key, value in conf.items():
+        _check_plain_text(f"--{key.lower().replace('_', '-')}", value)
     return write_workbook(Path(output), demo=demo, conf=conf)
+
+
+def _check_plain_text(option: str, value: str) -> None:
+    """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
+    them, and no interpreter path contains one."""
+    import unicodedata  # noqa: PLC0415
+
+    for position, char in enumerate(value, 1):
+        if unicodedata.category(char) == "Cc":
+            raise XlperfError(
+                f"{option}: character {position} is a control character (U+{ord(char):04X}), "
+                "which a path cannot contain; give the interpreter's path as plain text")
