@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import codes
 from ..model import Dataset
 from ..problems import Problem, split_address
 from ..schema import load_data
-from .validate import show_number
+from .convert import show_number
 
 
 def unit_problem(value: float, unit: str, units: dict[str, Any], what: str) -> str | None:
@@ -43,5 +44,5 @@ def check_units(ds: Dataset) -> list[Problem]:
                            f"{metric_id} ({quarter.label})")
         if why:
             sheet, ref = split_address(entry.cell)
-            problems.append(Problem("value-outside-unit", why, sheet, ref, ds.file))
+            problems.append(Problem(codes.VALUE_OUTSIDE_UNIT, why, sheet, ref, ds.file))
     return problems
