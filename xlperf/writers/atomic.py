@@ -104,6 +104,19 @@ def _pause_for_test(temp_name: str) -> None:
         time.sleep(PAUSE_SECONDS)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _honour_umask(fd: int) -> None:
+    """Give the file the mode a plain ``open()`` would (0666 less the umask): the temporary
+    file is created 0600, which would make the output unreadable to a shared drive's group."""
+    if hasattr(os, "fchmod"):  # not on Windows, where modes do not apply
+        os.fchmod(fd, 0o666 & ~_current_umask())
+
+
 def write_bytes_atomically(data: bytes, output: Path) -> Path:
     output = Path(output)
     try:
@@ -117,6 +130,7 @@ def write_bytes_atomically(data: bytes, output: Path) -> Path:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
             temp.flush()
+            _honour_umask(temp.fileno())
             os.fsync(temp.fileno())
         _pause_for_test(temp_name)
         os.replace(temp_name, output)
