@@ -26,7 +26,9 @@ def markdown() -> str:
         "",
         "Numbers must be finite (never NaN or INF) and within their type's range: "
         + "; ".join(f"{kind} {low:,.0f} to {high:,.0f}"
-                    for kind, (low, high) in schema.limits.items()) + ".",
+                    for kind, (low, high) in schema.limits.items() if kind != "text")
+        + f". Texts are at most {schema.limits['text'][1]:,.0f} characters (names and "
+        "identifiers 255), and hold no control characters.",
         "",
     ]
     for table in schema.tables:

@@ -31,6 +31,8 @@ MAX_CELL_CHARS = 32_767
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_SHEET_NAME = 31
+#: Excel's tallest row, in points: a taller height makes the file invalid.
+MAX_ROW_HEIGHT = 409
 FORBIDDEN_SHEET_CHARS = set("[]:*?/\\")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,254}$")
 
@@ -158,7 +160,8 @@ def fit_row_heights(sheet: Any, wrapped: dict[int, int]) -> None:
     re-fit rows of a file they open, so without this wrapped text would be cut off."""
     for row, lines in sorted(wrapped.items()):
         if lines > 1:
-            sheet.row_dimensions[row].height = round(lines * LINE_HEIGHT + 3, 1)
+            sheet.row_dimensions[row].height = min(round(lines * LINE_HEIGHT + 3, 1),
+                                                   MAX_ROW_HEIGHT)
 
 
 def _clear(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
