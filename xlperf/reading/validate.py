@@ -14,8 +14,8 @@ from .. import codes
 from ..a1 import column_letter
 from ..problems import Problem, Problems, address
 from ..schema import ColumnSpec, Schema, TableSpec
-from .output_limits import control_character
 from .convert import MONTH_WORDS, CellProblem, convert, foreign_letters, plain, show
+from .output_limits import control_character
 from .xlsx import CellError, RawTable, RawWorkbook, split_ref
 
 MAX_CELL_TEXT = 32_767
