@@ -142,7 +142,10 @@ def load_schema() -> Schema:
     raw = yaml.safe_load(text)
     categories = load_data("categories")
     national = load_data("national")
+    from ..domain.rules import CHOICES  # noqa: PLC0415 - domain.rules reads data through here
+
     choices: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in raw["choices"].items()}
+    choices.update(CHOICES)  # rule kinds, polarities, references: declared by their enums
     choices["crime_categories"] = tuple(categories["categories"])
     choices["neighbourhood_offences"] = tuple(categories["neighbourhood_offences"])
     choices["forces"] = tuple(national["forces"])
