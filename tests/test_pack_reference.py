@@ -18,4 +18,5 @@ def test_demo_pack_bytes_match_the_committed_reference(demo: Path, tmp_path: Pat
     digest = hashlib.sha256(output.read_bytes()).hexdigest()
     assert digest == expected, (
         "the demo pack changed; if that is deliberate run "
-        "`.venv/bin/python scripts/update_pack_reference.py` and commit tests/data/demo-pack.sha256")
+        "`.venv/bin/python scripts/update_pack_reference.py` and commit "
+        "tests/data/demo-pack.sha256")
