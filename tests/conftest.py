@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+from tiny_input import FY_MONTHS, crime_rows, write_input
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from tiny_input import FY_MONTHS, crime_rows, write_input  # noqa: E402
+__all__ = ["FY_MONTHS", "ROOT", "crime_rows", "load_script", "write_input"]
 
-__all__ = ["FY_MONTHS", "ROOT", "crime_rows", "write_input"]
+
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ (e.g. make_demo), imported from its file: scripts/ is not a
+    package, and the tests put nothing on sys.path (a script adds its own folder)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ rebuilt byte for byte by its committed script."""
 from __future__ import annotations
 
 import pytest
+from conftest import load_script
 from python_calamine import CalamineWorkbook
 
 from xlperf.domain.values import crime_series, crime_ytd, survey_percent
@@ -98,7 +99,6 @@ def test_every_data_row_says_where_it_came_from(demo):
 
 
 def test_demo_is_rebuilt_byte_for_byte(demo, tmp_path):
-    import make_demo
-
+    make_demo = load_script("make_demo")
     rebuilt = make_demo.build(tmp_path / "demo.xlsx")
     assert rebuilt.read_bytes() == demo.read_bytes()
