@@ -45,6 +45,34 @@ def demo() -> Path:
     return ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 
 
+# -- the demo's expensive products, built once per session (the Dataset is immutable; the
+# -- pack description and the file are only read by the tests that share them) ----------
+@pytest.fixture(scope="session")
+def demo_ds(demo: Path) -> Any:
+    """The demo's Dataset, through the reading pipeline."""
+    from xlperf.reading.pipeline import load_or_raise
+
+    return load_or_raise(demo)
+
+
+@pytest.fixture(scope="session")
+def demo_pack(demo_ds: Any) -> Any:
+    """The description of the demo's Q4 2021-22 pack (xlperf.pack.model.Pack)."""
+    from xlperf.pack.build import describe_pack
+    from xlperf.periods import Quarter
+
+    return describe_pack(demo_ds, Quarter.parse("Q4 2021-22"))
+
+
+@pytest.fixture(scope="session")
+def demo_pack_file(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's pack as ``xlperf build`` writes it (latest quarter, shipped template)."""
+    from xlperf.api import build_pack
+
+    output, _quarter = build_pack(demo, None, tmp_path_factory.mktemp("demo-pack") / "pack.xlsx")
+    return output
+
+
 @pytest.fixture(scope="session")
 def seed() -> dict[str, Any]:
     import yaml

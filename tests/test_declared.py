@@ -6,6 +6,7 @@ settings come from xlperf/data."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,7 @@ def test_grading_dispatches_on_every_kind_and_reference() -> None:
     assert f"{rule.kind}, {rule.reference}" == "points-change, fixed"
 
 
+@functools.cache
 def _literals(folder: Path) -> dict[str, set[str]]:
     """String literals of each module, outside the bodies of the Enum classes that declare
     the vocabulary."""
