@@ -23,7 +23,8 @@ def load_data(name: str) -> dict[str, Any]:
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
 
 
 @dataclass(frozen=True)
