@@ -158,6 +158,20 @@ class PublishedCount:
     cell: str = ""
 
 
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A figure a published report printed (issue 16), to reconcile with xlperf's."""
+
+    kind: str
+    subject: str
+    period: str
+    compared: str
+    published: str
+    printed_at: str
+    quote: str = ""
+    cell: str = ""
+
+
 @dataclass
 class Dataset:
     """Everything the pack is computed from."""
@@ -187,6 +201,11 @@ class Dataset:
     kpas: list[KPAStatus] = field(default_factory=list)
     kpa_priorities: dict[tuple[str, str], str] = field(default_factory=dict)
     hmicfrs_published: list[PublishedCount] = field(default_factory=list)
+    published: list[PublishedFigure] = field(default_factory=list)
+    #: HMICFRS report title -> (recommendations for the police, for other bodies, input cell)
+    hmicfrs_totals: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    #: (ward, quarter) -> (incidents, input cell)
+    asb_wards: dict[tuple[str, Quarter], tuple[int, str]] = field(default_factory=dict)
     latest_quarter: Quarter | None = None
     #: Warnings found when the workbook was read (e.g. macros ignored), for the caller to show.
     warnings: list[Any] = field(default_factory=list)

@@ -10,7 +10,7 @@ from ..model import Dataset
 from ..periods import Quarter
 from .context import Context
 from .model import Pack, Sheet
-from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes
+from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes, reconciliation
 from .sheets import statement as statement_sheets
 from .sheets import trackers as tracker_sheets
 
@@ -52,9 +52,11 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
         extra, described = group(ctx)
         sheets += extra
         descriptions.update(described)
+    sheets.append(reconciliation.describe(ctx))
+    descriptions[reconciliation.SHEET] = reconciliation.CONTENTS
     sheets.append(audit.describe_audit(ctx))
     checks = audit.describe_checks(ctx)
     names = ["Cover", *[s.name for s in sheets], checks.name, data_sheet.name]
     front = cover.describe(ctx, names, descriptions)
     return Pack(f"{ds.force}: Policing Plan performance", quarter.label, ds.marking,
-                [front, *sheets, checks, data_sheet])
+                [front, *sheets, checks, data_sheet], ctx.shown)

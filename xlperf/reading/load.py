@@ -20,6 +20,7 @@ from ..model import (
     MeasureValue,
     Narrative,
     NationalMetric,
+    PublishedFigure,
     Recommendation,
     ReportedGrade,
     Series,
@@ -163,6 +164,16 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
                 tuple(address(row.sheet, row.cell(m)) for m in CALENDAR_MONTHS),
                 row.get("Source", ""),
             )
+    for row in _rows(typed, "tblHMICFRSTotals"):
+        if None in (row["Report"], row["For the police"], row["For other bodies"]):
+            continue
+        ds.hmicfrs_totals[row["Report"]] = (row["For the police"], row["For other bodies"],
+                                            address(row.sheet, row.cell("For the police")))
+    for row in _rows(typed, "tblASBWards"):
+        if None in (row["Ward"], row["FY"], row["Quarter"], row["Incidents"]):
+            continue
+        ds.asb_wards[(row["Ward"], Quarter(row["FY"], row["Quarter"]))] = (
+            row["Incidents"], address(row.sheet, row.cell("Incidents")))
     for row in _rows(typed, "tblSurveyAnswers"):
         if None in (row["Survey"], row["FY"], row["Question ID"], row["Answer"],
                     row["Respondents"], row["Positive"]):
@@ -221,6 +232,13 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         if None in (row["Priority"], row["Period"], row["Reported light"]):
             continue
         ds.kpa_priorities[(row["Priority"], row["Period"])] = row["Reported light"]
+    for row in _rows(typed, "tblPublished"):
+        if None in (row["Figure"], row["Period"], row["Published"], row["Printed at"]):
+            continue
+        ds.published.append(PublishedFigure(
+            row["Figure"], row.get("Subject") or "", str(row["Period"]),
+            str(row.get("Compared with") or ""), str(row["Published"]), row["Printed at"],
+            row.get("Quote") or "", address(row.sheet, row.cell("Published"))))
     _check_rules(typed, ds, problems, file)
     _check_crime(typed, ds, problems, file)
     return ds
