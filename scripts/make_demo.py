@@ -466,6 +466,9 @@ def demo_rows() -> dict[str, list[list]]:
         "tblKPAPriorities": kpa_priority_rows(seed),
         "tblPublished": published_rows(seed),
         "tblASBWards": asb_ward_rows(seed),
+        "tblKPAFocus": [[str(b["target_ids"][0]), _kpa_period(seed), b["traffic_light"]["text"],
+                         f"seed {b['traffic_light']['source']}"]
+                        for b in seed["scp_dashboard"]["kpas_in_focus"]["blocks"]],
         "tblHMICFRSTotals": [[r["report"], r["police"], r["others"], f"seed {r['source']}"]
                              for r in seed["hmicfrs_report_totals"]["rows"]],
     }

@@ -20,6 +20,7 @@ from xlperf.domain.grading import grade_all
 from xlperf.domain.reconcile import findings, published_findings, text_findings
 from xlperf.pack.build import describe_pack, shown_quarters
 from xlperf.pack.sheets.trackers import differences
+from xlperf.pack.sheets.trackers_scp import dashboard_rows
 from xlperf.periods import Quarter
 from xlperf.reading.load import load_or_raise
 
@@ -34,7 +35,8 @@ def ds(demo: Path) -> Any:
 @pytest.fixture(scope="module")
 def found(ds: Any) -> list[Any]:
     quarters = shown_quarters(Q4)
-    return findings(ds, grade_all(ds, quarters), quarters, differences(ds))
+    rows, period, _previous = dashboard_rows(ds)
+    return findings(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
 
 
 @pytest.fixture(scope="module")
@@ -97,15 +99,19 @@ def test_asb_quarters_and_survey_points(ds: Any) -> None:
 
 def test_every_seed_flag_is_found_and_no_agreeing_figure_is(ds: Any,
                                                             seed: dict[str, Any]) -> None:
-    listed = {(f.item, f.period, f.published) for f in published_findings(ds)}
+    listed = {(f.figure.kind, f.figure.subject, f.period, f.figure.compared, f.published)
+              for f in published_findings(ds)}
+
+    def key(row: dict[str, Any]) -> tuple[str, ...]:
+        return (row["kind"], row["subject"] or "", row["period"], row["compared"] or "",
+                row["printed"])
+
     flagged = _published_rows(seed, "flag")
-    assert len(flagged) == 8
+    assert len(flagged) == 13
     for row in flagged:
-        assert any(period == row["period"] and published == row["printed"]
-                   for _item, period, published in listed), row
+        assert key(row) in listed, row
     for row in _published_rows(seed, "agree"):
-        assert not any(period == row["period"] and published == row["printed"]
-                       for _item, period, published in listed), row
+        assert key(row) not in listed, row
     assert len(listed) == len(flagged)
 
 
@@ -153,10 +159,56 @@ def test_reconciliation_sheet_and_cli_list_every_flag(found: list[Any], pack: An
         assert f"\t{f.period}\t{f.published}\t{f.xlperf}\t" in output, f
     topics = {f.topic for f in found}
     assert topics == {"Published figure", "Analyst text", "Grade", "Priority roll-up",
-                      "HMICFRS"}
+                      "HMICFRS", "SCP"}
     # the pack column points at the cell that shows xlperf's figure
     first = block.rows[0]
     assert first[6].formula is not None and first[6].formula.refs[0].block == "tblCrimeSummary"
+
+
+def test_asb_wards_sectors_and_the_two_top_three_lists(ds: Any, found: list[Any]) -> None:
+    # seed 002:57-61: East 12 wards, West 13
+    from xlperf.domain.figures import ward_sectors  # noqa: PLC0415
+
+    sectors = list(ward_sectors().values())
+    assert (sectors.count("East"), sectors.count("West")) == (12, 13)
+    # seed 001:1425 (4.10): Bishopsgate 44, Tower 24, Castle Baynard 23 are the top three;
+    # 001:1422 (4.9) prints Bishopsgate 45, Tower 22 and Farringdon Within (18) third: flagged
+    assert compute(ds, FigureKey("asb-ward-rank", "Castle Baynard", "Q4 2021-22")).value == 3
+    flagged = {(f.item, f.published, f.xlperf) for f in found}
+    assert ("asb ward: Bishopsgate", "45", "44") in flagged
+    assert ("asb ward: Tower", "22", "24") in flagged
+    assert ("asb ward rank: Farringdon Within", "3", "4") in flagged
+    assert compute(ds, FigureKey("asb-sector", "East", "Q4 2021-22")).value == 44 + 24
+
+
+def test_hmicfrs_totals_and_the_duty_to_protect_narrative(ds: Any, found: list[Any]) -> None:
+    # seed 001:1581 and 1583: 13 recommendations (7 police + 6 others), 9 (3 + 6)
+    assert compute(ds, FigureKey("hmicfrs-report-total", "Response to Rape, Phase 2",
+                                 "current")).value == 9
+    phase1 = ("A Joint Thematic Inspection of the Police and Crown Prosecution Service's "
+              "Response to Rape")
+    assert compute(ds, FigureKey("hmicfrs-report-total", phase1, "current")).value == 13
+    # seed 001:1624: thirteen reports; 1626-1627: 15 outstanding (Amber), 8 green pending
+    assert compute(ds, FigureKey("hmicfrs-reports", "", "current")).value == 13
+    assert compute(ds, FigureKey("hmicfrs-status", "AMBER", "current")).value == 15
+    # seed 001:1732 "1 is green pending HMICFRS sign-off and 3 are in progress" v the
+    # appendix's 2 and 2 (lines 1735-1744): both flagged
+    flagged = {(f.item, f.published, f.xlperf) for f in found}
+    assert ("hmicfrs status: A Duty to Protect: GREEN - pending HMICFRS sign off", "1",
+            "2") in flagged
+    assert ("hmicfrs status: A Duty to Protect: AMBER", "3", "2") in flagged
+    # the per-report table's "1 Green" (line 1644) is an open, pending recommendation as the
+    # summary counts it (line 1560): no disagreement between the two published tables
+    assert not any("added up" in f.item and "GREEN" in f.item for f in found)
+
+
+def test_scp_focus_lights_kpa_4_and_6_contradict_kpa_2(found: list[Any]) -> None:
+    # seed 004:102 KPA 2 GREEN with 2 of 6 AMBER (lines 32-37); 004:126 KPA 4 AMBER with 1
+    # of 3; 004:146 KPA 6 AMBER with 2 of 7 (lines 60-66)
+    scp = [f for f in found if f.topic == "SCP"]
+    assert [(f.item.split(" in focus")[0], f.published, f.xlperf) for f in scp] == [
+        ("KPA 4", "AMBER", "GREEN"), ("KPA 6", "AMBER", "GREEN")]
+    assert all("KPA 2 (2 of 6 not GREEN, printed GREEN)" in f.note for f in scp)
 
 
 def test_figures_shown_twice_have_one_value_in_the_description(pack: Any) -> None:

@@ -151,10 +151,12 @@ def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-unt
     from .domain.reconcile import findings as every  # noqa: PLC0415
     from .pack.build import shown_quarters  # noqa: PLC0415
     from .pack.sheets.trackers import differences  # noqa: PLC0415
+    from .pack.sheets.trackers_scp import dashboard_rows  # noqa: PLC0415
 
     ds = load_dataset(path)
     quarters = shown_quarters(resolve_quarter(ds, quarter))
-    return every(ds, grade_all(ds, quarters), quarters, differences(ds))
+    rows, period, _previous = dashboard_rows(ds)
+    return every(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
 
 
 def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]

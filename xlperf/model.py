@@ -204,6 +204,8 @@ class Dataset:
     published: list[PublishedFigure] = field(default_factory=list)
     #: HMICFRS report title -> (recommendations for the police, for other bodies, input cell)
     hmicfrs_totals: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    #: (first target of a "KPA's in focus" block, period) -> (reported light, input cell)
+    kpa_focus: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     #: (ward, quarter) -> (incidents, input cell)
     asb_wards: dict[tuple[str, Quarter], tuple[int, str]] = field(default_factory=dict)
     latest_quarter: Quarter | None = None

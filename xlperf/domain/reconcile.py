@@ -21,6 +21,7 @@ from ..periods import Quarter
 from ..schema import load_data
 from .figures import Computed, FigureKey, agrees, compute, fmt, parse_printed
 from .grading import Grading, reconciliation
+from .trackers import FocusGroup, PriorityRow, focus_groups, priority_light, rule_description
 
 
 @dataclass(frozen=True)
@@ -164,12 +165,50 @@ def tracker_findings(differences: Sequence[Any]) -> list[Finding]:
             for d in differences]
 
 
+def focus_findings(ds: Dataset, rows: Sequence[PriorityRow], period: str | None,
+                   rule: str | None = None) -> list[Finding]:
+    """"KPA's in focus" blocks whose printed light is not their targets' lights grouped by
+    the partnership rule (issue 16, family 9). The note says whether any rule on the count
+    or share of AMBER targets could give the printed lights of every block at once."""
+    if period is None:
+        return []
+    groups = [(g, ds.kpa_focus.get((g.kpas[0].kpa.kpa, period))) for g in focus_groups(rows)]
+    printed = [(g, rep) for g, rep in groups if rep is not None]
+
+    def ambers(group: FocusGroup) -> tuple[int, int]:
+        lights = [k.kpa.light for k in group.kpas]
+        return sum(1 for x in lights if x != "GREEN"), len(lights)
+
+    out: list[Finding] = []
+    for group, reported in printed:
+        light, cell = reported
+        computed = priority_light([k.kpa.light for k in group.kpas], rule)
+        if computed == light:
+            continue
+        n, total = ambers(group)
+        contradicts = [
+            f"KPA {g.priority} ({ambers(g)[0]} of {ambers(g)[1]} not GREEN, printed {rep[0]})"
+            for g, rep in printed
+            if g is not group and rep[0] == "GREEN" and light != "GREEN"
+            and ambers(g)[0] >= n and ambers(g)[0] / ambers(g)[1] >= n / total]
+        note = (f"{n} of its {total} targets are not GREEN"
+                + (f"; no rule on the count or share of such targets gives this block "
+                   f"{light} and {', '.join(contradicts)} GREEN" if contradicts else ""))
+        out.append(Finding(
+            "SCP", f"KPA {group.priority} in focus (targets "
+            f"{', '.join(k.kpa.kpa for k in group.kpas)})", period, light, computed or "",
+            "reported focus light (input)", cell, rule_description(rule), note))
+    return out
+
+
 def _s(value: object) -> str:
     return "" if value is None else str(value)
 
 
 def findings(ds: Dataset, grading: Grading, quarters: list[Quarter],
-             tracker_differences: Sequence[Any] = ()) -> list[Finding]:
+             tracker_differences: Sequence[Any] = (),
+             dashboard: tuple[Sequence[PriorityRow], str | None] = ((), None)) -> list[Finding]:
     """Everything a reviewer must see, in one list."""
     return [*published_findings(ds), *text_findings(ds, grading, quarters[-1:]),
-            *grade_findings(ds, grading, quarters), *tracker_findings(tracker_differences)]
+            *grade_findings(ds, grading, quarters), *tracker_findings(tracker_differences),
+            *focus_findings(ds, dashboard[0], dashboard[1])]

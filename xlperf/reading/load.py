@@ -169,6 +169,11 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
             continue
         ds.hmicfrs_totals[row["Report"]] = (row["For the police"], row["For other bodies"],
                                             address(row.sheet, row.cell("For the police")))
+    for row in _rows(typed, "tblKPAFocus"):
+        if None in (row["First target"], row["Period"], row["Reported light"]):
+            continue
+        ds.kpa_focus[(str(row["First target"]), str(row["Period"]))] = (
+            row["Reported light"], address(row.sheet, row.cell("Reported light")))
     for row in _rows(typed, "tblASBWards"):
         if None in (row["Ward"], row["FY"], row["Quarter"], row["Incidents"]):
             continue

@@ -14,6 +14,7 @@ from ..cells import formula, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Sheet
 from .trackers import differences as tracker_differences
+from .trackers_scp import dashboard_rows
 
 SHEET = "Reconciliation"
 TABLE = "tblReconciliation"
@@ -33,7 +34,9 @@ def _pack_cell(ctx: Context, finding: Finding) -> Cell:
 
 
 def describe(ctx: Context) -> Sheet:
-    found = findings(ctx.ds, ctx.grading, ctx.quarters, tracker_differences(ctx.ds))
+    rows_, period, _previous = dashboard_rows(ctx.ds)
+    found = findings(ctx.ds, ctx.grading, ctx.quarters, tracker_differences(ctx.ds),
+                     (rows_, period))
     rows: list[list[Cell]] = []
     for n, f in enumerate(found, start=1):
         rows.append([Cell(n, "Count"), text(f.topic, "Label"), text(f.item),
