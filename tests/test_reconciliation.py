@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from xlperf.reading.load import load_or_raise
 
 from xlperf.cli import main
 from xlperf.domain.figures import FigureKey, agrees, compute, parse_printed
@@ -22,7 +23,6 @@ from xlperf.pack.build import describe_pack, shown_quarters
 from xlperf.pack.sheets.trackers import differences
 from xlperf.pack.sheets.trackers_scp import dashboard_rows
 from xlperf.periods import Quarter
-from xlperf.reading.load import load_or_raise
 
 Q4 = Quarter.parse("Q4 2021-22")
 

@@ -19,6 +19,7 @@ from ..arithmetic import points_change, rate, relative_change, round_half_away
 from ..model import Dataset, SeriesTable
 from ..periods import CALENDAR_MONTHS, FinancialYear, Quarter
 from ..schema import load_data
+from .rules import RuleKind
 from .values import Figure, crime_ytd, measure_value, survey_percent
 
 
@@ -128,8 +129,8 @@ def compute(ds: Dataset, key: FigureKey) -> Computed:
         return Computed(key, None, unit, f"cannot compute: {exc}", convention)
     if unit == "measure":
         unit = ds.measure(key.subject).unit
-    if key.kind == "measure-change" and ds.rules[ds.measure(key.subject).rule].kind == (
-            "points-change"):
+    if key.kind == "measure-change" and ds.rules[ds.measure(key.subject).rule].kind is (
+            RuleKind.POINTS_CHANGE):
         unit = "points"
     return Computed(key, value, unit, working, convention, cells, alt, alt_label)
 
@@ -323,7 +324,7 @@ def _measure_change(ds: Dataset, key: FigureKey) -> _Result:
     measure = ds.measure(key.subject)
     grade = grade_measure(ds, measure, _period_quarter(key.period))
     now, ref = grade.value.value, grade.reference.value
-    if grade.rule.kind == "points-change":
+    if grade.rule.kind is RuleKind.POINTS_CHANGE:
         value = points_change(now, ref)
     else:
         value = relative_change(now, ref)

@@ -14,6 +14,7 @@ over 255 characters).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from ...domain import trackers as t
 from ...model import Dataset
@@ -128,7 +129,7 @@ def _summary_sheet(ds: Dataset, recs: list, n: int, report_date: dt.date | None,
 
 
 def _reports_sheet(groups: list[t.Report], n: int, checks: Checks,
-                   ds_totals: dict[str, tuple[int, int, str]] | None = None) -> Sheet:
+                   ds_totals: Mapping[str, tuple[int, int, str]] | None = None) -> Sheet:
     ds_totals = ds_totals or {}
     states = t.statuses()
     header = ["Report", "Type",
@@ -181,7 +182,7 @@ def _reports_sheet(groups: list[t.Report], n: int, checks: Checks,
     return Sheet(REPORTS_SHEET, [block, *_totals_block(ds_totals, groups, n)], [note])
 
 
-def _totals_block(totals: dict[str, tuple[int, int, str]], groups: list[t.Report],
+def _totals_block(totals: Mapping[str, tuple[int, int, str]], groups: list[t.Report],
                   n: int) -> list[Block]:
     """Each report's recommendations for the police and for other bodies (issue 16): the
     list holds only the police's, so a report's total is not a count of the list."""
