@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from xlperf.reading.load import load_or_raise
+from xlperf.reading.pipeline import load_or_raise
 
 from xlperf.cli import main
 from xlperf.domain.figures import FigureKey, agrees, compute, parse_printed
