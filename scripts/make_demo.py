@@ -401,6 +401,26 @@ def measure_rows(seed: dict) -> tuple[list[list], list[list], list[list], list[l
     return measures, values, priorities, priority_grades
 
 
+def history_rows(seed: dict) -> list[list]:
+    """tblResultHistory: seed 003's ECD satisfaction by quarter (counts) and the 2016/17
+    two-quarter comparison (percentages only)."""
+    history = seed["result_history"]
+    rows: list[list] = []
+    for item in history["series"]:
+        for quarter, pos, total in zip(item["quarters"], item["positive"], item["total"],
+                                       strict=True):
+            q, fy = quarter.split()
+            rows.append([item["id"], item["name"], fy, q, pos, total, None,
+                         f"seed {item['source']}"])
+    compare = history["compare"]
+    for area in compare["areas"]:
+        for quarter, pct in zip(compare["quarters"], area["percent"], strict=True):
+            q, fy = quarter.split()
+            rows.append([area["id"], area["name"], fy, q, None, None, pct,
+                         f"seed {compare['source']}"])
+    return rows
+
+
 def asb_ward_rows(seed: dict) -> list[list]:
     """tblASBWards: the ward counts seed 001 prints for Q4 2021-22 (see asb_wards.note)."""
     wards = seed["asb_wards"]
@@ -466,6 +486,7 @@ def demo_rows() -> dict[str, list[list]]:
         "tblKPAPriorities": kpa_priority_rows(seed),
         "tblPublished": published_rows(seed),
         "tblASBWards": asb_ward_rows(seed),
+        "tblResultHistory": history_rows(seed),
         "tblKPAFocus": [[str(b["target_ids"][0]), _kpa_period(seed), b["traffic_light"]["text"],
                          f"seed {b['traffic_light']['source']}"]
                         for b in seed["scp_dashboard"]["kpas_in_focus"]["blocks"]],

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from xlperf.reading.pipeline import load_or_raise
 
 from xlperf.cli import main
 from xlperf.domain.figures import FigureKey, agrees, compute, parse_printed
@@ -23,6 +22,7 @@ from xlperf.pack.build import describe_pack, shown_quarters
 from xlperf.pack.sheets.trackers import differences
 from xlperf.pack.sheets.trackers_scp import dashboard_rows
 from xlperf.periods import Quarter
+from xlperf.reading.pipeline import load_or_raise
 
 Q4 = Quarter.parse("Q4 2021-22")
 
@@ -269,3 +269,32 @@ def test_every_figure_shown_twice_prints_one_value_after_libreoffice(
     assert printed["public-order-rate||2020-21|"] == {"32%"}  # seed 001:562 prints 33%: flagged
     assert printed["crime-change-pct|All Crime|Q4 2021-22|2019-20"] == {"-27%"}  # 001:457
     assert printed["servator-rate||2021-22|"] == {"59%"}  # seed 001:545
+
+
+def test_measure_history_reproduces_seed_003(ds: Any, seed: dict[str, Any], pack: Any) -> None:
+    """Seed 003 lines 237-249: the ECD satisfaction by quarter, 2014-15 Q1 to 2016-17 Q3,
+    with "0% ▶" where the last two rounded values are equal; lines 434-436: Q2 v Q1 2016/17,
+    "a drop in satisfaction in all areas"."""
+    from xlperf.arithmetic import round_half_away  # noqa: PLC0415
+    from xlperf.domain import history  # noqa: PLC0415
+
+    for item in seed["result_history"]["series"]:
+        points = history.series(ds, item["id"])
+        assert [p.quarter.label for p in points] == item["quarters"]
+        assert [f"{round_half_away(p.value):.0f}%" for p in points
+                if p.value is not None] == item["percent_printed"]
+        assert history.last_trend(ds, item["id"]).text == item["trend_printed"]
+    # 71.67% -> 71.60% (Q1 -> Q2 2016-17 ECD_WHOLE) rounds equal: flat, not down
+    assert history.trend(71.8, 71.6).text == "0% ▶"
+    assert history.trend(71.4, 72.6).text == "1% ▲"
+    falls = compute(ds, FigureKey(
+        "history-falls", "ECD_CONTACT,ECD_ACTION,ECD_FOLLOW_UP,ECD_TREATMENT,"
+        "ECD_WHOLE_EXPERIENCE", "Q2 2016-17", "Q1 2016-17"))
+    assert falls.value == 5 and falls.working == "5 of 5 fell"
+    sheet = pack.sheet("Result History")
+    compare = sheet.block("tblHistoryCompare")
+    assert compare.title.endswith("5 of 5 areas fell")
+    assert [row[4].value for row in compare.rows] == ["▼"] * 5
+    whole = sheet.block("tblHistory1")
+    assert whole.rows[-1][3].value == "0% ▶"
+    assert whole.rows[0][3].formula is not None  # a percentage over the input counts

@@ -183,6 +183,27 @@ class PublishedFigure:
 
 
 @dataclass(frozen=True)
+class ResultPoint:
+    """One quarter of a measure's result history (issue 16, seed 003): counts, or a percent
+    where only the percentage was kept."""
+
+    series_id: str
+    series: str
+    quarter: Quarter
+    positive: int | None = None
+    total: int | None = None
+    percent: float | None = None
+    cell: str = ""
+
+    @property
+    def value(self) -> float | None:
+        """The percentage (0-100): positive / total, else the typed percent."""
+        if self.positive is not None and self.total:
+            return self.positive / self.total * 100
+        return self.percent
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything the pack is computed from: built once by the reading pipeline
     (:mod:`xlperf.reading.pipeline`) from the schema's ``dataset:`` specs, never changed
@@ -217,6 +238,7 @@ class Dataset:
     hmicfrs_totals: Mapping[str, tuple[int, int, str]] = field(default_factory=_empty)
     #: (first target of a "KPA's in focus" block, period) -> (reported light, input cell)
     kpa_focus: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=_empty)
+    result_history: tuple[ResultPoint, ...] = ()
     #: (ward, quarter) -> (incidents, input cell)
     asb_wards: Mapping[tuple[str, Quarter], tuple[int, str]] = field(default_factory=_empty)
     #: The reporting quarter: Settings' Reporting quarter, else the latest complete quarter.

@@ -297,6 +297,47 @@ def _hmicfrs_report_total(ds: Dataset, key: FigureKey) -> _Result:
         None), ""
 
 
+def _history_percent(ds: Dataset, key: FigureKey) -> _Result:
+    from .history import point  # noqa: PLC0415
+
+    found = point(ds, key.subject, _quarter(key.period))
+    if found is None or found.value is None:
+        return None, f"no {key.subject} result for {key.period}", (), None, ""
+    working = (f"{found.positive} / {found.total}" if found.total else "typed percent")
+    return found.value, working, (found.cell,), None, ""
+
+
+def _history_trend(ds: Dataset, key: FigureKey) -> _Result:
+    from .history import point, series, trend  # noqa: PLC0415
+
+    quarter = _quarter(key.period)
+    now = point(ds, key.subject, quarter)
+    if key.compared:
+        before = point(ds, key.subject, _quarter(key.compared))
+    else:
+        earlier = [p for p in series(ds, key.subject) if p.quarter < quarter]
+        before = earlier[-1] if earlier else None
+    if now is None or before is None:
+        return None, f"no two results of {key.subject} to compare", (), None, ""
+    result = trend(before.value, now.value)
+    return (result.change, f"{result.text}: rounded {before.quarter.label} v "
+            f"{now.quarter.label}", (before.cell, now.cell), None, "")
+
+
+def _history_falls(ds: Dataset, key: FigureKey) -> _Result:
+    from .history import point  # noqa: PLC0415
+
+    quarter, other = _quarter(key.period), _quarter(key.compared)
+    falls = total = 0
+    for sid in (x.strip() for x in key.subject.split(",") if x.strip()):
+        now, before = point(ds, sid, quarter), point(ds, sid, other)
+        if now is None or before is None or now.value is None or before.value is None:
+            continue
+        total += 1
+        falls += now.value < before.value
+    return falls, f"{falls} of {total} fell", (), None, ""
+
+
 def _survey(ds: Dataset, key: FigureKey) -> _Result:
     fig = survey_percent(ds, key.subject, _fy(key.period))
     return fig.value, fig.working, fig.cells, None, ""
@@ -348,6 +389,9 @@ _COMPUTE: dict[str, Any] = {
     "hmicfrs-reports": _hmicfrs_reports,
     "hmicfrs-status": _hmicfrs_status,
     "hmicfrs-report-total": _hmicfrs_report_total,
+    "history-percent": _history_percent,
+    "history-trend": _history_trend,
+    "history-falls": _history_falls,
     "survey-percent": _survey,
     "survey-change-points": _survey_points,
     "measure-value": _measure,

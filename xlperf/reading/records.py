@@ -33,6 +33,7 @@ from ..model import (
     PublishedFigure,
     Recommendation,
     ReportedGrade,
+    ResultPoint,
     Series,
     SurveyAnswer,
 )
@@ -44,7 +45,8 @@ from .validate import Row, TypedTable
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureValue, Narrative, NationalMetric, PublishedCount,
-    PublishedFigure, Recommendation, ReportedGrade, RollUpCondition, Rule, Series, SurveyAnswer,
+    PublishedFigure, Recommendation, ResultPoint, ReportedGrade, RollUpCondition, Rule, Series,
+    SurveyAnswer,
 )})
 
 
