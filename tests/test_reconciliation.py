@@ -284,9 +284,10 @@ def test_measure_history_reproduces_seed_003(ds: Any, seed: dict[str, Any], pack
         assert [f"{round_half_away(p.value):.0f}%" for p in points
                 if p.value is not None] == item["percent_printed"]
         assert history.last_trend(ds, item["id"]).text == item["trend_printed"]
-    # 71.67% -> 71.60% (Q1 -> Q2 2016-17 ECD_WHOLE) rounds equal: flat, not down
+    # 71.8% -> 71.6% rounds to 72% both times: flat, not down
     assert history.trend(71.8, 71.6).text == "0% ▶"
-    assert history.trend(71.4, 72.6).text == "1% ▲"
+    assert history.trend(71.4, 72.4).text == "1% ▲"
+    assert history.trend(72.6, 71.4).text == "-2% ▼"
     falls = compute(ds, FigureKey(
         "history-falls", "ECD_CONTACT,ECD_ACTION,ECD_FOLLOW_UP,ECD_TREATMENT,"
         "ECD_WHOLE_EXPERIENCE", "Q2 2016-17", "Q1 2016-17"))
