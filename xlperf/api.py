@@ -151,6 +151,22 @@ def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-un
     return reconciliation(grade_all(ds, quarters), quarters)
 
 
+def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
+    """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
+    differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
+    quarters shown, and the trackers' published counts and lights."""
+    from .domain.grading import grade_all  # noqa: PLC0415
+    from .domain.reconcile import findings as every  # noqa: PLC0415
+    from .pack.build import shown_quarters  # noqa: PLC0415
+    from .pack.sheets.trackers import differences  # noqa: PLC0415
+    from .pack.sheets.trackers_scp import dashboard_rows  # noqa: PLC0415
+
+    ds = load_dataset(path)
+    quarters = shown_quarters(resolve_quarter(ds, quarter))
+    rows, period, _previous = dashboard_rows(ds)
+    return every(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
+
+
 def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]
               last: Quarter | None = None, jobs: int | None = None,
               template: Path | None = None, on_planned=None, on_done=None):
