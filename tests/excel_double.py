@@ -42,7 +42,6 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table as XlTable
 
-
 #: Parsed read-only workbooks by content (a workbook the entry points copy from is never
 #: changed, so one parse serves every test).
 _SHARED: dict[str, Workbook] = {}

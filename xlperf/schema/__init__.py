@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..codes import lookup
 from ..periods import CALENDAR_MONTHS, FY_MONTHS
 
 
@@ -22,7 +23,8 @@ def load_data(name: str) -> dict[str, Any]:
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,39 @@ class ColumnSpec:
     unknown: str | None = None
     missing: str | None = None
     month: bool = False
+    min: float | None = None  # narrows the type's range (Schema.limits)
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """How a table's rows become one field of the Dataset (``dataset:`` in input.yaml)."""
+
+    field: str
+    record: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    value: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()
+    nest: tuple[str, ...] = ()
+    defaults: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source the record reads (columns, addresses and derived values)."""
+        return (*self.key, *self.nest, *self.value, *(source for _, source in self.fields))
+
+
+def _record_spec(raw: dict[str, Any]) -> RecordSpec:
+    value = raw.get("value", ())
+    return RecordSpec(
+        field=str(raw["field"]),
+        record=raw.get("record"),
+        fields=tuple((str(k), str(v)) for k, v in (raw.get("fields") or {}).items()),
+        value=(value,) if isinstance(value, str) else tuple(value),
+        key=tuple(raw.get("key", ())),
+        nest=tuple(raw.get("nest", ())),
+        defaults=raw.get("defaults"),
+    )
 
 
 @dataclass(frozen=True)
@@ -46,6 +81,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...] = ()
     months: str | None = None  # "financial", "calendar" or None
+    records: tuple[RecordSpec, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -72,6 +108,17 @@ class Schema:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     header_row: int = 4
     first_column: str = "B"
+    #: column type -> (lowest, highest) value accepted, for the numeric types
+    limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def bounds(self, column: ColumnSpec) -> tuple[float, float] | None:
+        """The range a numeric column accepts: the type's, narrowed by the column's."""
+        low, high = self.limits.get(column.type, (None, None))
+        low = column.min if column.min is not None else low
+        high = column.max if column.max is not None else high
+        if low is None or high is None:
+            return None
+        return float(low), float(high)
 
     def table(self, name: str) -> TableSpec:
         for table in self.tables:
@@ -95,7 +142,11 @@ def _expand_columns(raw: dict[str, Any]) -> tuple[ColumnSpec, ...]:
         if col["name"] == "MONTHS":
             columns.extend(ColumnSpec(name=m, type="count", month=True) for m in months)
             continue
-        columns.append(ColumnSpec(**col))
+        column = ColumnSpec(**col)
+        for code in (column.unknown, column.missing):
+            if code is not None:
+                lookup(code)  # a problem code the schema names must be registered
+        columns.append(column)
     return tuple(columns)
 
 
@@ -105,12 +156,17 @@ def load_schema() -> Schema:
     raw = yaml.safe_load(text)
     categories = load_data("categories")
     national = load_data("national")
+    from ..domain.rules import CHOICES  # noqa: PLC0415 - domain.rules reads data through here
+
     choices: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in raw["choices"].items()}
+    choices.update(CHOICES)  # rule kinds, polarities, references: declared by their enums
     choices["crime_categories"] = tuple(categories["categories"])
     choices["neighbourhood_offences"] = tuple(categories["neighbourhood_offences"])
     choices["forces"] = tuple(national["forces"])
     choices["national_priorities"] = tuple(national["national_priorities"])
     choices["national_metrics"] = tuple(national["national_metrics"])
+    choices["figure_kinds"] = tuple(k["kind"] for k in load_data("figures")["kinds"])
+    choices["wards"] = tuple(w for s in load_data("wards")["sectors"] for w in s["wards"])
     tables = tuple(
         TableSpec(
             name=t["name"],
@@ -120,6 +176,7 @@ def load_schema() -> Schema:
             columns=_expand_columns(t),
             key=tuple(t.get("key", ())),
             months=t.get("months"),
+            records=tuple(_record_spec(r) for r in t.get("dataset", ())),
         )
         for t in raw["tables"]
     )
@@ -128,4 +185,6 @@ def load_schema() -> Schema:
         choices=choices,
         header_row=int(raw.get("header_row", 4)),
         first_column=str(raw.get("first_column", "B")),
+        limits={kind: (float(low), float(high))
+                for kind, (low, high) in raw.get("limits", {}).items()},
     )
