@@ -32,8 +32,8 @@ from xlperf.excel import entry, swap
 from xlperf.writers import vba, xlsm
 
 sys.path.insert(0, str(Path(__file__).parent))
-import excel_double as xd  # noqa: E402
-from tiny_input import valid_rows, write_input  # noqa: E402
+import excel_double as xd
+from tiny_input import valid_rows, write_input
 
 pytestmark = pytest.mark.slow  # packs built through the double, and LibreOffice
 
@@ -301,7 +301,7 @@ def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPa
         bench.fail_at = index
         try:
             function()
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             wrong.append(f"call {index}: {exc!r} reached Excel")
             continue
         now = snapshot(book, skip=())

@@ -15,7 +15,7 @@ from pathlib import Path
 import xlwings as xw
 
 sys.path.insert(0, str(Path(__file__).parent))
-import excel_double as xd  # noqa: E402
+import excel_double as xd
 
 XLWINGS = Path(xw.__file__).parent
 

@@ -37,7 +37,7 @@ def write_issues(book: Any, problems: Iterable[Problem], note: str = "No problem
     names = {s.name.casefold() for s in book.sheets}
     sheet = _sheet(book)
     _head(sheet, "Problems found by xlperf (click a cell address to go there)")
-    rows = [[p.severity.title(), p.code, address(p.sheet, p.cell) if p.sheet else "",
+    rows = [[(p.severity or "error").title(), p.code, address(p.sheet, p.cell) if p.sheet else "",
              p.message] for p in problems] or [["", "", "", note]]
     sheet.range((4, 1), (3 + len(rows), 4)).number_format = "@"
     sheet.range((4, 1), (3 + len(rows), 4)).value = rows

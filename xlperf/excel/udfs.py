@@ -24,31 +24,31 @@ from .. import functions
 @xw.arg("value", doc="The measure's value (e.g. 79 for 79%)")
 @xw.arg("rule", doc="A rule name from xlperf's default rules")
 @xw.arg("reference", doc="The reference value, for change rules")
-def XLPERF_GRADE(value: float, rule: str, reference: float | None = None) -> str:  # noqa: N802
+def XLPERF_GRADE(value: float, rule: str, reference: float | None = None) -> str:
     """The grade of a value under a named grading rule."""
     return functions.grade(value, rule, reference)
 
 
 @xw.func(category="xlperf")
 @xw.arg("grades", ndim=2, doc="A range of measure grades")
-def XLPERF_ROLLUP(grades: list[list[object]]) -> str:  # noqa: N802
+def XLPERF_ROLLUP(grades: list[list[object]]) -> str:
     """The priority assessment of a range of measure grades (Appendix A rule)."""
     return functions.rollup(grades)
 
 
 @xw.func(category="xlperf")
-def XLPERF_TREND(previous: str, current: str) -> str:  # noqa: N802
+def XLPERF_TREND(previous: str, current: str) -> str:
     """The trend arrow between last quarter's grade and this quarter's."""
     return functions.trend(previous, current)
 
 
 @xw.func(category="xlperf")
-def XLPERF_CHANGE(new: float, old: float) -> float | str:  # noqa: N802
+def XLPERF_CHANGE(new: float, old: float) -> float | str:
     """Relative change in % between two counts."""
     return functions.change(new, old)
 
 
 @xw.func(category="xlperf")
-def XLPERF_DIRECTION(new: float, old: float) -> str:  # noqa: N802
+def XLPERF_DIRECTION(new: float, old: float) -> str:
     """↑ rose, ↓ fell, → no change (rounded to a whole percent)."""
     return functions.direction(new, old)
