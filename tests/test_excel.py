@@ -173,9 +173,10 @@ def built(demo: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore
 def test_build_pack_brings_in_exactly_xlperf_builds_sheets(built, file_pack):
     bench, book, result, _ = built
     assert result is True
-    assert bench.alerts == ["The pack for Q4 2021-22 is in this workbook (23 sheets)."]
-    assert app_restored(bench)
     expected = load_workbook(file_pack)
+    assert bench.alerts == ["The pack for Q4 2021-22 is in this workbook "
+                            f"({len(expected.sheetnames)} sheets)."]
+    assert app_restored(bench)
     names = final_names(file_pack)
     tables = swap.table_names([t for ws in expected.worksheets for t in ws.tables],
                               [t for ws in load_workbook(built[3]).worksheets
@@ -194,7 +195,8 @@ def test_build_pack_brings_in_exactly_xlperf_builds_sheets(built, file_pack):
             assert got[key] == want[key], (name, key)
         compared += len(want["cells"])
     assert compared > 5000
-    assert sum(len(ws._charts) for ws in wb.worksheets) == 2
+    assert sum(len(ws._charts) for ws in wb.worksheets) == sum(
+        len(ws._charts) for ws in expected.worksheets) > 0
     # every formula refers to a sheet of this workbook: no external link is left
     for ws in wb.worksheets:
         for c in ws._cells.values():
@@ -249,7 +251,7 @@ def test_a_second_build_replaces_the_previous_pack(built, demo, tmp_path, monkey
     tables = [t for ws in book._wb.worksheets for t in ws.tables]
     assert len(tables) == len({t.casefold() for t in tables})
     assert not [t for t in tables if t.startswith(swap.OLD_TABLE_PREFIX)]
-    assert [n for n, _ in bench.calls].count("Sheet.delete") == 23
+    assert [n for n, _ in bench.calls].count("Sheet.delete") == len(expected.sheetnames)
 
 
 # -- a failure at each step ---------------------------------------------------------------
@@ -530,8 +532,10 @@ def test_a_bad_cell_goes_to_issues_with_a_link_and_one_alert(name, demo, tmp_pat
 def test_validate_a_valid_workbook(demo, monkeypatch):
     bench, book = open_caller(demo, monkeypatch)
     assert entry.validate() is True
-    assert len(bench.alerts) == 1 and "valid" in bench.alerts[0]
-    assert book._wb["Issues"]["D4"].value == "No problems found."
+    assert len(bench.alerts) == 1 and bench.alerts[0].startswith("The input is valid (")
+    rows = [[c.value for c in r] for r in book._wb["Issues"].iter_rows(min_row=4, max_col=4)]
+    assert rows and all(r[0] == "Warning" for r in rows) or rows == [
+        [None, None, None, "No problems found."]]
 
 
 def test_a_workbook_without_input_tables_is_offered_add_input_sheets(tmp_path, monkeypatch):
