@@ -91,6 +91,12 @@ def map_refs(formula: str, fn: Callable[[str, str], str | None]) -> str:
     return "=" + "".join(out)
 
 
+def _normal(formula: str) -> str:
+    """A formula as Excel stores what was typed: sheet names quoted only where needed."""
+    text = formula if formula.startswith("=") else "=" + formula
+    return map_refs(text, lambda sheet, ref: f"{_quote(sheet)}!{ref}")
+
+
 def referred_sheets(formula: str) -> set[str]:
     found: set[str] = set()
 
@@ -644,7 +650,8 @@ class Range:
         self._sheet._book._touched(self._sheet._ws)
         for cells, texts in zip(self._cells(), rows, strict=True):
             for cell, text in zip(cells, texts, strict=True):
-                cell.value = text
+                cell.value = _normal(text) if isinstance(text, str) and text.startswith("=") \
+                    else text
 
     @property
     def number_format(self) -> str:
@@ -838,7 +845,7 @@ class Names:
         self._book._bench.hit("Names.add", name, refers_to)
         if name.casefold() in {n.casefold() for n in self._book._wb.defined_names}:
             raise ExcelError(f"a name {name!r} exists")
-        self._book._wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+        self._book._wb.defined_names[name] = DefinedName(name, attr_text=_normal(refers_to)[1:])
         return Name(self._book, name)
 
 
@@ -859,7 +866,7 @@ class Name:
     @refers_to.setter
     def refers_to(self, value: str) -> None:
         self._book._bench.hit("Name.refers_to=", self._name, value)
-        self._book._wb.defined_names[self._name].attr_text = value.lstrip("=")
+        self._book._wb.defined_names[self._name].attr_text = _normal(value)[1:]
 
     def delete(self) -> None:
         self._book._bench.hit("Name.delete", self._name)

@@ -334,13 +334,21 @@ def _pack_check(sheets: list[str]) -> Callable[..., str | None]:
         if now["sheets"] == before and now["names"] == original["names"] \
                 and now["order"] == [s for s in original["order"] if s != "Issues"]:
             return None  # the previous pack exactly as it was
-        # past the commit: the new pack is complete, a previous sheet Excel kept is named
+        # past the commit (the same input, so the same pack): the new pack is complete and
+        # in place; a previous sheet Excel would not delete is named in the message
+        if "did not finish" in bench.alerts[0]:
+            return f"a failure changed the previous pack: {bench.alerts[0]!r}"
         leftovers = [s for s in now["order"] if s.startswith(swap.OLD_PREFIX)]
-        if len(leftovers) != 1 or leftovers[0] not in bench.alerts[0]:
-            return f"the previous pack changed ({leftovers}); alert {bench.alerts[0]!r}"
+        if leftovers and (len(leftovers) != 1 or leftovers[0] not in bench.alerts[0]):
+            return f"leftovers {leftovers} not named in {bench.alerts[0]!r}"
+        if [s for s in now["order"] if s not in leftovers] != \
+                [s for s in original["order"] if s != "Issues"]:
+            return f"sheets now {now['order']}"
         for name in sheets:
-            if now["sheets"][name] != before[name]:
-                return f"sheet {name} differs from the pack after the commit"
+            values = {k: v[0] for k, v in now["sheets"][name][0].items() if v[0] is not None}
+            want = {k: v[0] for k, v in before[name][0].items() if v[0] is not None}
+            if values != want or now["sheets"][name][1] != before[name][1]:
+                return f"sheet {name} is not the pack after the commit"
         return None
     return check
 
