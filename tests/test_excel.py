@@ -403,7 +403,7 @@ def test_every_entry_point_turns_a_failure_at_any_call_into_one_alert(
     function = getattr(entry, name)
 
     def run() -> Any:
-        bench = entry._xlwings().Book.caller()._bench
+        bench = entry._xlwings.__self__  # type: ignore[attr-defined]  # the open_caller bench
         bench.selection = ("Measures", "$C$5")
         return function()
 
