@@ -198,3 +198,15 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
     conf = {key: value for key, value in (("Interpreter_Win", interpreter_win),
                                           ("Interpreter_Mac", interpreter_mac)) if value}
     return write_workbook(Path(output), demo=demo, conf=conf)
+
+
+def spc_csv(path: Path, options):  # type: ignore[no-untyped-def]
+    """The XmR chart of the ``period,value`` CSV at ``path`` (``xlperf spc``)."""
+    from .domain.spc import SpcError, spc  # noqa: PLC0415
+    from .reading.series_csv import read_series_csv  # noqa: PLC0415
+
+    rows = read_series_csv(Path(path))
+    try:
+        return spc(rows, options)
+    except SpcError as exc:
+        raise XlperfError(f"{path}: {exc}") from None
