@@ -338,7 +338,24 @@ WORKBOOK_RULES = [
     ["MAINTAIN-V-2019-20", "relative-change", "Higher is better", "baseline FY", None, "2019-20",
      "> 0", "> 5", None, None, "SATISFACTORY: at or above the same period of 2019/20. CLOSE "
      "MONITORING: up to 5% below. REQUIRES ACTION: more than 5% below."],
+    # kind spc (issue 18): no demo measure uses it (the seeds publish grades by other rules);
+    # set a crime measure's Rule to it to grade by its XmR chart
+    ["SPC-CONCERN-LAST-3", "spc", "Lower is better", None, None, None, ">= 1", ">= 1", None,
+     None, "Synthetic rule: REQUIRES ACTION when any of the last 3 months is a special-cause "
+     "concern on the measure's XmR chart (Making Data Count rules); SATISFACTORY on common "
+     "cause or improvement.", 3],
 ]
+# SPC rebase points (issue 18): new XmR limits from the first Covid restrictions.
+COVID_REBASE = "Covid-19 restrictions from 23 March 2020 (first national lockdown)"
+SPC_REBASE_SERIES = ["All Crime", "Victim-Based Crime", "Victim-Based Violence",
+                     "Victim-Based Acquisitive Crime", "Burglary", "Robbery",
+                     "Theft of Motor Vehicle", "Theft from Motor Vehicle", "Theft Person",
+                     "ASB incidents"]
+
+
+def spc_rebase_rows() -> list[list]:
+    return [[name, "2020-03", COVID_REBASE, "synthetic: the demo's known change"]
+            for name in SPC_REBASE_SERIES]
 QUARTERS = [("2020-21", "Q4"), ("2021-22", "Q1"), ("2021-22", "Q2"), ("2021-22", "Q3"),
             ("2021-22", "Q4")]
 
@@ -413,6 +430,7 @@ def demo_rows() -> dict[str, list[list]]:
         "tblServator": servator_rows(seed),
         "tblPublicOrder": public_order_rows(seed),
         "tblASB": asb_rows(seed),
+        "tblSpcRebase": spc_rebase_rows(),
         "tblSurveyAnswers": answers,
         "tblSurveyResponses": responses,
         "tblNationalCrime": national_crime_rows(),

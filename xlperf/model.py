@@ -158,6 +158,16 @@ class PublishedCount:
     cell: str = ""
 
 
+@dataclass(frozen=True)
+class RebasePoint:
+    """A known change in a monthly series (SPC rebase table): new limits from ``period``."""
+
+    series: str
+    period: str  # YYYY-MM
+    reason: str
+    cell: str = ""
+
+
 @dataclass
 class Dataset:
     """Everything the pack is computed from."""
@@ -187,6 +197,7 @@ class Dataset:
     kpas: list[KPAStatus] = field(default_factory=list)
     kpa_priorities: dict[tuple[str, str], str] = field(default_factory=dict)
     hmicfrs_published: list[PublishedCount] = field(default_factory=list)
+    spc_rebase: list[RebasePoint] = field(default_factory=list)
     latest_quarter: Quarter | None = None
     #: Warnings found when the workbook was read (e.g. macros ignored), for the caller to show.
     warnings: list[Any] = field(default_factory=list)

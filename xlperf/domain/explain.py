@@ -19,6 +19,8 @@ def rule_sentence(grade: MeasureGrade) -> str:
         "bands": "the value itself",
         "points-change": "how many percentage points worse than the reference",
         "relative-change": "how many per cent worse than the reference",
+        "spc": (f"the number of special-cause concern points in the last {rule.spc_points} "
+                "months of the measure's XmR chart (Making Data Count rules)"),
     }[rule.kind]
     return (f"Rule {rule.name} ({rule.kind}, {rule.polarity.lower()}; "
             f"{'from ' + rule.origin if rule.origin != 'default' else 'xlperf default'}): "
@@ -39,24 +41,34 @@ def explain(grade: MeasureGrade, previous: MeasureGrade | None = None) -> str:
     elif grade.state != GRADED:
         lines.append(f"Not graded by the rule: no data ({grade.value.working}).")
     else:
-        lines.append(f"Value: {show_value(grade.value.value, m.unit)} ({grade.value.working})")
+        if grade.rule.kind == "spc":
+            lines.append(f"Value: {grade.value.working}")
+        else:
+            lines.append(f"Value: {show_value(grade.value.value, m.unit)} "
+                         f"({grade.value.working})")
         if grade.value.cells:
             shown = ", ".join(grade.value.cells[:6])
             more = f" and {len(grade.value.cells) - 6} more" if len(grade.value.cells) > 6 else ""
             lines.append(f"  from cells {shown}{more}")
-        if grade.rule.kind != "bands":
+        if grade.rule.kind not in ("bands", "spc"):
             lines.append(f"Reference: {show_value(grade.reference.value, m.unit)} — "
                          f"{grade.reference_label} ({grade.reference.working})")
         unit = "points" if grade.rule.kind == "points-change" else (
             "%" if grade.rule.kind == "relative-change" else "")
         quantity = grade.quantity if grade.quantity is not None else 0
-        if grade.rule.kind == "bands":
+        if grade.rule.kind == "spc":
+            lines.append(f"Graded quantity: {quantity:g} special-cause concern points.")
+        elif grade.rule.kind == "bands":
             lines.append(f"Graded quantity: {quantity:g} (the value, rounded).")
         else:
             lines.append(f"Graded quantity: {quantity:g} {unit} worse than the reference "
                          "(negative = better; rounded as printed).")
         if grade.trend_note:
             lines.append(f"Note: {grade.trend_note}.")
+        if grade.spc is not None and not grade.spc.error:
+            lines.append(f"XmR chart of {grade.spc.series}, latest points "
+                         "(which special-cause rule fired on which point):")
+            lines.extend(grade.spc.lines())
         lines.append(f"Computed grade: {grade.computed}")
     if grade.reported:
         lines.append(f"Reported grade: {grade.reported}"

@@ -22,6 +22,7 @@ from .rules import (
     graded_quantity,
     roll_up,
 )
+from .spc_grading import SpcSignal, spc_signal
 from .values import Figure, measure_value, survey_percent
 
 GRADED = "graded"
@@ -45,6 +46,7 @@ class MeasureGrade:
     reason: str = ""
     reported_cell: str = ""
     trend_note: str = ""
+    spc: SpcSignal | None = None
 
     @property
     def shown(self) -> str | None:
@@ -150,6 +152,15 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
               "reported_cell": entry.reported_cell if entry and reported else ""}
     if quarter.fy < measure.first_fy:
         return MeasureGrade(measure, quarter, rule, NEW, Figure(None), **common)
+    if rule.kind == "spc":
+        signal = spc_signal(ds, measure, rule, quarter)
+        if signal.error:
+            return MeasureGrade(measure, quarter, rule, NO_DATA, Figure(None, signal.working),
+                                spc=signal, **common)
+        count = float(len(signal.concerns))
+        return MeasureGrade(measure, quarter, rule, GRADED, Figure(count, signal.working),
+                            quantity=count, computed=grade_of(rule, count), spc=signal,
+                            **common)
     value = measure_value(ds, measure, quarter)
     if value.value is None:
         annual = measure.frequency == "Annual"
@@ -172,8 +183,12 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
     if computed != REQUIRES_ACTION and _reducing_trend(ds, measure, rule, quarter):
         computed = REQUIRES_ACTION
         note = f"a reducing trend over {rule.reducing_trend_quarters} quarters"
+    signal = spc_signal(ds, measure, rule, quarter) if rule.spc_points else None
+    if signal is not None and signal.concerns and computed != REQUIRES_ACTION:
+        computed = REQUIRES_ACTION
+        note = f"special-cause concern: {signal.working}"
     return MeasureGrade(measure, quarter, rule, GRADED, value, reference, label, quantity,
-                        computed, trend_note=note, **common)
+                        computed, trend_note=note, spc=signal, **common)
 
 
 @dataclass

@@ -24,7 +24,7 @@ GRADES: tuple[str, ...] = (SATISFACTORY, CLOSE_MONITORING, REQUIRES_ACTION)
 #: Higher is better: Satisfactory 2, Close Monitoring 1, Requires Action 0.
 GRADE_SCORE = {SATISFACTORY: 2, CLOSE_MONITORING: 1, REQUIRES_ACTION: 0}
 
-KINDS = ("bands", "points-change", "relative-change")
+KINDS = ("bands", "points-change", "relative-change", "spc")
 POLARITIES = ("Higher is better", "Lower is better")
 REFERENCES = ("fixed", "previous FY", "same period last year", "previous quarter", "baseline FY")
 
@@ -71,6 +71,9 @@ class Rule:
     baseline_value: float | None = None
     baseline_fy: FinancialYear | None = None
     reducing_trend_quarters: int | None = None
+    #: spc: the last n points of the measure's monthly series whose special-cause concern
+    #: points are counted (kind spc grades that count; other kinds: Requires Action on one)
+    spc_points: int | None = None
     between_surveys: str = "exclude"
     description: str = ""
     origin: str = "default"  # "default" (data/rules.yaml) or "Rules!B7" (the input workbook)
@@ -92,7 +95,11 @@ class Rule:
             out.append(("thresholds-out-of-order", "Requires Action when",
                         f"rule {self.name}: Requires Action ('{ra.text}') must be stricter "
                         f"than Close Monitoring ('{cm.text}')"))
-        if self.kind != "bands":
+        if self.kind == "spc" and not self.spc_points:
+            out.append(("missing-spc-points", "SPC points",
+                        f"rule {self.name}: an spc rule needs SPC points (how many of the "
+                        "latest months to look for special-cause concern in)"))
+        if self.kind not in ("bands", "spc"):
             if self.reference is None:
                 out.append(("missing-reference", "Reference",
                             f"rule {self.name}: a {self.kind} rule needs a reference"))
@@ -109,9 +116,10 @@ def graded_quantity(rule: Rule, value: float, reference: float | None) -> float 
     """The number the thresholds are compared with, rounded as it is printed.
 
     bands: the value. Change kinds: how much WORSE than the reference, so positive means
-    worse whatever the polarity (points, or percent of the reference).
+    worse whatever the polarity (points, or percent of the reference). spc: the value is
+    already the count of special-cause concern points (see domain/grading.py).
     """
-    if rule.kind == "bands":
+    if rule.kind in ("bands", "spc"):
         return round_half_away(value)
     if reference is None:
         return None
@@ -145,6 +153,7 @@ def rule_from_mapping(data: dict[str, Any], origin: str = "default") -> Rule:
         baseline_value=data.get("baseline_value"),
         baseline_fy=FinancialYear.parse(str(baseline_fy)) if baseline_fy else None,
         reducing_trend_quarters=data.get("reducing_trend_quarters"),
+        spc_points=data.get("spc_points"),
         between_surveys=data.get("between_surveys") or "exclude",
         description=" ".join(str(data.get("description", "")).split()),
         origin=origin,

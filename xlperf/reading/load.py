@@ -20,6 +20,7 @@ from ..model import (
     MeasureValue,
     Narrative,
     NationalMetric,
+    RebasePoint,
     Recommendation,
     ReportedGrade,
     Series,
@@ -223,6 +224,7 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
         ds.kpa_priorities[(row["Priority"], row["Period"])] = row["Reported light"]
     _check_rules(typed, ds, problems, file)
     _check_crime(typed, ds, problems, file)
+    _spc_rebase(typed, ds, problems, file)
     return ds
 
 
@@ -236,6 +238,7 @@ def _rule(row: Row) -> Rule | None:
         requires_action_when=row["Requires Action when"],
         reference=row["Reference"], baseline_value=row["Baseline value"],
         baseline_fy=row["Baseline FY"], reducing_trend_quarters=row["Reducing trend quarters"],
+        spc_points=row.get("SPC points"),
         between_surveys=row.get("Between surveys", "exclude"),
         description=row.get("Description", ""),
         origin=address(row.sheet, row.cell('Rule')),
@@ -255,6 +258,27 @@ def _check_rules(typed: dict[str, TypedTable], ds: Dataset, problems: Problems,
         if row["Grade"] not in GRADES[1:] and row["Grade"] is not None:
             problems.add(Problem("bad-rollup", "a roll-up condition must give Close Monitoring "
                                  "or Requires Action", row.sheet, row.cell("Grade"), file))
+
+
+def _spc_rebase(typed: dict[str, TypedTable], ds: Dataset, problems: Problems,
+                file: str) -> None:
+    """The SPC rebase points, each in its series after the series' first month with data."""
+    from ..domain.spc_series import monthly  # noqa: PLC0415
+
+    for row in _rows(typed, "tblSpcRebase"):
+        if None in (row["Series"], row["Period"], row["Reason"]):
+            continue
+        cell = row.cell("Period")
+        valued = [p for p, v in monthly(ds, row["Series"]) if v is not None]
+        if not valued or not valued[0] < row["Period"] <= valued[-1]:
+            span = f"{valued[0]} to {valued[-1]}" if valued else "no months with data"
+            problems.add(Problem(
+                "rebase-outside-series",
+                f"{row['Period']} is not a month of {row['Series']} after its first ({span}): "
+                "a rebase starts new limits within the series", row.sheet, cell, file))
+            continue
+        ds.spc_rebase.append(RebasePoint(row["Series"], row["Period"], row["Reason"],
+                                         address(row.sheet, cell)))
 
 
 def _check_crime(typed: dict[str, TypedTable], ds: Dataset, problems: Problems,

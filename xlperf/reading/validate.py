@@ -135,6 +135,8 @@ class Validator:
         for spec in self.schema.tables:
             raw = self.raw.tables.get(spec.name)
             if raw is None:
+                if spec.optional and spec.sheet not in self.raw.sheet_names:
+                    continue  # a workbook written before the table existed
                 if spec.name not in self.raw.skipped:  # already reported
                     self._missing_table(spec)
                 continue
@@ -184,7 +186,7 @@ class Validator:
                 self.add("renamed-column",
                          f"header {header[j]!r} should read {column.name!r}{detail}",
                          raw.sheet, raw.header_ref(j))
-            else:
+            elif not column.optional:
                 # the header cell where the schema puts the column
                 self.add("missing-column",
                          f"table {spec.name} has no {column.name!r} column "
@@ -303,6 +305,8 @@ class Validator:
             except ValueError:
                 raise _CellProblem("bad-financial-year",
                                    f"{_show(value)} is not a financial year like 2021-22") from None
+        if kind == "month":
+            return _month(value)
         if kind == "year":
             if isinstance(value, int) and 1990 <= value <= 2100:
                 return value
@@ -444,6 +448,19 @@ def _number(value: Any) -> int | float:
     if isinstance(value, (dt.date, dt.datetime)):
         raise _CellProblem("not-a-number", f"{value} is a date, not a number")
     raise _CellProblem("not-a-number", f"{value!r} is not a number")
+
+
+_MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def _month(value: Any) -> str:
+    """A calendar month as ``YYYY-MM``, from that text or an Excel date in the month."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.year:04d}-{value.month:02d}"
+    match = _MONTH_TEXT.match(str(value))
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+    raise _CellProblem("bad-month", f"{_show(value)} is not a month like 2020-03")
 
 
 def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int) -> list[str]:

@@ -35,6 +35,8 @@ class ColumnSpec:
     unknown: str | None = None
     missing: str | None = None
     month: bool = False
+    #: a workbook written before the column existed may leave it out
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...] = ()
     months: str | None = None  # "financial", "calendar" or None
+    #: a workbook written before the table existed may leave it out
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -111,6 +115,9 @@ def load_schema() -> Schema:
     choices["forces"] = tuple(national["forces"])
     choices["national_priorities"] = tuple(national["national_priorities"])
     choices["national_metrics"] = tuple(national["national_metrics"])
+    subtotals = [str(t["name"]) for t in categories["subtotals"]]
+    choices["spc_series"] = (*categories["categories"], *subtotals,
+                             *(str(x["name"]) for x in load_data("spc")["series"]))
     tables = tuple(
         TableSpec(
             name=t["name"],
@@ -120,6 +127,7 @@ def load_schema() -> Schema:
             columns=_expand_columns(t),
             key=tuple(t.get("key", ())),
             months=t.get("months"),
+            optional=bool(t.get("optional", False)),
         )
         for t in raw["tables"]
     )
