@@ -239,6 +239,7 @@ class Limits:
     upl: float
     nlpl: float
     nupl: float
+    amr: float  # the mean moving range the limits come from (after screening)
 
 
 def limits(values: Sequence[float], screen_outliers: bool = True) -> Limits:
@@ -251,7 +252,7 @@ def limits(values: Sequence[float], screen_outliers: bool = True) -> Limits:
         amr = _mean(kept)
     close = 2 * (LIMIT / 3)
     return Limits(mean, mean - LIMIT * amr, mean + LIMIT * amr,
-                  mean - close * amr, mean + close * amr)
+                  mean - close * amr, mean + close * amr, amr)
 
 
 # --- the whole series ---------------------------------------------------------------------

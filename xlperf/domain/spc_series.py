@@ -117,6 +117,11 @@ def upto(months: list[Month], quarter: Quarter) -> list[Month]:
     return kept
 
 
+def chart_months(ds: Dataset, name: str, quarter: Quarter) -> list[Month]:
+    """The months of a series up to the quarter's end (see :func:`upto`)."""
+    return upto(monthly(ds, name), quarter)
+
+
 def chart(ds: Dataset, name: str, quarter: Quarter | None = None,
           improvement: Improvement | None = None) -> SpcResult:
     """The XmR chart of a series (up to ``quarter``), with the input's rebase points for it.

@@ -10,7 +10,7 @@ from ..model import Dataset
 from ..periods import Quarter
 from .context import Context
 from .model import Pack, Sheet
-from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes
+from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes, spc
 from .sheets import statement as statement_sheets
 from .sheets import trackers as tracker_sheets
 
@@ -18,7 +18,8 @@ from .sheets import trackers as tracker_sheets
 SheetGroup = Callable[[Context], tuple[list[Sheet], dict[str, str]]]
 
 #: Groups written after Key Data and before the reviewer sheets (Audit, Checks, Data).
-EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group)
+EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group,
+                                        spc.describe)
 
 
 def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:

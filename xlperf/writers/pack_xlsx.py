@@ -13,6 +13,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.comments import Comment
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
@@ -21,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..a1 import column_letter, parse_a1
 from ..pack.model import Chart, Pack, Ref
+from ..pack.model import Series as ChartSeries
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
 from ..reading.xlsx import check_package
@@ -151,6 +153,27 @@ def _clear(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: 
             cell.style = "Normal"
 
 
+def _style_series(drawn: Any, series: ChartSeries) -> None:
+    """A titled series in a colour: dashed or not, with markers or markers only (SPC)."""
+    if series.colour is None:
+        return
+    from openpyxl.chart.marker import Marker  # noqa: PLC0415
+    from openpyxl.chart.series import SeriesLabel  # noqa: PLC0415
+
+    drawn.tx = SeriesLabel(v=series.title)
+    if series.line:
+        drawn.graphicalProperties.line.solidFill = series.colour
+        drawn.graphicalProperties.line.width = 19050  # 1.5 pt
+        if series.dashed:
+            drawn.graphicalProperties.line.dashStyle = "dash"
+    else:
+        drawn.graphicalProperties.line.noFill = True
+    drawn.marker = Marker(symbol="circle" if series.marker else "none", size=6)
+    if series.marker:
+        drawn.marker.graphicalProperties = GraphicalProperties(solidFill=series.colour)
+        drawn.marker.graphicalProperties.line.solidFill = series.colour
+
+
 def _chart(placement: Placement, chart: Chart, sheet_name: str, book: Any) -> LineChart:
     def reference(ref: Ref) -> Reference:
         placed = placement.blocks[ref.block]
@@ -169,6 +192,7 @@ def _chart(placement: Placement, chart: Chart, sheet_name: str, book: Any) -> Li
     for series in chart.series:
         line.add_data(reference(series.values), titles_from_data=False)
         line.series[-1].smooth = False
+        _style_series(line.series[-1], series)
     line.set_categories(reference(chart.categories))
     # openpyxl hides both axes unless told otherwise; a reviewer needs the scale.
     line.x_axis.delete = False
