@@ -153,13 +153,13 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
     if quarter.fy < measure.first_fy:
         return MeasureGrade(measure, quarter, rule, NEW, Figure(None), **common)
     if rule.kind == "spc":
-        signal = spc_signal(ds, measure, rule, quarter)
-        if signal.error:
-            return MeasureGrade(measure, quarter, rule, NO_DATA, Figure(None, signal.working),
-                                spc=signal, **common)
-        count = float(len(signal.concerns))
-        return MeasureGrade(measure, quarter, rule, GRADED, Figure(count, signal.working),
-                            quantity=count, computed=grade_of(rule, count), spc=signal,
+        window = spc_signal(ds, measure, rule, quarter)
+        if window.error:
+            return MeasureGrade(measure, quarter, rule, NO_DATA, Figure(None, window.working),
+                                spc=window, **common)
+        count = float(len(window.concerns))
+        return MeasureGrade(measure, quarter, rule, GRADED, Figure(count, window.working),
+                            quantity=count, computed=grade_of(rule, count), spc=window,
                             **common)
     value = measure_value(ds, measure, quarter)
     if value.value is None:

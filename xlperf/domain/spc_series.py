@@ -117,6 +117,12 @@ def upto(months: list[Month], quarter: Quarter) -> list[Month]:
     return kept
 
 
+def latest_run(months: list[Month]) -> list[Month]:
+    """The months after the last missing month that has a value after it."""
+    last_gap = max((i for i, (_, v) in enumerate(months) if v is None), default=-1)
+    return months[last_gap + 1:]
+
+
 def chart_months(ds: Dataset, name: str, quarter: Quarter) -> list[Month]:
     """The months of a series up to the quarter's end (see :func:`upto`)."""
     return upto(monthly(ds, name), quarter)
@@ -124,14 +130,16 @@ def chart_months(ds: Dataset, name: str, quarter: Quarter) -> list[Month]:
 
 def chart(ds: Dataset, name: str, quarter: Quarter | None = None,
           improvement: Improvement | None = None) -> SpcResult:
-    """The XmR chart of a series (up to ``quarter``), with the input's rebase points for it.
+    """The XmR chart of a series (up to ``quarter``, its latest unbroken run of months: an
+    XmR chart needs consecutive months), with the input's rebase points for it.
 
     Raises :class:`~xlperf.domain.spc.SpcError` when the series cannot be charted.
     """
     months = monthly(ds, name)
     if quarter is not None:
         months = upto(months, quarter)
-    periods = {p for p, _ in months}
+    months = latest_run(months)
+    periods = {p for p, _ in months[1:]}
     rebase = tuple(p for p in ds_rebase(ds, name) if p in periods)
     options = SpcOptions(improvement=improvement or series_specs()[name].improvement,
                          rebase=rebase)

@@ -35,9 +35,12 @@ def context(ds: Dataset, quarter: Quarter) -> Context:
 def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     ctx = context(ds, quarter)
     data_sheet, crime_data = data.describe(ctx)
+    summary, measures = grades.describe_summary(ctx), grades.describe_measures(ctx)
+    summary.blocks.append(spc.summary_block(ctx))  # XmR signals beside the grades
+    measures.blocks.append(spc.measures_block(ctx))
     sheets: list[Sheet] = [
-        grades.describe_summary(ctx),
-        grades.describe_measures(ctx),
+        summary,
+        measures,
         grades.describe_appendix(ctx),
         crime.describe_summary(ctx, crime_data),
         crime.describe_monthly(ctx, crime_data),

@@ -26,7 +26,16 @@ from ...domain.spc import (
     limits,
     spc,
 )
-from ...domain.spc_series import Month, chart_months, ds_rebase, series_specs
+from ...domain.spc_series import (
+    Month,
+    chart,
+    chart_months,
+    ds_rebase,
+    latest_run,
+    measure_series,
+    series_specs,
+)
+from ...model import Measure
 from ...periods import FinancialYear, fy_of
 from ...schema import load_data
 from ..cells import formula, text
@@ -71,12 +80,6 @@ class Charted:
 
 def pack_series() -> list[str]:
     return [str(n) for n in load_data("spc")["pack"]]
-
-
-def latest_run(months: list[Month]) -> list[Month]:
-    """The months after the last missing month that has a value after it."""
-    last_gap = max((i for i, (_, v) in enumerate(months) if v is None), default=-1)
-    return months[last_gap + 1:]
 
 
 def _chart_series(ctx: Context, name: str, years: list[FinancialYear]) -> Charted:
@@ -198,6 +201,66 @@ def _summary_row(item: Charted) -> list[Cell]:
                  STYLES[result.variation or "common_cause"]),
             text("N/A (no target)", "Label"), text(last.period if last else None, "Label"),
             text(f"{signals}. {warnings}".strip())]
+
+
+def _measure_charts(ctx: Context) -> list[tuple[Measure, str, SpcResult | None, str]]:
+    """Each measure with a monthly series: its series and XmR chart (improvement direction
+    from its rule's polarity), or why there is none."""
+    out: list[tuple[Measure, str, SpcResult | None, str]] = []
+    for measure in ctx.ds.measures:
+        series = measure_series(measure)
+        if series is None:
+            continue
+        rule = ctx.ds.rules[measure.rule]
+        try:
+            result = chart(ctx.ds, series, ctx.quarter,
+                           "increase" if rule.higher_is_better else "decrease")
+        except SpcError as exc:
+            out.append((measure, series, None, str(exc)))
+            continue
+        out.append((measure, series, result, ""))
+    return out
+
+
+def measures_block(ctx: Context) -> Block:
+    """For the Measures sheet: the XmR variation of each measure with a monthly series."""
+    rows = []
+    for measure, series, result, why in _measure_charts(ctx):
+        variation = result.variation if result else None
+        rows.append([text(f"{measure.id} {measure.label}", "Label"), text(series, "Label"),
+                     text(LABELS[variation] if variation else f"No XmR chart: {why}",
+                          STYLES[variation] if variation else "Grade None")])
+    if not rows:
+        rows = [[text("No measure has a monthly series", "Label"), text(None, "Label"),
+                 text(None, "Grade None")]]
+    return Block("tblMeasureSpc", "tblMeasureSpc", ["Measure", "Monthly series",
+                                                    "Variation (XmR, latest month)"], rows,
+                 f"Signal or noise: measures with a monthly series, to "
+                 f"{ctx.quarter.end_month_label} (charts on the SPC sheet)")
+
+
+def summary_block(ctx: Context) -> Block:
+    """For the Summary sheet: per priority, its measures showing a special cause."""
+    charts = _measure_charts(ctx)
+    rows = []
+    for priority, _heading in ctx.ds.priorities:
+        mine = [(m, r) for m, _s, r, _w in charts if m.priority == priority]
+        if not mine:
+            continue
+        concern = [m.id for m, r in mine if r and r.variation == "special_cause_concern"]
+        better = [m.id for m, r in mine if r and r.variation == "special_cause_improvement"]
+        rows.append([text(priority, "Label Bold"), text(", ".join(m.id for m, _ in mine)),
+                     text(", ".join(concern) or "none", "SPC Concern" if concern else "Label"),
+                     text(", ".join(better) or "none",
+                          "SPC Improvement" if better else "Label")])
+    if not rows:
+        rows = [[text("None", "Label Bold"), text("No measure has a monthly series"),
+                 text(None, "Label"), text(None, "Label")]]
+    return Block("tblSummarySpc", "tblSummarySpc",
+                 ["Priority", "Measures with a monthly series", "Special cause: concern",
+                  "Special cause: improvement"], rows,
+                 f"Signal or noise (XmR, latest month {ctx.quarter.end_month_label}): see the "
+                 "SPC sheet")
 
 
 def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
