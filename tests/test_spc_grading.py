@@ -168,7 +168,7 @@ def test_the_demo_carries_the_covid_rebase(demo: Path) -> None:
     covid = {r.series for r in ds.spc_rebase if r.period == "2020-03"}
     assert {"All Crime", "Victim-Based Crime", "ASB incidents", "Burglary"} <= covid
     assert "Covid" in ds.spc_rebase[0].reason
-    assert ds.rules["SPC-CONCERN-LAST-3"].kind == "spc"
+    assert ds.rules["SPC-CONCERN-LAST-3"].kind.value == "spc"
     months = [p for p, _ in monthly(ds, "All Crime")]
     result = chart(ds, "All Crime")
     at = months.index("2020-03")
