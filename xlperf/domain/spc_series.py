@@ -4,6 +4,7 @@ crime categories), their months as ``YYYY-MM`` periods, and a measure's series.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -78,7 +79,7 @@ def monthly(ds: Dataset, name: str) -> list[Month]:
     row gives missing months)."""
     spec = series_specs()[name]
     if spec.table == "asb":
-        years: dict[int, Series] = ds.asb
+        years: Mapping[int, Series] = ds.asb
         if not years:
             return []
         out: list[Month] = []
