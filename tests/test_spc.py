@@ -267,3 +267,15 @@ def test_leading_and_trailing_gaps_have_no_limits() -> None:
     assert result.points[-1].mean is None and result.points[-1].upl is None
     assert result.points[1].mean == pytest.approx(0.1416238, abs=5e-8)
     assert result.variation == result.points[-3].point_type == "common_cause"
+
+
+def test_a_trend_crossing_the_mean_is_one_colour() -> None:
+    # NHSRplotthedots NEWS 0.2.2, issues #167 and #171: every point of a 7-point trend takes
+    # the trend's direction, whichever side of the mean it is on
+    data = [10.0, 11, 9, 10, 11, 9, 10, 11, 9, 10, 13, 12.5, 12, 11, 10, 9, 8.5]
+    result = spc(series(data))
+    mean = result.points[0].mean
+    assert mean is not None and data[12] > mean > data[14]  # the run crosses the mean
+    assert [p.special_cause for p in result.points[10:]] == ["7 Point Trend (Decreasing)"] * 7
+    assert {p.point_type for p in result.points[10:]} == {"special_cause_concern"}
+    assert result.points[9].special_cause is None
