@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
+
+if TYPE_CHECKING:
+    from .model import Dataset
 
 
 def demo_path() -> Path:
@@ -31,19 +35,19 @@ def validate_workbook(path: Path) -> Problems:
     return loaded.problems
 
 
-def load_dataset(path: Path):  # type: ignore[no-untyped-def]
+def load_dataset(path: Path) -> Dataset:
     from .reading.pipeline import load_or_raise  # noqa: PLC0415
 
     return load_or_raise(path)
 
 
-def first_quarter(ds) -> Quarter | None:  # type: ignore[no-untyped-def]
+def first_quarter(ds: Dataset) -> Quarter | None:
     """Q1 of the first financial year with crime figures (None without any)."""
     years = [fy for by_fy in ds.crime.values() for fy in by_fy]
     return Quarter(min(years), 1) if years else None
 
 
-def resolve_quarter(ds, quarter: Quarter | None) -> Quarter:  # type: ignore[no-untyped-def]
+def resolve_quarter(ds: Dataset, quarter: Quarter | None) -> Quarter:
     """``quarter``, checked against the data's range, or the latest complete quarter."""
     latest = ds.latest_quarter
     if latest is None:
@@ -111,8 +115,9 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
 
     path = Path(path)
     ds = load_dataset(path)
-    for warning in ds.warnings if on_warning else ():
-        on_warning(warning)
+    if on_warning is not None:
+        for warning in ds.warnings:
+            on_warning(warning)
     target = resolve_quarter(ds, quarter)
     require_quarter(ds, target)
     output = Path(output) if output else path.with_name(default_pack_name(target))

@@ -121,9 +121,9 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 def reconcile(path: Path | None, quarter: str | None) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
-    from .api import (
-        demo_path,  # noqa: PLC0415
-        findings,  # noqa: PLC0415
+    from .api import (  # noqa: PLC0415
+        demo_path,
+        findings,
     )
 
     try:
@@ -195,7 +195,7 @@ def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: s
 
     start, end = _quarter(first, "--from"), _quarter(last, "--to")
     with click.progressbar(length=0, label="Building packs", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
 
         def planned(count: int) -> None:
             bar.length = (bar.length or 0) + count
