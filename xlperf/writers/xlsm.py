@@ -5,9 +5,9 @@ The input sheets come from :func:`xlperf.writers.input_workbook.build_input_work
 Start sheet, the buttons and the conf sheet from ``xlperf/assets/macros/workbook.yaml``; the
 VBA from ``xlperf/assets/macros/*.bas`` and the xlwings module shipped with the installed
 xlwings package (its ``RunPython`` must match the Python side's version). openpyxl writes
-the workbook; the package is then completed here: ``xl/vbaProject.bin`` (:mod:`xlperf.writers.vba`), the
-buttons as form controls (a VML drawing, each with its macro), sheet code names and the
-macro-enabled content type. Same sources, same bytes.
+the workbook; the package is then completed here: ``xl/vbaProject.bin``
+(:mod:`xlperf.writers.vba`), the buttons as form controls (a VML drawing, each with its
+macro), sheet code names and the macro-enabled content type. Same sources, same bytes.
 """
 
 from __future__ import annotations
