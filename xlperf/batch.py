@@ -194,7 +194,7 @@ def find_inputs(paths: Sequence[Path]) -> list[Path]:
 def pack_name(force: str, quarter: Quarter) -> str:
     """``kent-policing-plan-pack-q4-2021-22.xlsx``: safe and distinct for any force name,
     and short enough for any file system (:mod:`xlperf.filenames`)."""
-    from .filenames import MAX_OUTPUT_NAME_BYTES, slug  # noqa: PLC0415
+    from .filenames import MAX_OUTPUT_NAME_BYTES, slug
 
     rest = f"-{default_pack_name(quarter)}"
     return f"{slug(force, MAX_OUTPUT_NAME_BYTES - len(rest))}{rest}"

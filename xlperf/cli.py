@@ -34,7 +34,7 @@ class Guarded(click.Group):
         except XlperfError as exc:
             raise _fail(exc) from None
         except Exception as exc:
-            from .guard import EXIT_INTERNAL, expected, report  # noqa: PLC0415
+            from .guard import EXIT_INTERNAL, expected, report
 
             if expected(exc):
                 raise

@@ -51,7 +51,7 @@ def _exists(path: Path) -> bool:
 def check_output_path(output: Path, inputs: tuple[Path, ...] = ()) -> None:
     """Refuse an output that is an input, sits in a missing folder, is open in Excel, or
     whose name no file system takes."""
-    from ..filenames import MAX_NAME_BYTES, name_bytes  # noqa: PLC0415
+    from ..filenames import MAX_NAME_BYTES, name_bytes
 
     output = Path(output)
     size = name_bytes(output.name)
