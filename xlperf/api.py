@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
+
+if TYPE_CHECKING:
+    from .model import Dataset
 
 
 def demo_path() -> Path:
@@ -31,19 +36,19 @@ def validate_workbook(path: Path) -> Problems:
     return loaded.problems
 
 
-def load_dataset(path: Path):  # type: ignore[no-untyped-def]
+def load_dataset(path: Path) -> Dataset:
     from .reading.pipeline import load_or_raise  # noqa: PLC0415
 
     return load_or_raise(path)
 
 
-def first_quarter(ds) -> Quarter | None:  # type: ignore[no-untyped-def]
+def first_quarter(ds: Dataset) -> Quarter | None:
     """Q1 of the first financial year with crime figures (None without any)."""
     years = [fy for by_fy in ds.crime.values() for fy in by_fy]
     return Quarter(min(years), 1) if years else None
 
 
-def resolve_quarter(ds, quarter: Quarter | None) -> Quarter:  # type: ignore[no-untyped-def]
+def resolve_quarter(ds: Dataset, quarter: Quarter | None) -> Quarter:
     """``quarter``, checked against the data's range, or the latest complete quarter."""
     latest = ds.latest_quarter
     if latest is None:
@@ -111,8 +116,9 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
 
     path = Path(path)
     ds = load_dataset(path)
-    for warning in ds.warnings if on_warning else ():
-        on_warning(warning)
+    if on_warning is not None:
+        for warning in ds.warnings:
+            on_warning(warning)
     target = resolve_quarter(ds, quarter)
     require_quarter(ds, target)
     output = Path(output) if output else path.with_name(default_pack_name(target))
@@ -149,6 +155,22 @@ def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-un
     ds = load_dataset(path)
     quarters = shown_quarters(resolve_quarter(ds, quarter))
     return reconciliation(grade_all(ds, quarters), quarters)
+
+
+def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
+    """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
+    differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
+    quarters shown, and the trackers' published counts and lights."""
+    from .domain.grading import grade_all  # noqa: PLC0415
+    from .domain.reconcile import findings as every  # noqa: PLC0415
+    from .pack.build import shown_quarters  # noqa: PLC0415
+    from .pack.sheets.trackers import differences  # noqa: PLC0415
+    from .pack.sheets.trackers_scp import dashboard_rows  # noqa: PLC0415
+
+    ds = load_dataset(path)
+    quarters = shown_quarters(resolve_quarter(ds, quarter))
+    rows, period, _previous = dashboard_rows(ds)
+    return every(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
 
 
 def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]
@@ -215,8 +237,6 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 def _check_plain_text(option: str, value: str) -> None:
     """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
     them, and no interpreter path contains one."""
-    import unicodedata
-
     for position, char in enumerate(value, 1):
         if unicodedata.category(char) == "Cc":
             raise XlperfError(

@@ -165,6 +165,8 @@ def load_schema() -> Schema:
     choices["forces"] = tuple(national["forces"])
     choices["national_priorities"] = tuple(national["national_priorities"])
     choices["national_metrics"] = tuple(national["national_metrics"])
+    choices["figure_kinds"] = tuple(k["kind"] for k in load_data("figures")["kinds"])
+    choices["wards"] = tuple(w for s in load_data("wards")["sectors"] for w in s["wards"])
     tables = tuple(
         TableSpec(
             name=t["name"],
