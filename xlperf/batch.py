@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import default_pack_name, template_path, write_pack
+from .filenames import MAX_OUTPUT_NAME_BYTES, slug
 from .model import Dataset
 from .periods import Quarter, quarters_between
 from .problems import Problem, XlperfError
@@ -194,8 +195,6 @@ def find_inputs(paths: Sequence[Path]) -> list[Path]:
 def pack_name(force: str, quarter: Quarter) -> str:
     """``kent-policing-plan-pack-q4-2021-22.xlsx``: safe and distinct for any force name,
     and short enough for any file system (:mod:`xlperf.filenames`)."""
-    from .filenames import MAX_OUTPUT_NAME_BYTES, slug  # noqa: PLC0415
-
     rest = f"-{default_pack_name(quarter)}"
     return f"{slug(force, MAX_OUTPUT_NAME_BYTES - len(rest))}{rest}"
 
