@@ -13,6 +13,7 @@ byte-identical.
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import openpyxl
 import pytest
 from legacy_pack_writer import render_pack as legacy_render_pack
+from packbook import SOFFICE, recalculate
 
 from xlperf.api import load_dataset, template_path
 from xlperf.pack.build import describe_pack
@@ -52,6 +54,16 @@ def _chart(chart: Any) -> dict[str, Any]:
                     s.cat.numRef.f if s.cat and s.cat.numRef else None,
                     s.smooth) for s in chart.series],
     }
+
+
+def _same_cell(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> bool:
+    """Equal, floats to 1e-15 relative: the old writer wrote them with 16 significant
+    digits ("%.16g"), the new one exactly (repr), so the last digit may differ."""
+    if a is None or b is None or a[1:] != b[1:]:
+        return a == b
+    if isinstance(a[0], float) and isinstance(b[0], float):
+        return math.isclose(a[0], b[0], rel_tol=1e-15)
+    return a[0] == b[0]
 
 
 def _cell(cell: Any) -> tuple[Any, ...]:
@@ -128,7 +140,7 @@ def _compare(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
                 continue
             if part == "cells":
                 for coordinate in sorted(a.keys() | b.keys()):
-                    if a.get(coordinate) != b.get(coordinate):
+                    if not _same_cell(a.get(coordinate), b.get(coordinate)):
                         differences.append(f"{key}!{coordinate}: {a.get(coordinate)!r} "
                                            f"!= {b.get(coordinate)!r}")
             else:
@@ -177,3 +189,34 @@ def test_no_forced_full_recalculation(written: tuple[bytes, bytes]) -> None:
 
 def test_rebuild_is_byte_identical(demo_pack: Pack, written: tuple[bytes, bytes]) -> None:
     assert render_pack(demo_pack, template_path()) == written[1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_cached_values_equal_libreoffice_recalculation(written: tuple[bytes, bytes],
+                                                       tmp_path: Path) -> None:
+    """What a reader sees without recalculating (openpyxl data_only) is what LibreOffice
+    computes when it recalculates every formula of the pack."""
+    pack_file = tmp_path / "pack.xlsx"
+    pack_file.write_bytes(written[1])
+    formulas = openpyxl.load_workbook(pack_file)
+    cached = openpyxl.load_workbook(pack_file, data_only=True)
+    again = openpyxl.load_workbook(recalculate(pack_file, tmp_path / "out"), data_only=True)
+    count, bad = 0, []
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                count += 1
+                mine = cached[ws.title][cell.coordinate].value
+                theirs = again[ws.title][cell.coordinate].value
+                if isinstance(mine, float) and isinstance(theirs, (int, float)):
+                    ok = math.isclose(mine, theirs, rel_tol=1e-9, abs_tol=1e-12)
+                else:
+                    ok = mine == theirs or (mine == "" and theirs is None)
+                if not ok:
+                    bad.append(f"{ws.title}!{cell.coordinate} {cell.value}: cached {mine!r}, "
+                               f"LibreOffice {theirs!r}")
+    assert count > 500
+    assert bad[:20] == []

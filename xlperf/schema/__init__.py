@@ -8,9 +8,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..periods import CALENDAR_MONTHS, FY_MONTHS
+from ..yamlio import load_yaml
 
 
 def load_data(name: str) -> dict[str, Any]:
@@ -22,7 +21,7 @@ def load_data(name: str) -> dict[str, Any]:
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def _expand_columns(raw: dict[str, Any]) -> tuple[ColumnSpec, ...]:
 @lru_cache(maxsize=1)
 def load_schema() -> Schema:
     text = resources.files("xlperf.schema").joinpath("input.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     categories = load_data("categories")
     national = load_data("national")
     choices: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in raw["choices"].items()}
