@@ -20,6 +20,7 @@ import datetime as dt
 import html
 import io
 import re
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,17 @@ _ORDER = {name: i for i, name in enumerate((
 CHART_WIDTH_EMU, CHART_HEIGHT_EMU = 5_760_000, 2_700_000
 
 
+def _where(sheet: str, row: int, col: int) -> str:
+    return f"{sheet_prefix(sheet)}!{column_letter(col)}{row}"
+
+
+_LETTERS = [""] + [column_letter(c) for c in range(1, 703)]
+
+
+def _letter(col: int) -> str:
+    return _LETTERS[col] if col < 703 else column_letter(col)
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -233,16 +245,19 @@ class _Book:
         return self.derived[index]
 
     def put(self, sheet: str, row: int, col: int, value: Any, formula: str | None,
-            style: str | None, where: str) -> int:
-        """Write one cell; returns its cell-format index."""
+            style: str | None, where: str | None = None) -> int:
+        """Write one cell; returns its cell-format index. ``where`` names the cell in
+        messages (default: its address)."""
         if row > MAX_ROWS or col > MAX_COLS:
-            raise XlperfError(f"{where}: beyond Excel's last row or column")
+            raise XlperfError(f"{where or _where(sheet, row, col)}: beyond Excel's last row "
+                              "or column")
         grid = self.grids[sheet]
         old = grid.get((row, col))
         if style:
             index = self.styles.named.get(style)
             if index is None:
-                raise XlperfError(f"{where}: the template has no cell style {style!r}")
+                raise XlperfError(f"{where or _where(sheet, row, col)}: the template has no "
+                                  f"cell style {style!r}")
         elif old is None:
             index = 0
         else:
@@ -252,10 +267,10 @@ class _Book:
                 self.links[sheet].setdefault((row, col), old.link)
             if old.comment is not None:
                 self.notes[sheet].setdefault((row, col), old.comment)
-        for text in (value, formula):
-            if isinstance(text, str) and _ILLEGAL.search(text):
-                raise XlperfError(f"{where}: the text holds control characters Excel cannot "
-                                  "store")
+        if (isinstance(value, str) and _ILLEGAL.search(value)) or \
+                (formula is not None and _ILLEGAL.search(formula)):
+            raise XlperfError(f"{where or _where(sheet, row, col)}: the text holds control "
+                              "characters Excel cannot store")
         if isinstance(value, dt.date):
             if not style:
                 index = self._date_style(index)
@@ -342,7 +357,7 @@ class _Book:
             out.append(head + ">")
             row_text = str(r)
             for c, v in cells:
-                coordinate = column_letter(c) + row_text
+                coordinate = _letter(c) + row_text
                 if isinstance(v, TemplateCell):
                     if v.text is not None:
                         body = f' t="s"><v>{self.string(v.text)}</v></c>'
@@ -514,10 +529,16 @@ def _next_free(parts: set[str], pattern: str) -> Any:
             yield n, pattern.format(n)
 
 
-def render_pack(pack: Pack, template: Path) -> bytes:
-    """The finished pack workbook as bytes (deterministic: same pack, same bytes)."""
+def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = None) -> bytes:
+    """The finished pack workbook as bytes (deterministic: same pack, same bytes).
+
+    ``phases``, when given, receives the seconds spent in each step (benchmarks/run.py
+    --profile)."""
+    clock = time.perf_counter
+    started = clock()
     check_limits(pack)
     tpl = cached_template(Path(template))
+    loaded = clock()
     placement = place(pack, tpl.anchors)
     book = _Book(tpl, placement)
 
@@ -537,17 +558,16 @@ def render_pack(pack: Pack, template: Path) -> bytes:
     for placed in placement.cells():
         sheet = placed.sheet
         cell = placed.cell
-        where = f"{sheet_prefix(sheet)}!{placed.coordinate}"
         index = book.put(sheet, placed.row, placed.col, cell.value, placed.formula,
-                         cell.style, where)
+                         cell.style)
         if cell.link:
             # an internal link: a location in this workbook, not an external target
             book.links[sheet][(placed.row, placed.col)] = \
                 f'location="{_attr(sheet_prefix(cell.link) + "!A1")}"'
         if cell.note:
             if _ILLEGAL.search(cell.note):
-                raise XlperfError(f"{where}: the note holds control characters Excel cannot "
-                                  "store")
+                raise XlperfError(f"{_where(sheet, placed.row, placed.col)}: the note holds "
+                                  "control characters Excel cannot store")
             book.notes[sheet][(placed.row, placed.col)] = ("xlperf", cell.note)
         if placed.formula is None and index < len(wrap) and wrap[index]:
             width = widths[sheet].get(placed.col) or 13.0
@@ -560,10 +580,16 @@ def render_pack(pack: Pack, template: Path) -> bytes:
             del rows[row]
         for row, lines in rows.items():
             rows[row] = round(lines * LINE_HEIGHT + 3, 1)  # type: ignore[assignment]
-    return _package(book, pack)
+    written = clock()
+    data = _package(book, pack, phases)
+    if phases is not None:
+        phases["template (read once per process)"] = loaded - started
+        phases["place and write cells"] = written - loaded
+        phases["package parts"] = clock() - written - phases.get("zip (deflate)", 0.0)
+    return data
 
 
-def _package(book: _Book, pack: Pack) -> bytes:
+def _package(book: _Book, pack: Pack, phases: dict[str, float] | None = None) -> bytes:
     tpl, placement = book.template, book.placement
     taken = set(tpl.parts)
     out: dict[str, bytes] = {}
@@ -752,7 +778,11 @@ def _package(book: _Book, pack: Pack) -> bytes:
                      + "".join(f'<Override PartName="/{p}" ContentType="{_attr(t)}"/>'
                                for p, t in overrides.items())
                      + "</Types>").encode("utf-8")
-    return _zip([("[Content_Types].xml", content_types), *out.items()])
+    zipping = time.perf_counter()
+    data = _zip([("[Content_Types].xml", content_types), *out.items()])
+    if phases is not None:
+        phases["zip (deflate)"] = time.perf_counter() - zipping
+    return data
 
 
 def _target(rel: Rel, source: str) -> str:

@@ -41,8 +41,11 @@ _DATE_CODE = re.compile(r"[dmyhs]", re.I)
 
 def attrs(text: str) -> dict[str, str]:
     """The attributes of a start tag's text, unescaped."""
-    return {m[1]: html.unescape(m[2] if m[2] is not None else m[3])
-            for m in _ATTR.finditer(text)}
+    out = {}
+    for m in _ATTR.finditer(text):
+        value = m[2] if m[2] is not None else m[3]
+        out[m[1]] = html.unescape(value) if "&" in value else value
+    return out
 
 
 def local(name: str) -> str:
@@ -241,13 +244,13 @@ def _styles(text: str) -> Styles:
         date.append(fmt in _DATE_IDS or bool(fmt >= 164 and _DATE_CODE.search(code)))
     named: dict[str, int] = {}
     extra: list[str] = []
+    xf_ids = [int(attrs(xf[:xf.index(">")]).get("xfId", "0")) for xf in xfs]
     for xf_id, name in sorted(names.items()):
         if xf_id >= len(style_xfs):
             continue
         wanted = shape(style_xfs[xf_id])
         found = next((i for i, xf in enumerate(xfs)
-                      if int(attrs(xf[:xf.index(">")]).get("xfId", "0")) == xf_id
-                      and shape(xf) == wanted), None)
+                      if xf_ids[i] == xf_id and shape(xf) == wanted), None)
         if found is None:  # a named style no template cell uses yet: add its cell format
             source = style_xfs[xf_id]
             head_end = source.index(">")
@@ -283,23 +286,29 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
         text[close_at:]
     rows: dict[int, str] = {}
     cells: dict[tuple[int, int], TemplateCell] = {}
+    plain = re.compile(r'([\w:]+)="([^"]*)"')
     for row in _ROW.finditer(body):
         a = row.group(1)
-        number = int(attrs(a).get("r", "0"))
-        rest = re.sub(r'\s+(r|spans)="[^"]*"', "", a).strip()
+        row_attrs = dict(plain.findall(a))
+        number = int(row_attrs.get("r", "0"))
+        rest = " ".join(f'{k}="{v}"' for k, v in row_attrs.items() if k not in ("r", "spans"))
         if rest:
             rows[number] = rest
         for c in _CELL.finditer(row.group(2) or ""):
-            ca = attrs(c.group(1))
-            r, col = parse_a1(ca["r"])
-            other = re.sub(r'\s+(r|s)="[^"]*"', "", " " + c.group(1)).strip()
+            ca = dict(plain.findall(c.group(1)))
+            ref = _REF.fullmatch(ca.pop("r", ""))
+            if ref is None:
+                raise XlperfError(f"template {template}: sheet {name!r} has a cell without "
+                                  "an address")
+            r, col = int(ref[2]), column_index(ref[1])
+            style = int(ca.pop("s", "0"))
             inner = c.group(2) or ""
-            cell = TemplateCell(int(ca.get("s", "0")), other, inner)
             if ca.get("t") == "s":
                 v = re.search(r"<v>(\d+)</v>", inner)
-                cell.text = strings[int(v.group(1))] if v else ""
-                cell.attrs, cell.inner = "", ""
-            cells[(r, col)] = cell
+                cells[(r, col)] = TemplateCell(style, text=strings[int(v.group(1))] if v else "")
+            else:
+                other = " ".join(f'{k}="{v}"' for k, v in ca.items())
+                cells[(r, col)] = TemplateCell(style, other, inner)
     rels = read_rels(parts, part)
     by_id = {r.id: r for r in rels}
     for element_name, raw in tail:
