@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..problems import XlperfError
-from ..yamlio import Loader
+from ..yamlio import loader
 
 DECLARED_IN = "xlperf/data/value_sources.yaml"
 
@@ -77,7 +77,7 @@ class DataError(XlperfError):
 def _declared() -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and prefixed names of value_sources.yaml, each with its line number."""
     text = resources.files("xlperf.data").joinpath("value_sources.yaml").read_text("utf-8")
-    root = yaml.compose(text, Loader=Loader)  # line numbers kept; C parser if built
+    root = yaml.compose(text, Loader=loader())  # line numbers kept; C parser if built
     out: tuple[dict[str, int], dict[str, int]] = ({}, {})
     assert isinstance(root, yaml.MappingNode)
     for key, value in root.value:
