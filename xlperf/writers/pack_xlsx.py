@@ -104,8 +104,9 @@ def check_limits(pack: Pack) -> None:
                 problems.append(f"table {block.name} needs unique, non-empty headings")
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row):
-                    longest = max((len(t) for t in (cell.value, cell.note) if isinstance(t, str)),
-                                  default=0)
+                    value, note = cell.value, cell.note
+                    longest = max(len(value) if type(value) is str else 0,
+                                  len(note) if note else 0)
                     if longest > MAX_CELL_CHARS:
                         problems.append(
                             f"{sheet.name}: table {block.name} row {r + 1} column {c + 1} holds "
@@ -186,7 +187,7 @@ def _t(text: str) -> str:
 
 
 def _number(value: int | float) -> str:
-    return str(value) if isinstance(value, int) else repr(value)
+    return repr(float(value)) if isinstance(value, float) else str(int(value))
 
 
 def _serial(value: dt.date) -> int | float:
@@ -267,33 +268,40 @@ class _Book:
                 self.links[sheet].setdefault((row, col), old.link)
             if old.comment is not None:
                 self.notes[sheet].setdefault((row, col), old.comment)
-        if (isinstance(value, str) and _ILLEGAL.search(value)) or \
-                (formula is not None and _ILLEGAL.search(formula)):
-            raise XlperfError(f"{where or _where(sheet, row, col)}: the text holds control "
-                              "characters Excel cannot store")
-        if isinstance(value, dt.date):
+        kind = type(value)
+        if kind is str:
+            if _ILLEGAL.search(value):
+                raise XlperfError(f"{where or _where(sheet, row, col)}: the text holds control "
+                                  "characters Excel cannot store")
+        elif kind is not bool and isinstance(value, dt.date):
             if not style:
                 index = self._date_style(index)
-            value = _serial(value)
+            value, kind = _serial(value), float
         if formula is not None:
+            if _ILLEGAL.search(formula):
+                raise XlperfError(f"{where or _where(sheet, row, col)}: the formula holds "
+                                  "control characters Excel cannot store")
             body = "<f>" + _esc(formula[1:] if formula.startswith("=") else formula) + "</f>"
             if value is None:
                 rest = ">" + body + "</c>"
-            elif isinstance(value, bool):
+            elif kind is bool:
                 rest = ' t="b">' + body + f"<v>{int(value)}</v></c>"
-            elif isinstance(value, (int, float)):
-                rest = ">" + body + f"<v>{_number(value)}</v></c>"
+            elif kind is int or kind is float or isinstance(value, (int, float)):
+                rest = ">" + body + "<v>" + _number(value) + "</v></c>"
             else:
-                kind = "e" if value in _ERRORS else "str"
-                rest = f' t="{kind}">' + body + f"<v>{_esc(str(value))}</v></c>"
-        elif value is None or value == "":
+                error = "e" if value in _ERRORS else "str"
+                rest = f' t="{error}">' + body + f"<v>{_esc(str(value))}</v></c>"
+        elif kind is str:
+            # text, even when it starts with "=": text copied from the input is never a formula
+            rest = ' t="s"><v>' + str(self.string(value)) + "</v></c>" if value else "/>"
+        elif value is None:
             rest = "/>"
-        elif isinstance(value, bool):
+        elif kind is bool:
             rest = f' t="b"><v>{int(value)}</v></c>'
-        elif isinstance(value, (int, float)):
-            rest = f"><v>{_number(value)}</v></c>"
-        else:  # text, even when it starts with "=": text copied from the input is never a formula
-            rest = f' t="s"><v>{self.string(str(value))}</v></c>'
+        elif kind is int or kind is float or isinstance(value, (int, float)):
+            rest = "><v>" + _number(value) + "</v></c>"
+        else:
+            rest = ' t="s"><v>' + str(self.string(str(value))) + "</v></c>"
         grid[(row, col)] = (index, rest)
         return index
 
