@@ -27,6 +27,8 @@ from xlperf.excel.writer import workbook_names  # noqa: E402
 from xlperf.pack.place import sheet_prefix  # noqa: E402
 from xlperf.writers import vba, xlsm  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the xlwings engine and LibreOffice
+
 BUTTON_MACRO = re.compile(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>")
 RUN_PYTHON = re.compile(r'RunPython\s+"import ([\w.]+) as (\w+); \2\.(\w+)\((.*?)\)"')
 

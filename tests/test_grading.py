@@ -21,8 +21,8 @@ PREFIX = {"Economic & Cyber Crime": "ECC", "Counter Terrorism": "CT",
 
 
 @pytest.fixture(scope="module")
-def graded(demo):  # type: ignore[no-untyped-def]
-    ds = load_or_raise(demo)
+def graded(demo_ds):  # type: ignore[no-untyped-def]
+    ds = demo_ds
     return ds, grade_all(ds, QUARTERS)
 
 

@@ -31,11 +31,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .api import default_pack_name, template_path, write_pack
 from .model import Dataset
 from .periods import Quarter, quarters_between
 from .problems import Problem, XlperfError
+
+if TYPE_CHECKING:
+    from .reading.pipeline import Loaded
 
 BUILT, SKIPPED, FAILED = "built", "skipped", "failed"
 #: Packs xlperf writes; never taken as inputs when a folder is scanned.
@@ -284,16 +288,16 @@ def _build_quarter(task: Task, ds: Dataset, quarter: Quarter,
 # -- worker processes -------------------------------------------------------------------------
 #: Inputs read by the main process before its workers are forked: an input whose quarters are
 #: shared between workers is read once, and each worker inherits it instead of reading it.
-_PRELOADED: dict[Path, object] = {}
+_PRELOADED: dict[Path, Loaded] = {}
 
 
 def _prepare_fork(tasks: list[Task], template: Path) -> None:
     """Before forking the workers: import what every worker runs, read the template, and
     read each input that several workers share, once; the forked workers inherit all of it
     (copy-on-write) instead of doing it again each."""
-    from .pack.build import describe_pack  # noqa: F401, PLC0415 - imported to be inherited
-    from .reading.pipeline import load  # noqa: PLC0415
-    from .writers.xlsx_template import cached_template  # noqa: PLC0415
+    from .pack.build import describe_pack  # noqa: F401 - imported to be inherited
+    from .reading.pipeline import load
+    from .writers.xlsx_template import cached_template
 
     with contextlib.suppress(Exception):  # each worker reports it for its own packs
         cached_template(template)

@@ -40,7 +40,7 @@ class ProblemCode:
 
 @cache
 def _document() -> dict[str, Any]:
-    from importlib import resources  # noqa: PLC0415 - not needed by xlperf --help
+    from importlib import resources  # not needed by xlperf --help
 
     text = resources.files("xlperf.data").joinpath("problem_codes.yaml").read_text("utf-8")
     data: dict[str, Any] = load_yaml(text)

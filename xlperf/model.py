@@ -189,7 +189,8 @@ class Dataset:
     public_order: SeriesTable = field(default_factory=_empty)
     asb: Mapping[int, Series] = field(default_factory=_empty)
     survey_answers: tuple[SurveyAnswer, ...] = ()
-    survey_responses: Mapping[tuple[str, FinancialYear], tuple[int, int]] = field(default_factory=_empty)
+    survey_responses: Mapping[tuple[str, FinancialYear], tuple[int, int]] = field(
+        default_factory=_empty)
     national_crime: tuple[ForceCrime, ...] = ()
     national_metrics: Mapping[tuple[str, Quarter], NationalMetric] = field(default_factory=_empty)
     narratives: Mapping[tuple[str, Quarter], Narrative] = field(default_factory=_empty)

@@ -21,7 +21,7 @@ def __getattr__(name: str) -> Any:
     """``Severity``, from the registry module only when asked for: importing this module
     (``xlperf --help`` does, for XlperfError) does not read the registry."""
     if name == "Severity":
-        from .codes import Severity  # noqa: PLC0415
+        from .codes import Severity
 
         return Severity
     raise AttributeError(name)
@@ -58,7 +58,7 @@ class Problem:
     severity: Severity | None = None
 
     def __post_init__(self) -> None:
-        from .codes import lookup  # noqa: PLC0415 - see __getattr__
+        from .codes import lookup  # see __getattr__
 
         registered = lookup(self.code).severity
         if self.severity is None:
@@ -110,7 +110,7 @@ class Problems:
         return Problems([Problem(**{**asdict(p), "file": p.file or file}) for p in self.items])
 
     def to_json(self) -> str:
-        import json  # noqa: PLC0415 - only for --json
+        import json  # only for --json
 
         return json.dumps(
             {

@@ -74,10 +74,13 @@ class DataError(XlperfError):
     """xlperf's own data files disagree with its code (a startup error)."""
 
 
+def _declared_text() -> str:
+    return resources.files("xlperf.data").joinpath("value_sources.yaml").read_text("utf-8")
+
+
 def _declared() -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and prefixed names of value_sources.yaml, each with its line number."""
-    text = resources.files("xlperf.data").joinpath("value_sources.yaml").read_text("utf-8")
-    root = yaml.compose(text, Loader=loader())  # line numbers kept; C parser if built
+    root = yaml.compose(_declared_text(), Loader=loader())  # line numbers; C parser if built
     out: tuple[dict[str, int], dict[str, int]] = ({}, {})
     assert isinstance(root, yaml.MappingNode)
     for key, value in root.value:

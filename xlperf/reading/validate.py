@@ -179,12 +179,12 @@ class Validator:
             values: dict[str, Any] = {}
             refs: dict[str, str] = {}
             for column in spec.columns:
-                j = positions.get(column.name)
-                if j is None:
+                position = positions.get(column.name)
+                if position is None:
                     continue
-                ref = raw.cell_ref(i, j)
+                ref = raw.cell_ref(i, position)
                 refs[column.name] = ref
-                values[column.name] = self._cell(column, cells[j], raw.sheet, ref)
+                values[column.name] = self._cell(column, cells[position], raw.sheet, ref)
             table.rows.append(Row(values, refs, raw.sheet, raw.header_row + 1 + i))
         self._keys(table)
         return table

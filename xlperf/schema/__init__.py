@@ -22,7 +22,8 @@ def load_data(name: str) -> dict[str, Any]:
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return load_yaml(text)
+    data: dict[str, Any] = load_yaml(text)
+    return data
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,10 @@ def load_schema() -> Schema:
     raw = load_yaml(text)
     categories = load_data("categories")
     national = load_data("national")
+    from ..domain.rules import CHOICES  # noqa: PLC0415 - domain.rules reads data through here
+
     choices: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in raw["choices"].items()}
+    choices.update(CHOICES)  # rule kinds, polarities, references: declared by their enums
     choices["crime_categories"] = tuple(categories["categories"])
     choices["neighbourhood_offences"] = tuple(categories["neighbourhood_offences"])
     choices["forces"] = tuple(national["forces"])

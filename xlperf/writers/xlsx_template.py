@@ -314,8 +314,7 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
     for element_name, raw in tail:
         if element_name == "hyperlinks":
             for h in re.finditer(r"<hyperlink\b([^>]*?)/?>", raw):
-                ref = attrs(h.group(1)).get("ref", "")
-                for r, col in _cells_of(ref):
+                for r, col in _cells_of(attrs(h.group(1)).get("ref", "")):
                     target = cells.setdefault((r, col), TemplateCell())
                     target.link = re.sub(r'\s+ref="[^"]*"', "", " " + h.group(1)).strip()
     for rel in rels:
