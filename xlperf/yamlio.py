@@ -13,13 +13,13 @@ from typing import Any
 
 def loader() -> Any:
     """The safe loader class to use: C where available."""
-    import yaml  # only when a data file is read
+    import yaml  # noqa: PLC0415 - only when a data file is read
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(text: str) -> Any:
     """Parse ``text`` as ``yaml.safe_load`` does (safe tags only)."""
-    import yaml
+    import yaml  # noqa: PLC0415 - as above
 
     return yaml.load(text, Loader=loader())  # a safe loader, C or Python

@@ -38,6 +38,8 @@ from .xlsx_template import (
     TemplateSheet,
     attrs,
     cached_template,
+    merged_ranges,
+    read_rels,
 )
 
 #: Excel's limits, checked before anything is written.
@@ -45,6 +47,8 @@ MAX_CELL_CHARS = 32_767
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_SHEET_NAME = 31
+#: Excel's tallest row, in points: a taller height makes the file invalid.
+MAX_ROW_HEIGHT = 409
 FORBIDDEN_SHEET_CHARS = set("[]:*?/\\")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,254}$")
 
@@ -219,6 +223,11 @@ class _Book:
         self.extra_xfs: list[str] = []
         self.derived: dict[int, int] = {}
         self.extra_fmt: str | None = None
+        #: cells covered by a merge (not its top-left cell): nothing may be written there
+        self.covered: dict[str, set[tuple[int, int]]] = {
+            s.name: {(r, c) for _coord, r1, c1, r2, c2 in merged_ranges(s)
+                     for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
+                     if (r, c) != (r1, c1)} for s in self.sheets}
 
     # -- cells -----------------------------------------------------------------------------
     def string(self, text: str) -> int:
@@ -254,6 +263,10 @@ class _Book:
                               "or column")
         grid = self.grids[sheet]
         old = grid.get((row, col))
+        if (row, col) in self.covered[sheet]:
+            raise XlperfError(f"{where or _where(sheet, row, col)}: the template merges this "
+                              "cell with others, where xlperf writes; unmerge it in the "
+                              "template (Home > Merge & Center)")
         if style:
             index = self.styles.named.get(style)
             if index is None:
@@ -327,6 +340,9 @@ class _Book:
         grid = self.grids[sheet]
         moved = {(r + by if r > after_row else r, c): v for (r, c), v in grid.items()}
         self.grids[sheet] = moved
+        # openpyxl moved the merged cells with the others; the merge itself stays
+        self.covered[sheet] = {(r + by if r > after_row else r, c)
+                               for r, c in self.covered[sheet]}
 
     def clear(self, sheet: str, first_row: int, first_col: int, last_row: int,
               last_col: int) -> None:
@@ -587,7 +603,8 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
         for row in [r for r, lines in rows.items() if lines <= 1]:
             del rows[row]
         for row, lines in rows.items():
-            rows[row] = round(lines * LINE_HEIGHT + 3, 1)  # type: ignore[assignment]
+            rows[row] = min(round(lines * LINE_HEIGHT + 3, 1),  # type: ignore[assignment]
+                            MAX_ROW_HEIGHT)
     written = clock()
     data = _package(book, pack, phases)
     if phases is not None:
@@ -799,8 +816,6 @@ def _target(rel: Rel, source: str) -> str:
 
 
 def _drawing_rels(tpl: Template, part: str) -> list[Any]:
-    from .xlsx_template import read_rels
-
     return read_rels(tpl.parts, part)
 
 
@@ -866,8 +881,6 @@ def _workbook_xml(book: _Book, placement: Placement) -> str:
 def _reachable(tpl: Template, out: dict[str, bytes]) -> set[str]:
     """Every template part (and its relationships part) that the written parts still refer
     to, followed through relationships (a kept drawing's image, custom properties)."""
-    from .xlsx_template import read_rels
-
     todo: list[str] = []
     for name in out:
         if name.endswith(".rels"):

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..a1 import column_index, parse_a1
-from ..pack.place import Anchors, NameAnchor, TableAnchor
+from ..pack.place import Anchors, NameAnchor, TableAnchor, sheet_prefix
 from ..problems import XlperfError
+from ..reading.xlsx import check_package
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_TYPE = REL_NS + "/"
@@ -364,6 +365,31 @@ def _cells_of(ref: str) -> list[tuple[int, int]]:
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
+def merged_ranges(sheet: TemplateSheet) -> list[tuple[str, int, int, int, int]]:
+    """The sheet's merged ranges: (A1 text, first row, first col, last row, last col)."""
+    out = []
+    for name, raw in sheet.tail:
+        if name == "mergeCells":
+            for m in re.finditer(r'<mergeCell\b[^>]*?ref="([^"]+)"', raw):
+                first, _, last = m.group(1).partition(":")
+                r1, c1 = parse_a1(first)
+                r2, c2 = parse_a1(last or first)
+                out.append((m.group(1), r1, c1, r2, c2))
+    return out
+
+
+def _refuse_merges(sheet: TemplateSheet, table: str, top: int, left: int, bottom: int,
+                   right: int, file: str) -> None:
+    """xlperf writes every cell of a table and its title: merged cells there are refused,
+    named by their template cells."""
+    for coord, r1, c1, r2, c2 in merged_ranges(sheet):
+        if r1 <= bottom and r2 >= top and c1 <= right and c2 >= left:
+            raise XlperfError(
+                f"{file}: cells {sheet_prefix(sheet.name)}!{coord} are merged over "
+                f"table {table} (or its title row), where xlperf writes every cell; unmerge "
+                "them in the template (Home > Merge & Center)")
+
+
 def destination(text: str) -> tuple[str, int, int] | None:
     """The sheet and top-left cell a defined name points at, when it is one area
     (the last one of a list), else None."""
@@ -382,8 +408,6 @@ def destination(text: str) -> tuple[str, int, int] | None:
 def load_template(path: Path) -> Template:
     """Read and index a template workbook (see the module docstring), after the checks
     every workbook xlperf reads gets (a zip bomb, XML entities, not a package)."""
-    from ..reading.xlsx import check_package
-
     check_package(Path(path))
     file = Path(path).name
     try:
@@ -438,6 +462,7 @@ def load_template(path: Path) -> Template:
                 tuple(style_at(row + 1, c) for c in range(col, last_col + 1)),
                 style_at(row, col), style_at(row - 1, col) if row > 1 else None)
             tables[name] = (sheet.name, ref)
+            _refuse_merges(sheet, name, max(row - 1, 1), col, last_row, last_col, file)
     names: list[DefinedNameXml] = []
     for m in re.finditer(r"<definedName\b([^>]*?)(?:/>|>(.*?)</definedName>)", workbook_xml,
                          re.S):
