@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
-
-from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 
 
 def demo_path() -> Path:
@@ -198,3 +197,10 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
     conf = {key: value for key, value in (("Interpreter_Win", interpreter_win),
                                           ("Interpreter_Mac", interpreter_mac)) if value}
     return write_workbook(Path(output), demo=demo, conf=conf)
+
+
+def write_addin(output: Path) -> Path:
+    """Build the xlperf add-in (``.xlam``: the ribbon tab, its VBA) at ``output``."""
+    from .writers.xlam import write_addin as write  # noqa: PLC0415
+
+    return write(Path(output))
