@@ -109,7 +109,7 @@ def portable(python: str, platform: str, env: Mapping[str, str], home: PurePath)
             if base and path.is_relative_to(PureWindowsPath(base)):
                 rest = path.relative_to(PureWindowsPath(base))
                 return f"%{name}%\\{rest}" if str(rest) != "." else f"%{name}%"
-        return str(path)
+        return python
     posix = PurePosixPath(python)
     if posix.is_relative_to(PurePosixPath(home)):
         return f"$HOME/{posix.relative_to(PurePosixPath(home))}"
@@ -135,7 +135,7 @@ def check_python(python: str, run: Callable[..., object] = subprocess.run) -> di
     path = Path(python)
     if not path.is_absolute():
         raise XlperfError(f"--python {python}: give the full path of the Python (python.exe "
-                          "or pythonw.exe on Windows, bin/python on macOS)")
+                          "or pythonw.exe on Windows, bin/python on macOS); nothing was changed")
     if not path.exists():
         raise XlperfError(f"--python {python}: no such file; nothing was changed")
     if not path.is_file():
@@ -328,9 +328,9 @@ def _created_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def carry_out(plan: Plan,
-              write: Callable[[bytes, Path], Path] = write_bytes_atomically) -> None:
+def carry_out(plan: Plan) -> None:
     """Make the plan's changes; when one fails, undo those made, so nothing changes."""
+    write = write_bytes_atomically
     undo: list[Callable[[], object]] = []
 
     def restore(path: Path, before: bytes) -> Callable[[], object]:

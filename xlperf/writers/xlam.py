@@ -39,8 +39,8 @@ VBA_PROJECT_NAME = "xlperfAddin"
 #: The id of the ribbon tab: an add-in whose customUI has it is xlperf's.
 TAB_ID = "xlperfTab"
 ADDIN_FILE = "xlperf.xlam"
-_PROJECT_NAME_LINE = re.compile(r'^(Public Const PROJECT_NAME As String = )"myaddin"\s*$',
-                                re.MULTILINE)
+_PROJECT_NAME_LINE = re.compile(
+    r'^(Public Const PROJECT_NAME As String = )"myaddin"(?=[ \t\r]*$)', re.MULTILINE)
 
 
 def addin_dir() -> Path:
