@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT, crime_rows, write_input
 from openpyxl import load_workbook
@@ -16,6 +17,8 @@ from openpyxl import load_workbook
 from xlperf.batch import BUILT, FAILED, SKIPPED, build_all
 from xlperf.cli import main
 from xlperf.periods import Quarter
+
+pytestmark = pytest.mark.slow  # batch: worker processes, many packs
 
 #: The measure's reference (the same quarter a year earlier) is typed for every quarter of
 #: 2020-21 except Q2, so Q2 2021-22 alone cannot be graded.
@@ -245,11 +248,10 @@ def test_a_reported_grade_without_its_reference_is_shown_unchecked(tmp_path):
     out = tmp_path / "q2.xlsx"
     result = CliRunner().invoke(main, ["build", str(source), "-q", "Q2 2021-22", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    from xlperf.domain.checks import check_dataset
-    from xlperf.reading.load import load
+    from xlperf.reading.pipeline import load
 
-    ds = load(source).dataset
-    ds.settings["Reporting quarter"] = "Q2 2021-22"
-    warnings = [p for p in check_dataset(ds) if p.code == "unchecked-grade"]
+    tables["tblSettings"] = [*tables["tblSettings"], ["Reporting quarter", "Q2 2021-22"]]
+    reported = write_input(tmp_path / "q2-reported.xlsx", tables)
+    warnings = [p for p in load(reported).problems if p.code == "unchecked-grade"]
     assert len(warnings) == 1 and warnings[0].severity == "warning"
     assert "reported grade Close Monitoring is shown" in warnings[0].message

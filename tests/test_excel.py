@@ -27,6 +27,8 @@ from xlperf.excel.writer import workbook_names  # noqa: E402
 from xlperf.pack.place import sheet_prefix  # noqa: E402
 from xlperf.writers import vba, xlsm  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the xlwings engine and LibreOffice
+
 BUTTON_MACRO = re.compile(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>")
 RUN_PYTHON = re.compile(r'RunPython\s+"import ([\w.]+) as (\w+); \2\.(\w+)\((.*?)\)"')
 
@@ -289,7 +291,7 @@ def test_explain_with_no_measure_selected_only_alerts(demo):
 
 def test_the_book_reader_gives_the_file_readers_dataset(demo):
     from xlperf.reading.book import load_book
-    from xlperf.reading.load import load
+    from xlperf.reading.pipeline import load
 
     from_file = load(demo)
     from_book = load_book(xw.Book(json=replay.payload(demo)))

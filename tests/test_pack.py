@@ -19,10 +19,8 @@ Q4 = Quarter.parse("Q4 2021-22")
 
 
 @pytest.fixture(scope="module")
-def pack_path(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pack") / "pack.xlsx"
-    build_pack(demo, None, out)
-    return out
+def pack_path(demo_pack_file: Path) -> Path:
+    return demo_pack_file
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +211,7 @@ def test_audit_lists_every_graded_cell(book: Any, demo: Path) -> None:
     assert any(r[1] == "Local Policing" for r in differences)
 
 
+@pytest.mark.slow
 def test_protective_marking_comes_from_the_input(make_input: Any, tmp_path: Path,
                                                  demo: Path) -> None:
     from copy import copy  # noqa: F401  # (kept local: only this test edits the demo)

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from xlperf.cli import main
 from xlperf.domain import trackers as t
 from xlperf.pack.sheets.trackers import describe_trackers, differences
-from xlperf.reading.load import load_or_raise
+from xlperf.reading.pipeline import load_or_raise
 
 GREEN, PENDING, AMBER, RED, WHITE = ("GREEN", "GREEN - pending HMICFRS sign off", "AMBER", "RED",
                                      "WHITE")
@@ -30,8 +30,8 @@ REPORT_DATE = dt.date(2022, 4, 14)
 
 
 @pytest.fixture(scope="module")
-def ds(demo):  # type: ignore[no-untyped-def]
-    return load_or_raise(demo)
+def ds(demo_ds):  # type: ignore[no-untyped-def]
+    return demo_ds
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +285,7 @@ def test_same_number_in_two_reports_and_good_dates_are_valid(make_input):
 
 # -- the command and LibreOffice -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_trackers_command_writes_only_the_tracker_sheets(demo, tmp_path):
     out = tmp_path / "trackers.xlsx"
     result = CliRunner().invoke(main, ["trackers", str(demo), "-o", str(out)])
@@ -327,6 +328,7 @@ def _same(got: Any, expected: Any) -> bool:
     return isinstance(got, (int, float)) and abs(got - expected) < 1e-9
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_recalculation_matches_xlperf(demo, make_input, tmp_path):
     from xlperf.api import build_trackers, template_path

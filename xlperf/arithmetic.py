@@ -81,10 +81,3 @@ def fmt_count(value: float | None) -> str:
     if value is None:
         return ""
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
-def fmt_points(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return NOT_AVAILABLE
-    rounded = round_half_away(value, digits)
-    return f"{rounded:+.{digits}f} pts" if rounded else f"{0:.{digits}f} pts"

@@ -16,8 +16,6 @@ import click
 from . import __version__
 from .problems import XlperfError
 
-DEMO_HELP = "the demo workbook shipped in the package"
-
 
 def _fail(exc: XlperfError) -> click.ClickException:
     return click.ClickException(str(exc))

@@ -84,10 +84,6 @@ def count_by_status(recs: Iterable[Recommendation], previous: bool = False) -> d
     return {s: counts.get(s, 0) for s in statuses()}
 
 
-def total_not_delivered(counts: dict[str, int]) -> int:
-    return sum(counts.get(s, 0) for s in not_delivered())
-
-
 @dataclass(frozen=True)
 class SummaryRow:
     """One status of the summary: previous report v current report.

@@ -10,7 +10,13 @@ import re
 
 from ...domain.explain import show_value
 from ...domain.grading import ANNUAL, MeasureGrade, PriorityGrade
-from ...domain.rules import CLOSE_MONITORING, GRADES, REQUIRES_ACTION, rollup_description
+from ...domain.rules import (
+    CLOSE_MONITORING,
+    GRADES,
+    REQUIRES_ACTION,
+    RuleKind,
+    rollup_description,
+)
 from ..cells import UP, arrow, difference_note, grade, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Sheet
@@ -102,7 +108,7 @@ def describe_measures(ctx: Context) -> Sheet:
 def _current_position(mgrade: MeasureGrade) -> str:
     unit = mgrade.measure.unit
     parts = [f"{show_value(mgrade.value.value, unit)} ({mgrade.value.working})"]
-    if mgrade.rule.kind != "bands" and mgrade.reference.value is not None:
+    if mgrade.rule.kind is not RuleKind.BANDS and mgrade.reference.value is not None:
         parts.append(f"against {show_value(mgrade.reference.value, unit)} for "
                      f"{mgrade.reference_label} ({mgrade.reference.working})")
     if mgrade.trend_note:

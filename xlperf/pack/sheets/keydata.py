@@ -9,12 +9,16 @@ import datetime as dt
 from ...domain.values import crime_series, months_sum
 from ...model import ForceCrime
 from ...periods import FY_MONTHS, Quarter
+from ...schema import load_data
 from ..cells import change_or_na, formula, text
 from ..context import Context
 from ..model import Block, Cell, Chart, NamedCell, Ref, Series, Sheet
 from .data import CrimeData
 
-SUBJECTS = ("All Crime", "Victim-Based Crime")
+#: The trend's subjects and their charts (data/categories.yaml ``key_data``).
+KEY_DATA: tuple[tuple[str, str], ...] = tuple(
+    (str(k["name"]), str(k["chart"])) for k in load_data("categories")["key_data"])
+SUBJECTS = tuple(name for name, _chart in KEY_DATA)
 
 
 def quarter_total(ctx: Context, subject: str, quarter: Quarter) -> int | None:
@@ -124,11 +128,9 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
                   "Five-year trend", [fy.label for fy in data.years])
     n = len(trend_rows)
     charts = [
-        Chart("chtAllCrime", "All Crime by financial year", Ref("tblTrend", 0, 0, n - 1, 0),
-              (Series("All Crime", Ref("tblTrend", 0, 1, n - 1, 1)),), "Crimes"),
-        Chart("chtVictimBased", "Victim-Based Crime by financial year",
-              Ref("tblTrend", 0, 0, n - 1, 0),
-              (Series("Victim-Based Crime", Ref("tblTrend", 0, 2, n - 1, 2)),), "Crimes"),
+        Chart(chart, f"{subject} by financial year", Ref("tblTrend", 0, 0, n - 1, 0),
+              (Series(subject, Ref("tblTrend", 0, i + 1, n - 1, i + 1)),), "Crimes")
+        for i, (subject, chart) in enumerate(KEY_DATA)
     ]
     blocks = [key_block, trend]
     if ranks is not None:
