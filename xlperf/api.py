@@ -199,6 +199,6 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 
 def write_addin(output: Path) -> Path:
     """Build the xlperf add-in (``.xlam``: the ribbon tab, its VBA) at ``output``."""
-    from .writers.xlam import write_addin as write  # noqa: PLC0415
+    from .writers.xlam import write_addin as write
 
     return write(Path(output))

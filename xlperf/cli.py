@@ -249,7 +249,7 @@ def workbook(output: Path, demo: bool, interpreter_win: str | None,
 def addin(output: Path) -> None:
     """Write the xlperf add-in: an "xlperf" ribbon tab acting on the active workbook
     ('xlperf excel install' puts it where Excel loads it)."""
-    from .api import write_addin  # noqa: PLC0415
+    from .api import write_addin
 
     try:
         write_addin(output)
@@ -275,7 +275,7 @@ dry_run_option = click.option("--dry-run", is_flag=True,
 def install(dry_run: bool, python: str | None) -> None:
     """Put the xlperf add-in in Excel's start-up folder and record which Python runs it.
     Never overwrites a file that is not xlperf's."""
-    from .excel import install as setup  # noqa: PLC0415
+    from .excel import install as setup
 
     platform = setup.current_platform()
     try:
@@ -304,7 +304,7 @@ def install(dry_run: bool, python: str | None) -> None:
 @dry_run_option
 def uninstall(dry_run: bool) -> None:
     """Remove the xlperf add-in and its settings (only files xlperf wrote)."""
-    from .excel import install as setup  # noqa: PLC0415
+    from .excel import install as setup
 
     platform = setup.current_platform()
     try:

@@ -89,7 +89,7 @@ def places(platform: str, env: Mapping[str, str], home: PurePath,
         return Places(platform, kind(appdata, "Microsoft", "Excel", "XLSTART", ADDIN_FILE),
                       kind(profile, f".{PROJECT_NAME}", f"{PROJECT_NAME}.conf"))
     if platform == "macos":
-        from ..writers.xlsm import installed_xlwings  # noqa: PLC0415
+        from ..writers.xlsm import installed_xlwings
 
         version = installed_xlwings().__version__
         return Places(platform, kind(home, *MAC_STARTUP, ADDIN_FILE),
@@ -129,7 +129,7 @@ def default_python() -> str:
 
 def check_python(python: str, run: Callable[..., object] = subprocess.run) -> dict[str, str]:
     """Check that ``python`` is a Python with xlperf and the xlwings the add-in embeds."""
-    from ..writers.xlsm import installed_xlwings  # noqa: PLC0415
+    from ..writers.xlsm import installed_xlwings
 
     wanted = installed_xlwings().__version__
     path = Path(python)
@@ -268,7 +268,7 @@ def plan_install(where: Places, python: str, interpreter: str) -> Plan:
                       + (f" ({python})" if interpreter != python else ""))
 
     if where.applescript is not None:
-        from ..writers.xlsm import xlwings_folder  # noqa: PLC0415
+        from ..writers.xlsm import xlwings_folder
 
         script = Path(where.applescript)
         shipped = (xlwings_folder() / script.name).read_bytes()
