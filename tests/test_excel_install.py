@@ -92,8 +92,10 @@ def test_windows_install_puts_the_add_in_in_xlstart_and_records_this_python(wind
     assert settings(conf)["SHOW CONSOLE"] == "True"
     assert settings(conf)["INTERPRETER_WIN"] == sys.executable
 
+    assert setup.recorded_python() == (conf, sys.executable)
     result = invoke("uninstall")
     assert result.exit_code == 0, result.output
+    assert setup.recorded_python() == (conf, None)
     assert not addin.exists() and not conf.exists() and not conf.parent.exists()
     assert addin.parent.is_dir()  # XLSTART is Excel's folder: it stays
     result = invoke("uninstall")
@@ -110,6 +112,7 @@ def test_macos_install_uses_excels_startup_folder_sandbox_settings_and_applescri
     # beside xlwings' own user settings (xlwings.USER_CONFIG_FILE on macOS), not in them
     sandbox = macos.joinpath("Library", "Containers", "com.microsoft.Excel", "Data")
     assert settings(sandbox / "xlperf.conf", "utf-8")["INTERPRETER_MAC"] == sys.executable
+    assert setup.recorded_python() == (sandbox / "xlperf.conf", sys.executable)
     assert b"\r" not in (sandbox / "xlperf.conf").read_bytes()
     script = macos.joinpath("Library", "Application Scripts", "com.microsoft.Excel",
                             f"xlwings-{xw.__version__}.applescript")

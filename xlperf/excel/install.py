@@ -205,6 +205,30 @@ def conf_bytes(text: str, platform: str) -> bytes:
                           ) from None
 
 
+def read_settings(path: Path) -> dict[str, str]:
+    """The ``"key","value"`` entries of a settings file (keys upper-cased, as the add-in's
+    GetConfig compares them); empty when there is no file."""
+    data = _read(path)
+    if data is None:
+        return {}
+    text = data.decode("cp1252" if current_platform() == "windows" else "utf-8", "replace")
+    return {m.group(1).upper(): m.group(2) for m in map(_PAIR.match, text.splitlines()) if m}
+
+
+def recorded_python() -> tuple[Path, str | None]:
+    """The settings file the add-in reads on this machine and the Python recorded there by
+    ``xlperf excel install`` (variables expanded), or None (for the Settings button)."""
+    platform = current_platform()
+    where = places(platform, os.environ, Path.home())
+    key = "INTERPRETER_WIN" if platform == "windows" else "INTERPRETER_MAC"
+    value = read_settings(Path(where.conf)).get(key)
+    if not value:
+        return Path(where.conf), None
+    if value.startswith("$HOME"):
+        value = str(Path.home()) + value[len("$HOME"):]
+    return Path(where.conf), os.path.expandvars(value)
+
+
 # -- the plan ---------------------------------------------------------------------------------
 @dataclass
 class Plan:
