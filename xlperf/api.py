@@ -37,16 +37,29 @@ def load_dataset(path: Path):  # type: ignore[no-untyped-def]
     return load_or_raise(path)
 
 
+def first_quarter(ds) -> Quarter | None:  # type: ignore[no-untyped-def]
+    """Q1 of the first financial year with crime figures (None without any)."""
+    years = [fy for by_fy in ds.crime.values() for fy in by_fy]
+    return Quarter(min(years), 1) if years else None
+
+
 def resolve_quarter(ds, quarter: Quarter | None) -> Quarter:  # type: ignore[no-untyped-def]
+    """``quarter``, checked against the data's range, or the latest complete quarter."""
     latest = ds.latest_quarter
     if latest is None:
         raise XlperfError(f"{ds.file}: no quarter has complete data")
     if quarter is None:
         return latest
+    first = first_quarter(ds) or latest
+    covers = f"the input covers {first.label} to {latest.label}"
     if quarter > latest:
         raise XlperfError(
-            f"{ds.file}: {quarter.label} is after the latest quarter with data ({latest.label})"
-        )
+            f"{ds.file}: {quarter.label} is after the latest quarter with data "
+            f"({latest.label}); {covers}")
+    if quarter < first:
+        raise XlperfError(
+            f"{ds.file}: {quarter.label} is before the first quarter with crime figures "
+            f"({first.label}); {covers}")
     return quarter
 
 
@@ -138,6 +151,22 @@ def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-un
     return reconciliation(grade_all(ds, quarters), quarters)
 
 
+def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
+    """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
+    differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
+    quarters shown, and the trackers' published counts and lights."""
+    from .domain.grading import grade_all  # noqa: PLC0415
+    from .domain.reconcile import findings as every  # noqa: PLC0415
+    from .pack.build import shown_quarters  # noqa: PLC0415
+    from .pack.sheets.trackers import differences  # noqa: PLC0415
+    from .pack.sheets.trackers_scp import dashboard_rows  # noqa: PLC0415
+
+    ds = load_dataset(path)
+    quarters = shown_quarters(resolve_quarter(ds, quarter))
+    rows, period, _previous = dashboard_rows(ds)
+    return every(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
+
+
 def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]
               last: Quarter | None = None, jobs: int | None = None,
               template: Path | None = None, on_planned=None, on_done=None):
@@ -194,7 +223,21 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 
     conf = {key: value for key, value in (("Interpreter_Win", interpreter_win),
                                           ("Interpreter_Mac", interpreter_mac)) if value}
+    for key, value in conf.items():
+        _check_plain_text(f"--{key.lower().replace('_', '-')}", value)
     return write_workbook(Path(output), demo=demo, conf=conf)
+
+
+def _check_plain_text(option: str, value: str) -> None:
+    """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
+    them, and no interpreter path contains one."""
+    import unicodedata  # noqa: PLC0415
+
+    for position, char in enumerate(value, 1):
+        if unicodedata.category(char) == "Cc":
+            raise XlperfError(
+                f"{option}: character {position} is a control character (U+{ord(char):04X}), "
+                "which a path cannot contain; give the interpreter's path as plain text")
 
 
 def write_addin(output: Path) -> Path:

@@ -35,6 +35,7 @@ GRADED = "graded"
 NEW = "new"
 ANNUAL = "annual"
 NO_DATA = "no data"
+REPORTED_NOT_COMPUTED = "reported, not computed"
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,16 @@ class MeasureGrade:
                 and self.reported != self.computed)
 
     @property
+    def unchecked(self) -> bool:
+        """A reported grade with no computed grade behind it (no value, or no reference)."""
+        return self.reported in GRADES and self.computed is None and self.state != NEW
+
+    @property
     def text(self) -> str:
-        """The cell text of the measure tables."""
+        """The cell text of the measure tables. A reported grade the rule could not compute
+        says so (issue 16): it is never shown as if computed."""
+        if self.shown and self.unchecked:
+            return f"{self.shown} ({REPORTED_NOT_COMPUTED})"
         if self.shown:
             return self.shown
         if self.state == NEW:

@@ -187,8 +187,9 @@ def conf_text(settings: Mapping[str, str], platform: str, previous: str | None =
         if line.strip():
             kept.append(line)
     for key, value in settings.items():
-        if '"' in value:
-            raise XlperfError(f"{value}: a setting cannot hold a double quote")
+        if '"' in value or any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise XlperfError(f"{value!r}: the add-in's settings file cannot hold a double "
+                              "quote or a control character; nothing was changed")
         lines.append(f'"{key}","{value}"')
     newline = "\r\n" if platform == "windows" else "\n"
     return newline.join(lines + kept) + newline

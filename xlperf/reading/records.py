@@ -30,8 +30,10 @@ from ..model import (
     Narrative,
     NationalMetric,
     PublishedCount,
+    PublishedFigure,
     Recommendation,
     ReportedGrade,
+    ResultPoint,
     Series,
     SurveyAnswer,
 )
@@ -43,7 +45,8 @@ from .validate import Row, TypedTable
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureValue, Narrative, NationalMetric, PublishedCount,
-    Recommendation, ReportedGrade, RollUpCondition, Rule, Series, SurveyAnswer,
+    PublishedFigure, Recommendation, ResultPoint, ReportedGrade, RollUpCondition, Rule, Series,
+    SurveyAnswer,
 )})
 
 

@@ -31,6 +31,8 @@ MAX_CELL_CHARS = 32_767
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_SHEET_NAME = 31
+#: Excel's tallest row, in points: a taller height makes the file invalid.
+MAX_ROW_HEIGHT = 409
 FORBIDDEN_SHEET_CHARS = set("[]:*?/\\")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,254}$")
 
@@ -53,12 +55,27 @@ def anchors_from_workbook(book: Any, file: str) -> Anchors:
                 table.displayName, sheet.title, row, col, last_col - col + 1, last_row - row,
                 styles, _style_name(sheet.cell(row, col)),
                 _style_name(sheet.cell(row - 1, col)) if row > 1 else None)
+            _refuse_merges(sheet, table.displayName, max(row - 1, 1), col, last_row, last_col,
+                           file)
     for name, defined in book.defined_names.items():
         for sheet_name, coordinate in defined.destinations:
             if sheet_name in book.sheetnames:
                 row, col = parse_a1(coordinate.split(":")[0])
                 anchors.names[name] = NameAnchor(name, sheet_name, row, col)
     return anchors
+
+
+def _refuse_merges(sheet: Any, table: str, top: int, left: int, bottom: int, right: int,
+                   file: str) -> None:
+    """xlperf writes every cell of a table and its title: merged cells there are refused,
+    named by their template cells."""
+    for merged in sheet.merged_cells.ranges:
+        if (merged.min_row <= bottom and merged.max_row >= top and merged.min_col <= right
+                and merged.max_col >= left):
+            raise XlperfError(
+                f"{file}: cells {sheet_prefix(sheet.title)}!{merged.coord} are merged over "
+                f"table {table} (or its title row), where xlperf writes every cell; unmerge "
+                "them in the template (Home > Merge & Center)")
 
 
 def check_limits(pack: Pack) -> None:
@@ -115,6 +132,9 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, formula: str | None,
     except IllegalCharacterError:
         raise XlperfError(f"{where}: the text holds control characters Excel cannot store") \
             from None
+    except AttributeError:  # a MergedCell: only the top-left cell of a merge holds a value
+        raise XlperfError(f"{where}: the template merges this cell with others, where xlperf "
+                          "writes; unmerge it in the template (Home > Merge & Center)") from None
     if style:
         if style not in styles:
             raise XlperfError(f"{where}: the template has no cell style {style!r}")
@@ -140,7 +160,8 @@ def fit_row_heights(sheet: Any, wrapped: dict[int, int]) -> None:
     re-fit rows of a file they open, so without this wrapped text would be cut off."""
     for row, lines in sorted(wrapped.items()):
         if lines > 1:
-            sheet.row_dimensions[row].height = round(lines * LINE_HEIGHT + 3, 1)
+            sheet.row_dimensions[row].height = min(round(lines * LINE_HEIGHT + 3, 1),
+                                                   MAX_ROW_HEIGHT)
 
 
 def _clear(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
