@@ -228,6 +228,10 @@ def test_a_missing_or_wrong_python_is_refused_and_nothing_changes(windows, tmp_p
                   f"has xlwings 0.30.0, but the add-in's VBA is xlwings {xw.__version__}'s"))
     cases.append((str(fake_python(folder, '{"xlperf": "0.1.0", "xlwings": null}')),
                   "has no xlwings"))
+    odd = tmp_path / 'my "python"'
+    odd.mkdir()
+    cases.append((str(fake_python(odd, f'{{"xlperf": "0.1.0", "xlwings": "{xw.__version__}"}}')),
+                  "cannot hold a double quote or a control character"))
     for python, message in cases:
         result = invoke("install", "--python", python)
         assert result.exit_code == 1, (python, result.output)
