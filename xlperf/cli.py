@@ -7,7 +7,6 @@ starts quickly.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -301,26 +300,13 @@ dry_run_option = click.option("--dry-run", is_flag=True,
 def install(dry_run: bool, python: str | None) -> None:
     """Put the xlperf add-in in Excel's start-up folder and record which Python runs it.
     Never overwrites a file that is not xlperf's."""
-    from .excel import install as setup
+    from .api import install_addin
 
-    platform = setup.current_platform()
     try:
-        if platform not in ("windows", "macos"):
-            if not dry_run:
-                raise XlperfError(setup.not_available(platform))
-            plan = setup.preview(platform, python)
-        else:
-            chosen = python or setup.default_python()
-            setup.check_python(chosen)
-            home = Path.home()
-            where = setup.places(platform, os.environ, home)
-            plan = setup.plan_install(where, chosen,
-                                      setup.portable(chosen, platform, os.environ, home))
-            if not dry_run:
-                setup.carry_out(plan)
+        lines = install_addin(dry_run, python)
     except XlperfError as exc:
         raise _fail(exc) from None
-    _show_plan(plan.lines, dry_run)
+    _show_plan(lines, dry_run)
     if not dry_run:
         click.echo("Done. Restart Excel (on macOS quit it with Cmd-Q first): the xlperf tab "
                    "is on the ribbon.")
@@ -330,21 +316,13 @@ def install(dry_run: bool, python: str | None) -> None:
 @dry_run_option
 def uninstall(dry_run: bool) -> None:
     """Remove the xlperf add-in and its settings (only files xlperf wrote)."""
-    from .excel import install as setup
+    from .api import uninstall_addin
 
-    platform = setup.current_platform()
     try:
-        if platform not in ("windows", "macos"):
-            if not dry_run:
-                raise XlperfError(setup.not_available(platform, "uninstall"))
-            plan = setup.preview(platform, None, "uninstall")
-        else:
-            plan = setup.plan_uninstall(setup.places(platform, os.environ, Path.home()))
-            if not dry_run:
-                setup.carry_out(plan)
+        lines = uninstall_addin(dry_run)
     except XlperfError as exc:
         raise _fail(exc) from None
-    _show_plan(plan.lines, dry_run)
+    _show_plan(lines, dry_run)
 
 
 def _show_plan(lines: list[str], dry_run: bool) -> None:
