@@ -84,6 +84,7 @@ def test_windows_install_puts_the_add_in_in_xlstart_and_records_this_python(wind
         "INTERPRETER_WIN": sys.executable, "ADD_WORKBOOK_TO_PYTHONPATH": "false"}
     assert "Restart Excel" in result.output and str(addin) in result.output
     assert not (windows / ".xlwings").exists()  # the user's xlwings settings: untouched
+    assert "LICENSE" not in conf.read_text("cp1252").upper()  # never a licence for the user
 
     # installing again replaces xlperf's own files and keeps what the user added
     with conf.open("ab") as handle:
