@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
+
+if TYPE_CHECKING:
+    from .model import Dataset
 
 
 def demo_path() -> Path:
@@ -31,19 +35,19 @@ def validate_workbook(path: Path) -> Problems:
     return loaded.problems
 
 
-def load_dataset(path: Path):  # type: ignore[no-untyped-def]
+def load_dataset(path: Path) -> Dataset:
     from .reading.pipeline import load_or_raise  # noqa: PLC0415
 
     return load_or_raise(path)
 
 
-def first_quarter(ds) -> Quarter | None:  # type: ignore[no-untyped-def]
+def first_quarter(ds: Dataset) -> Quarter | None:
     """Q1 of the first financial year with crime figures (None without any)."""
     years = [fy for by_fy in ds.crime.values() for fy in by_fy]
     return Quarter(min(years), 1) if years else None
 
 
-def resolve_quarter(ds, quarter: Quarter | None) -> Quarter:  # type: ignore[no-untyped-def]
+def resolve_quarter(ds: Dataset, quarter: Quarter | None) -> Quarter:
     """``quarter``, checked against the data's range, or the latest complete quarter."""
     latest = ds.latest_quarter
     if latest is None:
@@ -111,8 +115,9 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
 
     path = Path(path)
     ds = load_dataset(path)
-    for warning in ds.warnings if on_warning else ():
-        on_warning(warning)
+    if on_warning is not None:
+        for warning in ds.warnings:
+            on_warning(warning)
     target = resolve_quarter(ds, quarter)
     require_quarter(ds, target)
     output = Path(output) if output else path.with_name(default_pack_name(target))
@@ -242,7 +247,7 @@ def _check_plain_text(option: str, value: str) -> None:
 
 def write_addin(output: Path) -> Path:
     """Build the xlperf add-in (``.xlam``: the ribbon tab, its VBA) at ``output``."""
-    from .writers.xlam import write_addin as write
+    from .writers.xlam import write_addin as write  # noqa: PLC0415
 
     return write(Path(output))
 
@@ -251,9 +256,9 @@ def install_addin(dry_run: bool = False, python: str | None = None) -> list[str]
     """``xlperf excel install``: check, then put the add-in in Excel's start-up folder and
     record the Python that runs it (``python``, default this one); what is (or, with
     ``dry_run``, would be) done. Where Excel does not run, only a dry run is possible."""
-    import os
+    import os  # noqa: PLC0415
 
-    from .excel import install as setup
+    from .excel import install as setup  # noqa: PLC0415
 
     platform = setup.current_platform()
     if platform not in ("windows", "macos"):
@@ -272,9 +277,9 @@ def install_addin(dry_run: bool = False, python: str | None = None) -> list[str]
 
 def uninstall_addin(dry_run: bool = False) -> list[str]:
     """``xlperf excel uninstall``: remove the add-in and its settings, only if xlperf's."""
-    import os
+    import os  # noqa: PLC0415
 
-    from .excel import install as setup
+    from .excel import install as setup  # noqa: PLC0415
 
     platform = setup.current_platform()
     if platform not in ("windows", "macos"):

@@ -121,9 +121,9 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 def reconcile(path: Path | None, quarter: str | None) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
-    from .api import (
-        demo_path,  # noqa: PLC0415
-        findings,  # noqa: PLC0415
+    from .api import (  # noqa: PLC0415
+        demo_path,
+        findings,
     )
 
     try:
@@ -195,7 +195,7 @@ def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: s
 
     start, end = _quarter(first, "--from"), _quarter(last, "--to")
     with click.progressbar(length=0, label="Building packs", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
 
         def planned(count: int) -> None:
             bar.length = (bar.length or 0) + count
@@ -274,7 +274,7 @@ def workbook(output: Path, demo: bool, interpreter_win: str | None,
 def addin(output: Path) -> None:
     """Write the xlperf add-in: an "xlperf" ribbon tab acting on the active workbook
     ('xlperf excel install' puts it where Excel loads it)."""
-    from .api import write_addin
+    from .api import write_addin  # noqa: PLC0415
 
     try:
         write_addin(output)
@@ -300,7 +300,7 @@ dry_run_option = click.option("--dry-run", is_flag=True,
 def install(dry_run: bool, python: str | None) -> None:
     """Put the xlperf add-in in Excel's start-up folder and record which Python runs it.
     Never overwrites a file that is not xlperf's."""
-    from .api import install_addin
+    from .api import install_addin  # noqa: PLC0415
 
     try:
         lines = install_addin(dry_run, python)
@@ -316,7 +316,7 @@ def install(dry_run: bool, python: str | None) -> None:
 @dry_run_option
 def uninstall(dry_run: bool) -> None:
     """Remove the xlperf add-in and its settings (only files xlperf wrote)."""
-    from .api import uninstall_addin
+    from .api import uninstall_addin  # noqa: PLC0415
 
     try:
         lines = uninstall_addin(dry_run)

@@ -37,6 +37,7 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from ..problems import XlperfError
 from ..writers.atomic import write_bytes_atomically
 from ..writers.xlam import ADDIN_FILE, PROJECT_NAME, build_addin, is_xlperf_addin
+from ..writers.xlsm import installed_xlwings, xlwings_folder
 
 #: The first entry of xlperf's settings file: a file without it is not xlperf's.
 MARKER_KEY = "XLPERF_CONF"
@@ -89,8 +90,6 @@ def places(platform: str, env: Mapping[str, str], home: PurePath,
         return Places(platform, kind(appdata, "Microsoft", "Excel", "XLSTART", ADDIN_FILE),
                       kind(profile, f".{PROJECT_NAME}", f"{PROJECT_NAME}.conf"))
     if platform == "macos":
-        from ..writers.xlsm import installed_xlwings
-
         version = installed_xlwings().__version__
         return Places(platform, kind(home, *MAC_STARTUP, ADDIN_FILE),
                       kind(home, *MAC_SANDBOX, f"{PROJECT_NAME}.conf"),
@@ -129,8 +128,6 @@ def default_python() -> str:
 
 def check_python(python: str, run: Callable[..., object] = subprocess.run) -> dict[str, str]:
     """Check that ``python`` is a Python with xlperf and the xlwings the add-in embeds."""
-    from ..writers.xlsm import installed_xlwings
-
     wanted = installed_xlwings().__version__
     path = Path(python)
     if not path.is_absolute():
@@ -293,8 +290,6 @@ def plan_install(where: Places, python: str, interpreter: str) -> Plan:
                       + (f" ({python})" if interpreter != python else ""))
 
     if where.applescript is not None:
-        from ..writers.xlsm import xlwings_folder
-
         script = Path(where.applescript)
         shipped = (xlwings_folder() / script.name).read_bytes()
         existing = _read(script)

@@ -244,16 +244,17 @@ def render_pack(pack: Pack, template: Path) -> bytes:
     for name, rows in wrapped.items():
         fit_row_heights(book[name], rows)
 
-    for placed in placement.blocks.values():
-        table = Table(displayName=placed.block.name, ref=placed.ref)
+    for placed_block in placement.blocks.values():
+        table = Table(displayName=placed_block.block.name, ref=placed_block.ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        book[placed.sheet].add_table(table)
+        book[placed_block.sheet].add_table(table)
 
-    for name, anchor in placement.names.items():
-        if anchor.sheet not in book.sheetnames:  # no name may point at a deleted sheet
+    for name, name_anchor in placement.names.items():
+        if name_anchor.sheet not in book.sheetnames:  # no name may point at a deleted sheet
             book.defined_names.pop(name, None)
             continue
-        target = f"{sheet_prefix(anchor.sheet)}!${column_letter(anchor.col)}${anchor.row}"
+        target = (f"{sheet_prefix(name_anchor.sheet)}!${column_letter(name_anchor.col)}"
+                  f"${name_anchor.row}")
         book.defined_names[name] = DefinedName(name, attr_text=target)
 
     fields = pack.header_fields
@@ -265,8 +266,8 @@ def render_pack(pack: Pack, template: Path) -> bytes:
                 if text:
                     getattr(band, part).text = text.format_map(fields)
         for chart in sheet_desc.charts:
-            anchor = placement.names[chart.anchor]
+            chart_anchor = placement.names[chart.anchor]
             sheet.add_chart(_chart(placement, chart, sheet_desc.name, book),
-                            f"{column_letter(anchor.col)}{anchor.row}")
+                            f"{column_letter(chart_anchor.col)}{chart_anchor.row}")
     book.calculation.fullCalcOnLoad = True
     return workbook_bytes(book)

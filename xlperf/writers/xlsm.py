@@ -86,7 +86,7 @@ def load_spec(folder: Path | None = None) -> WorkbookSpec:
 def installed_xlwings() -> ModuleType:
     """The installed xlwings package (the Excel extra), or a plain error."""
     try:
-        import xlwings  # only the workbook build needs it
+        import xlwings  # noqa: PLC0415 - only the workbook build needs it
     except ImportError:
         raise XlperfError("the analyst workbook takes its VBA from xlwings, which is not "
                           'installed: pip install "xlperf[excel]"') from None
@@ -138,8 +138,8 @@ def vba_modules(sheet_count: int, folder: Path | None = None) -> list[Module]:
 
 def demo_rows() -> dict[str, list[list[Any]]]:
     """The rows of every table of the demo workbook, in the schema's column order."""
-    from ..api import demo_path
-    from ..reading.xlsx import read_workbook
+    from ..api import demo_path  # noqa: PLC0415
+    from ..reading.xlsx import read_workbook  # noqa: PLC0415
 
     raw = read_workbook(demo_path())
     rows: dict[str, list[list[Any]]] = {}
