@@ -26,6 +26,7 @@ from ..model import (
     ForceCrime,
     KPAStatus,
     Measure,
+    MeasureFigure,
     MeasureValue,
     Narrative,
     NationalMetric,
@@ -45,7 +46,7 @@ from .validate import Row, TypedTable
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureValue, Narrative, NationalMetric, PublishedCount,
-    PublishedFigure, Recommendation, ResultPoint, ReportedGrade, RollUpCondition, Rule, Series,
+    MeasureFigure, PublishedFigure, Recommendation, ResultPoint, ReportedGrade, RollUpCondition, Rule, Series,
     SurveyAnswer,
 )})
 
