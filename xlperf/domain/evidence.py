@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..arithmetic import points_change, rate, relative_change
-from ..model import Dataset, MeasureFigure
+from ..model import Dataset
 from ..periods import Quarter
 from .grading import REPORTED_NOT_COMPUTED, Grading, MeasureGrade
 from .rules import RuleKind
