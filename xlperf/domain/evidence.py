@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from ..arithmetic import points_change, rate, relative_change
 from ..model import Dataset
 from ..periods import Quarter
-from .grading import REPORTED_NOT_COMPUTED, Grading, MeasureGrade
-from .rules import RuleKind
+from .grading import NEW, REPORTED_NOT_COMPUTED, Grading, MeasureGrade
+from .rules import Reference, RuleKind
 
 #: Unit of a supporting figure that is a count whose share of the measure's value is shown.
 SHARE = "share of the value"
@@ -63,7 +63,7 @@ def measure_evidence(ds: Dataset, grading: Grading, quarter: Quarter) -> list[Ev
     out: list[EvidenceRow] = []
     for measure in ds.measures:
         grade = grading.measures.get((measure.id, quarter))
-        if grade is None or grade.state == "new":
+        if grade is None or grade.state == NEW:
             continue
         unit = measure.unit
         if grade.value.value is None:
@@ -95,17 +95,14 @@ def measure_evidence(ds: Dataset, grading: Grading, quarter: Quarter) -> list[Ev
 
 
 def _reference_quarter(grade: MeasureGrade) -> Quarter | None:
-    label = grade.reference_label
-    q = grade.quarter
-    if label.endswith("full year"):
+    """The quarter whose typed figures the rule's reference comes from."""
+    rule, q = grade.rule, grade.quarter
+    if rule.reference is Reference.PREVIOUS_FY:
         return Quarter(q.fy.shift(-1), 4)
-    if "same period last year" in label:
+    if rule.reference is Reference.SAME_PERIOD_LAST_YEAR:
         return q.same_quarter_last_year()
-    if label == q.previous().label:
+    if rule.reference is Reference.PREVIOUS_QUARTER:
         return q.previous()
-    if "baseline year" in label:
-        try:
-            return Quarter.parse(label.split(" (")[0])
-        except ValueError:
-            return None
+    if rule.reference is Reference.BASELINE_FY and rule.baseline_fy is not None:
+        return Quarter(rule.baseline_fy, q.number)
     return None

@@ -17,12 +17,12 @@ CONTENTS = "The figures behind every measure's grade this quarter: value, refere
 
 
 def _value(row: EvidenceRow) -> Cell:
+    """Values xlperf worked out (not inputs, not formulas): the "Value" styles."""
     if row.value is None:
-        return Cell(None, "Count")
+        return Cell(None, "Value Count")
     if row.unit in ("%", "points"):
-        style = "Change" if row.figure.startswith("Change") else "Percent"
-        return Cell(row.value / 100, style)
-    return Cell(row.value, "Count")
+        return Cell(row.value / 100, "Value Percent")
+    return Cell(row.value, "Value Count")
 
 
 def describe(ctx: Context) -> Sheet | None:
