@@ -167,7 +167,7 @@ def test_reconciliation_sheet_and_cli_list_every_flag(found: list[Any], pack: An
 
 def test_asb_wards_sectors_and_the_two_top_three_lists(ds: Any, found: list[Any]) -> None:
     # seed 002:57-61: East 12 wards, West 13
-    from xlperf.domain.figures import ward_sectors  # noqa: PLC0415
+    from xlperf.domain.figures import ward_sectors
 
     sectors = list(ward_sectors().values())
     assert (sectors.count("East"), sectors.count("West")) == (12, 13)
@@ -226,7 +226,7 @@ def _displayed(cell: Any) -> str:
     value, fmt = cell.value, cell.number_format
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return str(value)
-    from xlperf.arithmetic import round_half_away  # noqa: PLC0415
+    from xlperf.arithmetic import round_half_away
 
     if fmt.endswith("%"):
         decimals = len(fmt.split(".")[1]) - 1 if "." in fmt else 0
@@ -240,12 +240,12 @@ def test_every_figure_shown_twice_prints_one_value_after_libreoffice(
     """One figure, one value (issue 16): LibreOffice recalculates the pack; every catalogue
     figure shown in more than one cell prints the same (E&W 10.9% on Key Data and National
     Priorities Tables, seed 001:472,751; public order 2020/21 32%, seed 001:562)."""
-    import openpyxl  # noqa: PLC0415
-    from packbook import SOFFICE, recalculate  # noqa: PLC0415
+    import openpyxl
+    from packbook import SOFFICE, recalculate
 
-    from xlperf.api import build_pack, template_path  # noqa: PLC0415
-    from xlperf.pack.place import place  # noqa: PLC0415
-    from xlperf.writers.pack_xlsx import anchors_from_workbook  # noqa: PLC0415
+    from xlperf.api import build_pack, template_path
+    from xlperf.pack.place import place
+    from xlperf.writers.pack_xlsx import anchors_from_workbook
 
     if SOFFICE is None:
         pytest.skip("LibreOffice is not installed")
@@ -275,8 +275,8 @@ def test_measure_history_reproduces_seed_003(ds: Any, seed: dict[str, Any], pack
     """Seed 003 lines 237-249: the ECD satisfaction by quarter, 2014-15 Q1 to 2016-17 Q3,
     with "0% ▶" where the last two rounded values are equal; lines 434-436: Q2 v Q1 2016/17,
     "a drop in satisfaction in all areas"."""
-    from xlperf.arithmetic import round_half_away  # noqa: PLC0415
-    from xlperf.domain import history  # noqa: PLC0415
+    from xlperf.arithmetic import round_half_away
+    from xlperf.domain import history
 
     for item in seed["result_history"]["series"]:
         points = history.series(ds, item["id"])

@@ -20,6 +20,28 @@ def _fail(exc: XlperfError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+class Guarded(click.Group):
+    """The command group with the last line of defence (:mod:`xlperf.guard`): an error
+    xlperf reports is exit 1; any other exception is one sentence on stderr, a log file with
+    the traceback, and exit 2, never a traceback on screen."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Abort,
+                click.exceptions.Exit):
+            raise
+        except XlperfError as exc:
+            raise _fail(exc) from None
+        except Exception as exc:
+            from .guard import EXIT_INTERNAL, expected, report  # noqa: PLC0415
+
+            if expected(exc):
+                raise
+            click.echo(report(exc, " ".join(["xlperf", *sys.argv[1:]])), err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
 def _quarter(value: str | None, hint: str = "--quarter"):  # type: ignore[no-untyped-def]
     if value is None:
         return None
@@ -40,7 +62,7 @@ template_option = click.option("--template", type=click.Path(dir_okay=False, pat
                                help="Pack template (default: the template shipped in the package).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlperf")
 def main() -> None:
     """Turn a quarterly performance workbook into the committee report pack."""
@@ -99,9 +121,9 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 def reconcile(path: Path | None, quarter: str | None) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
-    from .api import (
-        demo_path,  # noqa: PLC0415
-        findings,  # noqa: PLC0415
+    from .api import (  # noqa: PLC0415
+        demo_path,
+        findings,
     )
 
     try:
@@ -173,7 +195,7 @@ def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: s
 
     start, end = _quarter(first, "--from"), _quarter(last, "--to")
     with click.progressbar(length=0, label="Building packs", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
 
         def planned(count: int) -> None:
             bar.length = (bar.length or 0) + count

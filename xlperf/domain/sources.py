@@ -96,7 +96,7 @@ def _declared() -> tuple[dict[str, int], dict[str, int]]:
 def registry() -> Mapping[str, SourceFunction]:
     """Declared name -> its function. Raises :class:`DataError` naming the file and line of a
     declared name without a function (or a function registered under an undeclared name)."""
-    from . import values  # noqa: F401 - registers the value sources
+    from . import values  # noqa: F401, PLC0415 - registers the value sources
 
     fixed, prefixed = _declared()
     for names, is_prefix in ((fixed, False), (prefixed, True)):

@@ -37,6 +37,8 @@ class ColumnSpec:
     unknown: str | None = None
     missing: str | None = None
     month: bool = False
+    min: float | None = None  # narrows the type's range (Schema.limits)
+    max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,17 @@ class Schema:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     header_row: int = 4
     first_column: str = "B"
+    #: column type -> (lowest, highest) value accepted, for the numeric types
+    limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def bounds(self, column: ColumnSpec) -> tuple[float, float] | None:
+        """The range a numeric column accepts: the type's, narrowed by the column's."""
+        low, high = self.limits.get(column.type, (None, None))
+        low = column.min if column.min is not None else low
+        high = column.max if column.max is not None else high
+        if low is None or high is None:
+            return None
+        return float(low), float(high)
 
     def table(self, name: str) -> TableSpec:
         for table in self.tables:
@@ -172,4 +185,6 @@ def load_schema() -> Schema:
         choices=choices,
         header_row=int(raw.get("header_row", 4)),
         first_column=str(raw.get("first_column", "B")),
+        limits={kind: (float(low), float(high))
+                for kind, (low, high) in raw.get("limits", {}).items()},
     )

@@ -79,7 +79,8 @@ def describe_summary(ctx: Context, data: CrimeData) -> Sheet:
         old, new = values
         both = old is not None and new is not None
         cells.append(formula("={0}-{1}", Ref(name, r, 2), Ref(name, r, 1),
-                             value=(new - old) if both else None, style=style)
+                             value=(new - old) if new is not None and old is not None else None,
+                             style=style)
                      if data.has(prev) else text("N/A", "Percent"))
         cells.append(formula('=IFERROR({0}/{1},"N/A")', Ref(name, r, 3), Ref(name, r, 1),
                              value=change_or_na(new, old), style="Change")
