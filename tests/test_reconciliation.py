@@ -303,7 +303,7 @@ def test_measure_history_reproduces_seed_003(ds: Any, seed: dict[str, Any], pack
 
 def test_measures_graded_without_evidence_now_show_their_figures(ds: Any, pack: Any) -> None:
     """Seed 001 lines 363-444: the figures printed beside each grade are in the pack."""
-    from xlperf.domain.evidence import measure_evidence  # noqa: PLC0415
+    from xlperf.domain.evidence import measure_evidence
 
     rows = measure_evidence(ds, grade_all(ds, [Q4]), Q4)
 
