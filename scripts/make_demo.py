@@ -255,6 +255,17 @@ def survey_rows(seed: dict) -> tuple[list[list], list[list]]:
                  [(f"{topic} a priority", True, before), ("Not a priority", False, 350 - before)],
                  "synthetic: the 2019-20 survey is not printed in the seeds; the 2020-21 counts "
                  "repeated, so the 2020-21 grade is 'maintained'")
+    # ASB as the top priority and within the next two (two choices per respondent: 350
+    # answers); the overall 9.1% is the mean of the two unrounded shares (issue 16)
+    question(COMMUNITY, "2021-22", "Q3", "ASB_TOP",
+             "Which issue should be the Force's top priority? (antisocial behaviour)",
+             [("Antisocial behaviour", True, 11), ("Another issue", False, 164)],
+             f"{SEED}:442 \"11 people (6.3%) identified ASB as the top priority\"; 175 derived")
+    question(COMMUNITY, "2021-22", "Q3", "ASB_NEXT_TWO",
+             "Which issues should be the Force's next two priorities? (antisocial behaviour)",
+             [("Antisocial behaviour", True, 42), ("Another issue", False, 308)],
+             f"{SEED}:442 \"42 respondents (12%) placed ASB within the next two\"; two "
+             "choices for each of 175 respondents")
     question("Neighbourhood Alert Survey", "2020-21", "Q4", "SCAM_AWARE",
              "Do you find it easier to spot a scam after our engagement?",
              [("Yes", True, 243), ("No", False, 57)],

@@ -335,3 +335,19 @@ def test_measures_graded_without_evidence_now_show_their_figures(ds: Any, pack: 
     assert any(r.measure_id == "ECC5" and "reported, not computed" in r.figure for r in rows)
     block = pack.sheet("Measure Figures").block("tblMeasureFigures")
     assert len(block.rows) == len(rows)
+
+
+def test_asb_survey_shares_and_overall_as_the_mean_of_unrounded_shares(ds: Any,
+                                                                        pack: Any) -> None:
+    # seed 001:442: "11 people (6.3%) ... 42 respondents (12%) ... Overall, 9.1% ... a
+    # decrease of 32% from the 43%": 9.1% is the mean of 6.29% and 12.0%; the fall is 34 points
+    top = compute(ds, FigureKey("survey-percent", "ASB_TOP", "2021-22")).value
+    two = compute(ds, FigureKey("survey-percent", "ASB_NEXT_TWO", "2021-22")).value
+    assert top is not None and two is not None
+    assert (round(top, 1), round(two)) == (6.3, 12)
+    mean = compute(ds, FigureKey("survey-mean", "ASB_TOP,ASB_NEXT_TWO", "2021-22")).value
+    assert mean is not None and round(mean, 1) == 9.1
+    block = pack.sheet("ASB").block("tblASBSurvey")
+    assert block.rows[3][3].formula is not None and block.rows[3][3].formula.text == (
+        "=AVERAGE({0},{1})")
+    assert round(block.rows[4][3].value * 100) == -34
