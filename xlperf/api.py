@@ -147,17 +147,6 @@ def _write(describe, output: Path, template: Path | None,  # type: ignore[no-unt
 
 
 def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
-    """Every measure and priority cell, in the five quarters shown, where the reported grade
-    differs from the rule's."""
-    from .domain.grading import grade_all, reconciliation  # noqa: PLC0415
-    from .pack.build import shown_quarters  # noqa: PLC0415
-
-    ds = load_dataset(path)
-    quarters = shown_quarters(resolve_quarter(ds, quarter))
-    return reconciliation(grade_all(ds, quarters), quarters)
-
-
-def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
     """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
     differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
     quarters shown, and the trackers' published counts and lights."""

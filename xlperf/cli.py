@@ -140,10 +140,8 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 def reconcile(path: Path | None, quarter: str | None) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
-    from .api import (  # noqa: PLC0415
-        demo_path,
-        findings,
-    )
+    from .api import demo_path  # noqa: PLC0415
+    from .api import reconcile as findings  # noqa: PLC0415
 
     try:
         rows = findings(path or demo_path(), _quarter(quarter))
