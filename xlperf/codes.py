@@ -15,11 +15,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-import yaml
+from .yamlio import load_yaml
 
 Severity = Literal["error", "warning"]
 REGISTRY_FILE = "xlperf/data/problem_codes.yaml"
@@ -41,8 +40,10 @@ class ProblemCode:
 
 @cache
 def _document() -> dict[str, Any]:
+    from importlib import resources  # noqa: PLC0415 - not needed by xlperf --help
+
     text = resources.files("xlperf.data").joinpath("problem_codes.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 
@@ -86,6 +87,7 @@ PASSWORD_PROTECTED: Final = _code("password-protected")
 CORRUPT_FILE: Final = _code("corrupt-file")
 ZIP_BOMB: Final = _code("zip-bomb")
 XML_ENTITIES: Final = _code("xml-entities")
+DUPLICATE_PART: Final = _code("duplicate-part")
 MACROS_IGNORED: Final = _code("macros-ignored")
 EXTERNAL_LINKS_IGNORED: Final = _code("external-links-ignored")
 EMPTY_WORKBOOK: Final = _code("empty-workbook")
@@ -102,13 +104,19 @@ OUTSIDE_TABLE: Final = _code("outside-table")
 FORMULA_NOT_CALCULATED: Final = _code("formula-not-calculated")
 RENAMED_SHEET: Final = _code("renamed-sheet")
 ROW_LIMIT_REACHED: Final = _code("row-limit-reached")
+SHEET_TOO_LARGE: Final = _code("sheet-too-large")
+DUPLICATE_COLUMN: Final = _code("duplicate-column")
 MISSING_VALUE: Final = _code("missing-value")
 TEXT_TOO_LONG: Final = _code("text-too-long")
+CONTROL_CHARACTER: Final = _code("control-character")
+HEADER_FOOTER_TOO_LONG: Final = _code("header-footer-too-long")
 FORMULA_ERROR: Final = _code("formula-error")
 NOT_A_NUMBER: Final = _code("not-a-number")
 NUMBER_STORED_AS_TEXT: Final = _code("number-stored-as-text")
 NEGATIVE_COUNT: Final = _code("negative-count")
 FRACTIONAL_COUNT: Final = _code("fractional-count")
+NOT_FINITE: Final = _code("not-finite")
+NUMBER_OUT_OF_RANGE: Final = _code("number-out-of-range")
 BAD_FINANCIAL_YEAR: Final = _code("bad-financial-year")
 BAD_YEAR: Final = _code("bad-year")
 BAD_QUARTER: Final = _code("bad-quarter")
@@ -149,6 +157,7 @@ UNKNOWN_PERIOD: Final = _code("unknown-period")
 UNKNOWN_PLACEHOLDER: Final = _code("unknown-placeholder")
 MISSING_METRIC: Final = _code("missing-metric")
 MISSING_NARRATIVE: Final = _code("missing-narrative")
+VALUE_OUTSIDE_UNIT: Final = _code("value-outside-unit")
 
 
 def _check_constants() -> None:

@@ -26,13 +26,16 @@ from ..model import (
     ForceCrime,
     KPAStatus,
     Measure,
+    MeasureFigure,
     MeasureValue,
     Narrative,
     NationalMetric,
     PublishedCount,
+    PublishedFigure,
     RebasePoint,
     Recommendation,
     ReportedGrade,
+    ResultPoint,
     Series,
     SurveyAnswer,
 )
@@ -43,8 +46,9 @@ from .validate import Row, TypedTable
 
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
-    ForceCrime, KPAStatus, Measure, MeasureValue, Narrative, NationalMetric, PublishedCount,
-    RebasePoint, Recommendation, ReportedGrade, RollUpCondition, Rule, Series, SurveyAnswer,
+    ForceCrime, KPAStatus, Measure, MeasureFigure, MeasureValue, Narrative, NationalMetric,
+    PublishedCount, PublishedFigure, RebasePoint, Recommendation, ReportedGrade, ResultPoint,
+    RollUpCondition, Rule, Series, SurveyAnswer,
 )})
 
 

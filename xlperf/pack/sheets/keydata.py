@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ...domain.figures import FigureKey
 from ...domain.values import crime_series, months_sum
 from ...model import ForceCrime
-from ...periods import FY_MONTHS, Quarter
+from ...periods import FY_MONTHS, FinancialYear, Quarter
 from ...schema import load_data
 from ..cells import change_or_na, formula, text
 from ..context import Context
@@ -19,6 +20,11 @@ from .data import CrimeData
 KEY_DATA: tuple[tuple[str, str], ...] = tuple(
     (str(k["name"]), str(k["chart"])) for k in load_data("categories")["key_data"])
 SUBJECTS = tuple(name for name, _chart in KEY_DATA)
+
+
+def _count(value: object) -> int:
+    """A count cell's value (blank as 0)."""
+    return int(value) if isinstance(value, (int, float)) else 0
 
 
 def quarter_total(ctx: Context, subject: str, quarter: Quarter) -> int | None:
@@ -64,6 +70,44 @@ def rank_block(ctx: Context, name: str = "tblNationalRank",
                  f"(rank 1 = largest fall, of {n} forces)", [f.force for f in forces])
 
 
+def _baseline_figures(ctx: Context, data: CrimeData, key: str, subject: str,
+                      first: int) -> list[tuple[str, Cell]]:
+    """The year to date against the baseline year, count and % (issue 16, family 1): the
+    same figures as the Crime Summary's baseline columns."""
+    q = ctx.quarter
+    base = FinancialYear.parse(str(load_data("figures")["crime_baseline_fy"]))
+    if not (data.has(base) and data.has(q.fy)):
+        return []
+    last = q.last_month_index
+    span = f"Apr-{FY_MONTHS[last]}"
+    now_months, base_months = crime_series(ctx.ds, subject, q.fy), crime_series(
+        ctx.ds, subject, base)
+    now = None if now_months is None else months_sum(now_months, range(0, last + 1))
+    old = None if base_months is None else months_sum(base_months, range(0, last + 1))
+    count = None if now is None or old is None else now - old
+    pct = change_or_na(now, old)
+    rows: list[tuple[str, Cell]] = [
+        (f"{subject}, {q.fy.slash_label} {span}",
+         formula("=SUM({0})", data.rect(subject, q.fy, 0, last), value=now, style="Count")),
+        (f"{subject}, {base.slash_label} {span} (baseline)",
+         formula("=SUM({0})", data.rect(subject, base, 0, last), value=old, style="Count")),
+        (f"{subject}: change on the {base.slash_label} baseline (n=)",
+         formula("={0}-{1}", Ref(key, first, 1), Ref(key, first + 1, 1), value=count,
+                 style="Count")),
+        (f"{subject}: change on the {base.slash_label} baseline (%)",
+         formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, first, 1), Ref(key, first + 1, 1),
+                 value=pct, style="Change")),
+    ]
+    ctx.show(FigureKey("crime-ytd", subject, q.label), Ref(key, first, 1), now)
+    ctx.show(FigureKey("crime-ytd", subject, Quarter(base, q.number).label),
+             Ref(key, first + 1, 1), old)
+    ctx.show(FigureKey("crime-change", subject, q.label, base.label), Ref(key, first + 2, 1),
+             count)
+    ctx.show(FigureKey("crime-change-pct", subject, q.label, base.label),
+             Ref(key, first + 3, 1), pct)
+    return rows
+
+
 def describe(ctx: Context, data: CrimeData) -> Sheet:
     q = ctx.quarter
     figures: list[tuple[str, Cell]] = []
@@ -93,6 +137,7 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         if now is not None:
             ctx.checks.add(f"Key Data: {subject} in {q.label}", "Key Data", Ref(key, base, 1),
                            now)
+        figures += _baseline_figures(ctx, data, key, subject, len(figures))
     ranks = rank_block(ctx)
     if ranks is not None and ctx.ds.force in ranks.row_keys:
         row = ranks.row_of(ctx.ds.force)
@@ -102,14 +147,20 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         figures.append((f"{ctx.ds.force}: 12-month change in all crime",
                         formula("={0}", ranks.ref(row, 4), value=ranks.rows[row][4].value,
                                 style="Change")))
+        ctx.show(FigureKey("force-rank", ctx.ds.force), Ref(key, len(figures) - 2, 1),
+                 rank_value)
+        ctx.show(FigureKey("force-12-month-change", ctx.ds.force), Ref(key, len(figures) - 1, 1),
+                 ranks.rows[row][4].value)
     if ranks is not None:
-        crimes = sum(int(r[2].value or 0) for r in ranks.rows)
-        previous = sum(int(r[3].value or 0) for r in ranks.rows)
+        crimes = sum(_count(r[2].value) for r in ranks.rows)
+        previous = sum(_count(r[3].value) for r in ranks.rows)
         last = len(ranks.rows) - 1
         figures.append((f"England and Wales ({len(ranks.rows)} forces): 12-month change",
                         formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
                                 Ref(ranks.name, 0, 2, last, 2), Ref(ranks.name, 0, 3, last, 3),
-                                value=change_or_na(crimes, previous), style="Change")))
+                                value=change_or_na(crimes, previous), style="Change 1dp")))
+        ctx.show(FigureKey("england-wales-change"), Ref(key, len(figures) - 1, 1),
+                 change_or_na(crimes, previous))
     key_block = Block(key, key, ["Figure", "Value"], [[text(k), c] for k, c in figures],
                       f"Key figures, {q.label}", [k for k, _ in figures])
 
@@ -121,6 +172,8 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         for subject in SUBJECTS:
             months = crime_series(ctx.ds, subject, fy)
             value = None if months is None else months_sum(months, range(0, last + 1))
+            ctx.show(FigureKey("crime-ytd", subject, Quarter(fy, last // 3 + 1).label),
+                     Ref("tblTrend", len(trend_rows), len(cells)), value)
             cells.append(formula("=SUM({0})", data.rect(subject, fy, 0, last), value=value,
                                  style="Count"))
         trend_rows.append(cells)
