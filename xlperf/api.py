@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
+
+if TYPE_CHECKING:
+    from .model import Dataset
 
 
 def demo_path() -> Path:
@@ -31,19 +36,19 @@ def validate_workbook(path: Path) -> Problems:
     return loaded.problems
 
 
-def load_dataset(path: Path):  # type: ignore[no-untyped-def]
+def load_dataset(path: Path) -> Dataset:
     from .reading.pipeline import load_or_raise  # noqa: PLC0415
 
     return load_or_raise(path)
 
 
-def first_quarter(ds) -> Quarter | None:  # type: ignore[no-untyped-def]
+def first_quarter(ds: Dataset) -> Quarter | None:
     """Q1 of the first financial year with crime figures (None without any)."""
     years = [fy for by_fy in ds.crime.values() for fy in by_fy]
     return Quarter(min(years), 1) if years else None
 
 
-def resolve_quarter(ds, quarter: Quarter | None) -> Quarter:  # type: ignore[no-untyped-def]
+def resolve_quarter(ds: Dataset, quarter: Quarter | None) -> Quarter:
     """``quarter``, checked against the data's range, or the latest complete quarter."""
     latest = ds.latest_quarter
     if latest is None:
@@ -111,8 +116,9 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
 
     path = Path(path)
     ds = load_dataset(path)
-    for warning in ds.warnings if on_warning else ():
-        on_warning(warning)
+    if on_warning is not None:
+        for warning in ds.warnings:
+            on_warning(warning)
     target = resolve_quarter(ds, quarter)
     require_quarter(ds, target)
     output = Path(output) if output else path.with_name(default_pack_name(target))
@@ -141,17 +147,6 @@ def _write(describe, output: Path, template: Path | None,  # type: ignore[no-unt
 
 
 def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
-    """Every measure and priority cell, in the five quarters shown, where the reported grade
-    differs from the rule's."""
-    from .domain.grading import grade_all, reconciliation  # noqa: PLC0415
-    from .pack.build import shown_quarters  # noqa: PLC0415
-
-    ds = load_dataset(path)
-    quarters = shown_quarters(resolve_quarter(ds, quarter))
-    return reconciliation(grade_all(ds, quarters), quarters)
-
-
-def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
     """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
     differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
     quarters shown, and the trackers' published counts and lights."""
@@ -231,10 +226,67 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 def _check_plain_text(option: str, value: str) -> None:
     """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
     them, and no interpreter path contains one."""
-    import unicodedata  # noqa: PLC0415
-
     for position, char in enumerate(value, 1):
         if unicodedata.category(char) == "Cc":
             raise XlperfError(
                 f"{option}: character {position} is a control character (U+{ord(char):04X}), "
                 "which a path cannot contain; give the interpreter's path as plain text")
+
+
+def write_addin(output: Path) -> Path:
+    """Build the xlperf add-in (``.xlam``: the ribbon tab, its VBA) at ``output``."""
+    from .writers.xlam import write_addin as write  # noqa: PLC0415
+
+    return write(Path(output))
+
+
+def install_addin(dry_run: bool = False, python: str | None = None) -> list[str]:
+    """``xlperf excel install``: check, then put the add-in in Excel's start-up folder and
+    record the Python that runs it (``python``, default this one); what is (or, with
+    ``dry_run``, would be) done. Where Excel does not run, only a dry run is possible."""
+    import os  # noqa: PLC0415
+
+    from .excel import install as setup  # noqa: PLC0415
+
+    platform = setup.current_platform()
+    if platform not in ("windows", "macos"):
+        if not dry_run:
+            raise XlperfError(setup.not_available(platform))
+        return setup.preview(platform, python).lines
+    chosen = python or setup.default_python()
+    setup.check_python(chosen)
+    home = Path.home()
+    where = setup.places(platform, os.environ, home)
+    plan = setup.plan_install(where, chosen, setup.portable(chosen, platform, os.environ, home))
+    if not dry_run:
+        setup.carry_out(plan)
+    return plan.lines
+
+
+def uninstall_addin(dry_run: bool = False) -> list[str]:
+    """``xlperf excel uninstall``: remove the add-in and its settings, only if xlperf's."""
+    import os  # noqa: PLC0415
+
+    from .excel import install as setup  # noqa: PLC0415
+
+    platform = setup.current_platform()
+    if platform not in ("windows", "macos"):
+        if not dry_run:
+            raise XlperfError(setup.not_available(platform, "uninstall"))
+        return setup.preview(platform, None, "uninstall").lines
+    plan = setup.plan_uninstall(setup.places(platform, os.environ, Path.home()))
+    if not dry_run:
+        setup.carry_out(plan)
+    return plan.lines
+
+
+def spc_csv(path: Path, options):  # type: ignore[no-untyped-def]
+    """The XmR chart of the ``period,value`` CSV at ``path`` (``xlperf spc``)."""
+    from .domain.spc import SpcError, spc  # noqa: PLC0415
+    from .reading.series_csv import read_series_csv  # noqa: PLC0415
+
+    rows = read_series_csv(Path(path))
+    try:
+        return spc(rows, options)
+    except SpcError as exc:
+        raise XlperfError(f"{path}: {exc}") from None

@@ -15,11 +15,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-import yaml
+from .yamlio import load_yaml
 
 Severity = Literal["error", "warning"]
 REGISTRY_FILE = "xlperf/data/problem_codes.yaml"
@@ -41,8 +40,10 @@ class ProblemCode:
 
 @cache
 def _document() -> dict[str, Any]:
+    from importlib import resources  # noqa: PLC0415 - not needed by xlperf --help
+
     text = resources.files("xlperf.data").joinpath("problem_codes.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 
@@ -132,6 +133,8 @@ UNKNOWN_RULE: Final = _code("unknown-rule")
 MISSING_RULE: Final = _code("missing-rule")
 BAD_THRESHOLD: Final = _code("bad-threshold")
 UNKNOWN_VALUE_SOURCE: Final = _code("unknown-value-source")
+UNKNOWN_SERIES: Final = _code("unknown-series")
+BAD_MONTH: Final = _code("bad-month")
 DUPLICATE_PERIOD: Final = _code("duplicate-period")
 DUPLICATE_ROW: Final = _code("duplicate-row")
 MISSING_ROW: Final = _code("missing-row")
@@ -146,6 +149,8 @@ THRESHOLDS_OUT_OF_ORDER: Final = _code("thresholds-out-of-order")
 MISSING_REFERENCE: Final = _code("missing-reference")
 UNCHECKED_GRADE: Final = _code("unchecked-grade")
 BAD_ROLLUP: Final = _code("bad-rollup")
+MISSING_SPC_POINTS: Final = _code("missing-spc-points")
+REBASE_OUTSIDE_SERIES: Final = _code("rebase-outside-series")
 DUE_BEFORE_PUBLISHED: Final = _code("due-before-published")
 INCONSISTENT_REPORT: Final = _code("inconsistent-report")
 UNKNOWN_PERIOD: Final = _code("unknown-period")

@@ -6,14 +6,25 @@ analyst fixes a workbook in one pass rather than one error per run.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from .codes import Severity, lookup
+if TYPE_CHECKING:
+    from .codes import Severity
 
 __all__ = ["InputError", "Problem", "Problems", "Severity", "XlperfError", "address",
            "split_address"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Severity``, from the registry module only when asked for: importing this module
+    (``xlperf --help`` does, for XlperfError) does not read the registry."""
+    if name == "Severity":
+        from .codes import Severity  # noqa: PLC0415
+
+        return Severity
+    raise AttributeError(name)
 
 
 def address(sheet: str, ref: str) -> str:
@@ -36,23 +47,20 @@ def split_address(cell: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem. ``code`` must be registered (:mod:`xlperf.codes`); the severity is the
-    code's registered one (an explicit severity must agree with it)."""
+    """One problem. ``code`` must be registered (:mod:`xlperf.codes`); its severity is the
+    code's registered one."""
 
     code: str
     message: str
     sheet: str = ""
     cell: str = ""
     file: str = ""
-    severity: Severity | None = None
+    severity: Severity = field(init=False)
 
     def __post_init__(self) -> None:
-        registered = lookup(self.code).severity
-        if self.severity is None:
-            object.__setattr__(self, "severity", registered)
-        elif self.severity != registered:
-            raise ValueError(f"problem code {self.code!r} is registered as {registered}, "
-                             f"not {self.severity}")
+        from .codes import lookup  # noqa: PLC0415 - see __getattr__
+
+        object.__setattr__(self, "severity", lookup(self.code).severity)
 
     @property
     def location(self) -> str:
@@ -94,9 +102,11 @@ class Problems:
         return len(self.items)
 
     def with_file(self, file: str) -> Problems:
-        return Problems([Problem(**{**asdict(p), "file": p.file or file}) for p in self.items])
+        return Problems([replace(p, file=p.file or file) for p in self.items])
 
     def to_json(self) -> str:
+        import json  # noqa: PLC0415 - only for --json
+
         return json.dumps(
             {
                 "valid": not self.errors,

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..problems import XlperfError
+from ..yamlio import loader
 
 DECLARED_IN = "xlperf/data/value_sources.yaml"
 
@@ -79,7 +80,7 @@ def _declared_text() -> str:
 
 def _declared() -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and prefixed names of value_sources.yaml, each with its line number."""
-    root = yaml.compose(_declared_text())
+    root = yaml.compose(_declared_text(), Loader=loader())  # line numbers; C parser if built
     out: tuple[dict[str, int], dict[str, int]] = ({}, {})
     assert isinstance(root, yaml.MappingNode)
     for key, value in root.value:
@@ -96,7 +97,7 @@ def _declared() -> tuple[dict[str, int], dict[str, int]]:
 def registry() -> Mapping[str, SourceFunction]:
     """Declared name -> its function. Raises :class:`DataError` naming the file and line of a
     declared name without a function (or a function registered under an undeclared name)."""
-    from . import values  # noqa: F401 - registers the value sources
+    from . import values  # noqa: F401, PLC0415 - registers the value sources
 
     fixed, prefixed = _declared()
     for names, is_prefix in ((fixed, False), (prefixed, True)):

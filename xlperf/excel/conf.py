@@ -19,9 +19,9 @@ MAX_KEYS = 200
 
 
 def defaults() -> dict[str, str]:
-    import yaml
+    import yaml  # noqa: PLC0415
 
-    from ..assets import asset_path
+    from ..assets import asset_path  # noqa: PLC0415
 
     spec = yaml.safe_load(asset_path("macros", "workbook.yaml").read_text("utf-8"))
     return {str(k): "" if v is None else str(v) for k, v in (spec.get("conf") or {}).items()}

@@ -48,7 +48,7 @@ class Refused(XlperfError):
 
 
 def _xlwings() -> Any:
-    import xlwings
+    import xlwings  # noqa: PLC0415
 
     return xlwings
 
@@ -72,7 +72,7 @@ def _alert(book: Any, text: str, info: bool = False) -> None:
 
 
 def _lock_path(book: Any) -> Path:
-    import hashlib
+    import hashlib  # noqa: PLC0415
 
     key = hashlib.sha256(str(book.fullname).encode("utf-8")).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"xlperf-{key}.lock"
@@ -125,7 +125,7 @@ def _run(what: str, work: Callable[[Any], T], given: Any = None) -> T | None:
         refusal = str(exc)
         _safe(lambda: _alert(None, refusal))
         return None
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure to reach Excel is one alert
         _safe(lambda: _alert(None, f"{what}: xlperf could not reach the workbook. "
                                    f"{_last_line()}"))
         return None
@@ -148,7 +148,7 @@ def _run(what: str, work: Callable[[Any], T], given: Any = None) -> T | None:
         _restore(app, saved)
         said = str(exc) if str(exc).startswith(what) else f"{what}: {exc}"
         _safe(lambda: _alert(book, said))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure becomes words
         detail = traceback.format_exc()
         plain = _plain(exc)
         _restore(app, saved)
@@ -180,7 +180,7 @@ def _safe(action: Callable[[], Any], tries: int = 2) -> bool:
     for _ in range(tries):
         try:
             action()
-        except Exception:
+        except Exception:  # noqa: BLE001 - the last line of defence
             failed = traceback.format_exc()
             continue
         return True
@@ -207,14 +207,14 @@ def _problems_text(what: str, problems: Problems) -> str:
 
 # -- reading -----------------------------------------------------------------------------
 def _input_tables() -> list[Any]:
-    from ..schema import load_schema
+    from ..schema import load_schema  # noqa: PLC0415
 
     return list(load_schema().tables)
 
 
 def _load(book: Any, what: str) -> Any:
     """The book's Dataset; raises InputError (Issues sheet) or Refused (no input tables)."""
-    from ..reading.book import load_book
+    from ..reading.book import load_book  # noqa: PLC0415
 
     present = {t.name.casefold() for s in book.sheets for t in s.tables}
     if not {t.name.casefold() for t in _input_tables()} & present:
@@ -229,7 +229,7 @@ def _load(book: Any, what: str) -> Any:
 
 def _quarter(ds: Any) -> Any:
     """The quarter ``xlperf build`` builds: Settings' Reporting quarter, else the latest."""
-    from ..api import resolve_quarter
+    from ..api import resolve_quarter  # noqa: PLC0415
 
     return resolve_quarter(ds, None)
 
@@ -252,7 +252,7 @@ def _plan(book: Any, pack: Any, sheets: list[str], what: str
           ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """Final sheet names, the previous pack's sheets, and final table names: refused when
     a sheet of a pack name is the analyst's own (it holds none of the pack's tables)."""
-    from .swap import table_names, workbook_names
+    from .swap import table_names, workbook_names  # noqa: PLC0415
 
     final = workbook_names([s.name for s in pack.sheets], _taken(book))
     present = {s.name.casefold(): s for s in book.sheets}
@@ -260,7 +260,7 @@ def _plan(book: Any, pack: Any, sheets: list[str], what: str
     other_tables = [t.name for s in book.sheets for t in s.tables
                     if s.name.casefold() not in {final[n].casefold() for n in final}]
     tables = table_names(pack_tables, other_tables)
-    from .swap import sheet_of
+    from .swap import sheet_of  # noqa: PLC0415
 
     named = {}  # defined name -> the sheet it points into, in the workbook
     for defined in book.names:
@@ -285,8 +285,8 @@ def _plan(book: Any, pack: Any, sheets: list[str], what: str
 
 
 def _rebuild(book: Any, what: str, only: tuple[str, ...] | None) -> str:
-    from ..api import write_pack
-    from .swap import read_pack_file, remove_leftovers, swap_in
+    from ..api import write_pack  # noqa: PLC0415
+    from .swap import read_pack_file, remove_leftovers, swap_in  # noqa: PLC0415
 
     _writable(book, what)
     with _locked(book, what):
@@ -317,14 +317,14 @@ def _rebuild(book: Any, what: str, only: tuple[str, ...] | None) -> str:
 
 
 def _check_not_referred(pack: Any, sheets: list[str], final: dict[str, str]) -> None:
-    from .swap import sheets_referred
+    from .swap import sheets_referred  # noqa: PLC0415
 
     for other in pack.sheets:
         if other.name in sheets:
             continue
         for (row, col), formula in sorted(other.linked.items()):
             if sheets_referred(formula) & set(sheets):
-                from ..a1 import column_letter
+                from ..a1 import column_letter  # noqa: PLC0415
 
                 raise Refused(f"Re-grade: {final[other.name]}!{column_letter(col)}{row} "
                               "refers to a sheet a re-grade replaces; press Build pack "
@@ -365,9 +365,9 @@ def regrade(book: Any = None) -> bool | None:
 def explain(book: Any = None) -> str | None:
     """Explain how the measure of the selected cell or row was graded (an alert)."""
     def work(book: Any) -> str:
-        from ..domain.explain import explain as explain_grade
-        from ..domain.grading import grade_measure
-        from .select import selected_measure
+        from ..domain.explain import explain as explain_grade  # noqa: PLC0415
+        from ..domain.grading import grade_measure  # noqa: PLC0415
+        from .select import selected_measure  # noqa: PLC0415
 
         ds, _problems = _load(book, "Explain")
         quarter = _quarter(ds)
@@ -402,7 +402,7 @@ def export_pdf(book: Any = None) -> str | None:
 
 def committee_sheets(book: Any) -> list[str]:
     """The pack's committee sheets present in ``book``, in the workbook's order."""
-    from ..pack.layout import load_layout
+    from ..pack.layout import load_layout  # noqa: PLC0415
 
     layout = [s.name for s in load_layout().sheets if s.name not in WORKING_SHEETS]
     final = _final_names(layout)
@@ -411,7 +411,7 @@ def committee_sheets(book: Any) -> list[str]:
 
 
 def _final_names(pack_names: list[str]) -> dict[str, str]:
-    from .swap import workbook_names
+    from .swap import workbook_names  # noqa: PLC0415
 
     return workbook_names(pack_names, _taken(None))
 
@@ -420,7 +420,7 @@ def add_input_sheets(book: Any = None) -> list[str] | None:
     """Add xlperf's input sheets that the workbook lacks, beside the analyst's sheets; an
     existing sheet is never touched."""
     def work(book: Any) -> list[str]:
-        from .inputs import add_inputs
+        from .inputs import add_inputs  # noqa: PLC0415
 
         added, skipped = add_inputs(book)
         text = (f"Added {len(added)} input sheet{'s' * (len(added) != 1)}: "
@@ -437,7 +437,7 @@ def settings(book: Any = None) -> dict[str, str] | None:
     """Show the xlwings.conf sheet (which Python runs xlperf); add the keys it lacks, never
     changing a value already there."""
     def work(book: Any) -> dict[str, str]:
-        from .conf import show_settings
+        from .conf import show_settings  # noqa: PLC0415
 
         values, message = show_settings(book)
         _alert(book, message, True)

@@ -25,9 +25,9 @@ LISTS = "Lists"
 
 def _validations(path: Path) -> dict[str, list[tuple[str, str, str]]]:
     """Per sheet: (cells, Lists sheet range) of every list validation on the Lists sheet."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415
 
-    from .swap import sheet_of
+    from .swap import sheet_of  # noqa: PLC0415
 
     found: dict[str, list[tuple[str, str, str]]] = {}
     for ws in load_workbook(path).worksheets:
@@ -43,7 +43,7 @@ def _validations(path: Path) -> dict[str, list[tuple[str, str, str]]]:
 
 def add_inputs(book: Any) -> tuple[list[str], list[str]]:
     """Copy the input sheets ``book`` lacks into it; (added, skipped)."""
-    from ..writers.input_workbook import write_input_workbook
+    from ..writers.input_workbook import write_input_workbook  # noqa: PLC0415
 
     sheets = {s.name.casefold() for s in book.sheets}
     tables = {t.name.casefold() for s in book.sheets for t in s.tables}

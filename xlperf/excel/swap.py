@@ -67,7 +67,7 @@ def sheet_of(operand: str) -> tuple[str, str] | None:
 
 def sheets_referred(formula: str) -> set[str]:
     """The sheets a formula's references name (references without a sheet are left out)."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from openpyxl.formula.tokenizer import Token, Tokenizer  # noqa: PLC0415
 
     found = set()
     for token in Tokenizer(formula).items:
@@ -80,7 +80,7 @@ def sheets_referred(formula: str) -> set[str]:
 
 def retarget(formula: str, names: dict[str, str]) -> str:
     """``formula`` with its references to the sheets ``names`` maps renamed."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from openpyxl.formula.tokenizer import Token, Tokenizer  # noqa: PLC0415
 
     out = []
     for token in Tokenizer(formula).items:
@@ -117,7 +117,7 @@ class PackFile:
 def read_pack_file(path: Path) -> PackFile:
     """The sheets, tables, defined names, cross-sheet formulas and internal links of a pack
     written by the file writer."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415
 
     book = load_workbook(path)
     sheets = []
@@ -208,7 +208,7 @@ class _Undo:
         for action in reversed(self.actions):
             try:
                 action()
-            except Exception:
+            except Exception:  # noqa: BLE001 - undo the rest regardless
                 continue
         self.actions.clear()
 
@@ -340,6 +340,6 @@ def swap_in(book: Any, pack: PackFile, sheets: list[str], final: dict[str, str],
         if name in previous:
             try:
                 _sheet(book, f"{OLD_PREFIX}{i + 1}").delete()
-            except Exception:
+            except Exception:  # noqa: BLE001 - reported; the next build removes it
                 leftovers.append(f"{OLD_PREFIX}{i + 1}")
     return Swapped([final[n] for n in sheets], leftovers)

@@ -19,8 +19,10 @@ from .sheets import (
     grades,
     history,
     keydata,
+    measure_figures,
     outcomes,
     reconciliation,
+    spc,
 )
 from .sheets import statement as statement_sheets
 from .sheets import trackers as tracker_sheets
@@ -29,7 +31,8 @@ from .sheets import trackers as tracker_sheets
 SheetGroup = Callable[[Context], tuple[list[Sheet], dict[str, str]]]
 
 #: Groups written after Key Data and before the reviewer sheets (Audit, Checks, Data).
-EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group)
+EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group,
+                                        spc.describe)
 
 
 def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:
@@ -45,9 +48,12 @@ def context(ds: Dataset, quarter: Quarter) -> Context:
 def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     ctx = context(ds, quarter)
     data_sheet, crime_data = data.describe(ctx)
+    summary, measures = grades.describe_summary(ctx), grades.describe_measures(ctx)
+    summary.blocks.append(spc.summary_block(ctx))  # XmR signals beside the grades
+    measures.blocks.append(spc.measures_block(ctx))
     sheets: list[Sheet] = [
-        grades.describe_summary(ctx),
-        grades.describe_measures(ctx),
+        summary,
+        measures,
         grades.describe_appendix(ctx),
         crime.describe_summary(ctx, crime_data),
         crime.describe_monthly(ctx, crime_data),
@@ -58,6 +64,9 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     if asb_sheet is not None:
         sheets.append(asb_sheet)
     sheets.append(keydata.describe(ctx, crime_data))
+    figures_sheet = measure_figures.describe(ctx)
+    if figures_sheet is not None:
+        sheets.append(figures_sheet)
     history_sheet = history.describe(ctx)
     if history_sheet is not None:
         sheets.append(history_sheet)

@@ -106,6 +106,8 @@ class Validator:
         for spec in self.schema.tables:
             raw = self.raw.tables.get(spec.name)
             if raw is None:
+                if spec.optional and spec.sheet not in self.raw.sheet_names:
+                    continue  # a workbook written before the table existed
                 if spec.name not in self.raw.skipped:  # already reported
                     self._missing_table(spec)
                 continue
@@ -120,10 +122,15 @@ class Validator:
 
     def _missing_table(self, spec: TableSpec) -> None:
         if spec.sheet not in self.raw.sheet_names:
+            on_sheet = [t.name for t in self.schema.tables if t.sheet == spec.sheet]
+            if spec.name != on_sheet[0]:
+                return  # one problem per missing sheet, reported with its first table
             lookalike = [s for s in self.raw.sheet_names if plain(s) == plain(spec.sheet)]
             hint = f" (there is a sheet named {lookalike[0]!r})" if lookalike else ""
+            tables = (f"table {spec.name}" if len(on_sheet) == 1
+                      else f"tables {', '.join(on_sheet[:-1])} and {on_sheet[-1]}")
             self.add(codes.MISSING_SHEET,
-                     f"sheet {spec.sheet!r} with table {spec.name} is missing{hint}",
+                     f"sheet {spec.sheet!r} with {tables} is missing{hint}",
                      sheet=spec.sheet)
         else:
             self.add(codes.MISSING_TABLE,
@@ -155,7 +162,7 @@ class Validator:
                 self.add(codes.RENAMED_COLUMN,
                          f"header {header[j]!r} should read {column.name!r}{detail}",
                          raw.sheet, raw.header_ref(j))
-            else:
+            elif not column.optional:
                 # the header cell where the schema puts the column
                 self.add(codes.MISSING_COLUMN,
                          f"table {spec.name} has no {column.name!r} column "

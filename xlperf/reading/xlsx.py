@@ -429,15 +429,17 @@ def read_workbook(path: Path) -> RawWorkbook:
             tables: dict[str, RawTable] = {}
             sheets_with_tables: set[str] = set()
             if not duplicates:
-                for table_name in book.table_names:
+                for table_name in book.table_names or []:
                     if table_name in skipped:
                         continue
                     table = book.get_table_by_name(table_name)
+                    if table.start is None:  # calamine found no cells for it
+                        continue
                     first_data_row, first_col = table.start
                     rows = [[_normalise(v) for v in row] for row in table.to_python()]
-                    sheet = book.get_sheet_by_name(table.sheet)
+                    table_sheet = book.get_sheet_by_name(table.sheet)
                     header_index = first_data_row - 1
-                    header_row_values = sheet.to_python(
+                    header_row_values = table_sheet.to_python(
                         skip_empty_area=False, nrows=header_index + 1
                     )
                     header = [

@@ -8,10 +8,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..codes import lookup
 from ..periods import CALENDAR_MONTHS, FY_MONTHS
+from ..yamlio import load_yaml
 
 
 def load_data(name: str) -> dict[str, Any]:
@@ -23,7 +22,7 @@ def load_data(name: str) -> dict[str, Any]:
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 
@@ -39,6 +38,8 @@ class ColumnSpec:
     month: bool = False
     min: float | None = None  # narrows the type's range (Schema.limits)
     max: float | None = None
+    #: a workbook written before the column existed may leave it out
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class TableSpec:
     key: tuple[str, ...] = ()
     months: str | None = None  # "financial", "calendar" or None
     records: tuple[RecordSpec, ...] = ()
+    #: a workbook written before the table existed may leave it out
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -153,7 +156,7 @@ def _expand_columns(raw: dict[str, Any]) -> tuple[ColumnSpec, ...]:
 @lru_cache(maxsize=1)
 def load_schema() -> Schema:
     text = resources.files("xlperf.schema").joinpath("input.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     categories = load_data("categories")
     national = load_data("national")
     from ..domain.rules import CHOICES  # noqa: PLC0415 - domain.rules reads data through here
@@ -167,6 +170,9 @@ def load_schema() -> Schema:
     choices["national_metrics"] = tuple(national["national_metrics"])
     choices["figure_kinds"] = tuple(k["kind"] for k in load_data("figures")["kinds"])
     choices["wards"] = tuple(w for s in load_data("wards")["sectors"] for w in s["wards"])
+    subtotals = [str(t["name"]) for t in categories["subtotals"]]
+    choices["spc_series"] = (*categories["categories"], *subtotals,
+                             *(str(x["name"]) for x in load_data("spc")["series"]))
     tables = tuple(
         TableSpec(
             name=t["name"],
@@ -177,6 +183,7 @@ def load_schema() -> Schema:
             key=tuple(t.get("key", ())),
             months=t.get("months"),
             records=tuple(_record_spec(r) for r in t.get("dataset", ())),
+            optional=bool(t.get("optional", False)),
         )
         for t in raw["tables"]
     )

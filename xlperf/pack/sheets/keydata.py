@@ -22,6 +22,11 @@ KEY_DATA: tuple[tuple[str, str], ...] = tuple(
 SUBJECTS = tuple(name for name, _chart in KEY_DATA)
 
 
+def _count(value: object) -> int:
+    """A count cell's value (blank as 0)."""
+    return int(value) if isinstance(value, (int, float)) else 0
+
+
 def quarter_total(ctx: Context, subject: str, quarter: Quarter) -> int | None:
     months = crime_series(ctx.ds, subject, quarter.fy)
     return None if months is None else months_sum(months, quarter.month_indices)
@@ -93,6 +98,9 @@ def _baseline_figures(ctx: Context, data: CrimeData, key: str, subject: str,
          formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, first, 1), Ref(key, first + 1, 1),
                  value=pct, style="Change")),
     ]
+    ctx.show(FigureKey("crime-ytd", subject, q.label), Ref(key, first, 1), now)
+    ctx.show(FigureKey("crime-ytd", subject, Quarter(base, q.number).label),
+             Ref(key, first + 1, 1), old)
     ctx.show(FigureKey("crime-change", subject, q.label, base.label), Ref(key, first + 2, 1),
              count)
     ctx.show(FigureKey("crime-change-pct", subject, q.label, base.label),
@@ -144,8 +152,8 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         ctx.show(FigureKey("force-12-month-change", ctx.ds.force), Ref(key, len(figures) - 1, 1),
                  ranks.rows[row][4].value)
     if ranks is not None:
-        crimes = sum(int(r[2].value or 0) for r in ranks.rows)
-        previous = sum(int(r[3].value or 0) for r in ranks.rows)
+        crimes = sum(_count(r[2].value) for r in ranks.rows)
+        previous = sum(_count(r[3].value) for r in ranks.rows)
         last = len(ranks.rows) - 1
         figures.append((f"England and Wales ({len(ranks.rows)} forces): 12-month change",
                         formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
@@ -164,6 +172,8 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         for subject in SUBJECTS:
             months = crime_series(ctx.ds, subject, fy)
             value = None if months is None else months_sum(months, range(0, last + 1))
+            ctx.show(FigureKey("crime-ytd", subject, Quarter(fy, last // 3 + 1).label),
+                     Ref("tblTrend", len(trend_rows), len(cells)), value)
             cells.append(formula("=SUM({0})", data.rect(subject, fy, 0, last), value=value,
                                  style="Count"))
         trend_rows.append(cells)

@@ -192,8 +192,8 @@ def _neighbourhood(ctx: Context, data: StatementData, periods: NeighbourhoodPeri
                          formula(CHANGE, Ref(name, r, 2), Ref(name, r, 1), value=change,
                                  style="Change"),
                          direction(now, before)])
-            for key, value in (("baseline", before), ("current", now), ("change", change)):
-                out.figures[("neighbourhood", offence, table, key)] = value
+            for key, figure in (("baseline", before), ("current", now), ("change", change)):
+                out.figures[("neighbourhood", offence, table, key)] = figure
         title = text_fields[f"{table}_title"].format(**fields)
         blocks.append(Block(name, name, ["Offence", *labels, heading, "Direction"], rows,
                             title, neighbourhood_offences()))

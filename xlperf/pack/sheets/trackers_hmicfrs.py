@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from ...domain import trackers as t
-from ...model import Dataset
+from ...model import Dataset, Recommendation
 from ...schema import load_schema
 from ..cells import Checks, arrow, formula, text
 from ..model import Block, Cell, NamedCell, Ref, Sheet
@@ -83,7 +83,7 @@ def _list_sheet(groups: list[t.Report]) -> tuple[Sheet, dict[int, int]]:
     return Sheet(LIST_SHEET, [block], [note]), index
 
 
-def _summary_sheet(ds: Dataset, recs: list, n: int, report_date: dt.date | None,
+def _summary_sheet(ds: Dataset, recs: list[Recommendation], n: int, report_date: dt.date | None,
                    previous_date: dt.date | None) -> Sheet:
     rows: list[list[Cell]] = []
     keys: list[str] = []
@@ -203,7 +203,8 @@ def _totals_block(totals: Mapping[str, tuple[int, int, str]], groups: list[t.Rep
                   rows, "Recommendations each report made, for the police and other bodies")]
 
 
-def _overdue_sheet(recs: list, index: dict[int, int], report_date: dt.date | None) -> Sheet:
+def _overdue_sheet(recs: list[Recommendation], index: dict[int, int],
+                   report_date: dt.date | None) -> Sheet:
     rows: list[list[Cell]] = []
     late = t.overdue(recs, report_date) if report_date else []
     for k, item in enumerate(late):
