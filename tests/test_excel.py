@@ -224,6 +224,9 @@ def test_cross_sheet_formulas_were_repaired_not_left_as_links(built, file_pack):
     assert all(a[3].startswith(swap.NEW_PREFIX) for a in copies)  # temporary names first
 
 
+@pytest.mark.xfail(strict=True, reason="known gap: the SPC sheet's charts (issue 18) plot the "
+                   "SPC Data sheet; a sheet-by-sheet copy leaves them linked to the temporary "
+                   "pack file, and xlperf does not yet re-point chart series inside Excel")
 def test_charts_refer_only_to_their_own_sheet(file_pack):
     """Why one sheet at a time is enough for charts: Excel moves a chart's references with
     its sheet only when they point into that sheet."""
