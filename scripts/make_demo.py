@@ -364,9 +364,10 @@ def measure_rows(seed: dict) -> tuple[list[list], list[list], list[list], list[l
                 value, line = typed.get((mid, fy), (None, None)) if q == "Q4" else (None, None)
                 reason = None
                 if mid == "LP3" and (fy, q) == ("2021-22", "Q4"):
-                    reason = ("Analyst judgement (seed 001:443,562): outcomes rose but the outcome "
-                              "rate fell (23% v 33%); held at Close Monitoring, as 23% equals "
-                              "2019/20's rate.")
+                    # seed 001 lines 443 and 562 (the Source column says where values came from)
+                    reason = ("Positive outcomes rose, but offences rose more, so the outcome "
+                              "rate fell (23% v 32%); held at Close Monitoring and not Requires "
+                              "Action, as 23% equals the 2019/20 rate.")
                 if reported or value is not None:
                     src = f"{SEED}:{measure.get('source', '').split(':')[-1]}"
                     if value is not None:
@@ -401,7 +402,17 @@ def demo_rows() -> dict[str, list[list]]:
                         ["HMICFRS report date", _date(2022, 4, 14)],
                         ["HMICFRS previous report date", _date(2022, 1, 20)],
                         ["Partnership period", _kpa_period(seed)],
-                        ["Partnership previous period", None]],
+                        ["Partnership previous period", None],
+                        ["Committee", "Strategic Planning and Performance Committee"],
+                        ["Meeting date", _date(2022, 5, 5)],
+                        ["Report subject", "Q4 Performance -v- Policing Plan Measures"],
+                        ["Classification", "Public"],
+                        ["Report of", "Commissioner of Police"],
+                        ["Report reference", "Pol 19-22"],
+                        ["Report author", "Senior Analyst Performance Information Unit"],
+                        ["Purpose", "For Information"],
+                        ["Report summary", None],
+                        ["Recommendation", "Members are asked to note the report."]],
         "tblPriorities": priorities,
         "tblRules": rules,
         "tblRollUp": rollup,
@@ -418,12 +429,25 @@ def demo_rows() -> dict[str, list[list]]:
         "tblNationalCrime": national_crime_rows(),
         "tblNationalMetrics": national_metrics_rows(seed),
         "tblNarratives": narrative_rows(seed),
+        "tblReportText": REPORT_TEXT,
         "tblHMICFRS": hmicfrs_rows(seed),
         "tblHMICFRSPublished": hmicfrs_published_rows(seed),
         "tblKPAs": kpa_rows(seed),
         "tblKPAPriorities": kpa_priority_rows(seed),
     }
     return rows
+
+
+#: The analysts' own words around the generated paragraphs (seed 001, section 3.2 and the
+#: Project Servator bullet).
+REPORT_TEXT = [
+    ["keydata.all_quarter", "after",
+     "Levels were notably lower in January and February before increasing again in March "
+     "following the seasonal trend expected at this time of year."],
+    ["measure.bullet:CT2", "after",
+     "While the rate has fallen, the volume of stops has more than doubled, so maintaining a "
+     "similar rate with the increased volume is a positive achievement."],
+]
 
 
 def build(output: Path = OUTPUT) -> Path:

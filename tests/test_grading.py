@@ -69,7 +69,7 @@ def test_public_order_rule_satisfactory_reported_close_monitoring_kept(graded):
     assert grade.computed == "Satisfactory"
     assert grade.reported == "Close Monitoring"
     assert grade.shown == "Close Monitoring"
-    assert "23% v 33%" in grade.reason
+    assert "23% v 32%" in grade.reason
     differences = reconciliation(grading, QUARTERS)
     assert any(d.level == "measure" and d.quarter == QUARTERS[-1] and "public order" in d.name
                and d.computed == "Satisfactory" and d.reported == "Close Monitoring"

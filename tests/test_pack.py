@@ -32,8 +32,8 @@ def book(pack_path: Path) -> Any:
 
 def test_sheets_in_order(book: Any) -> None:
     names = book.sheetnames
-    expected = ["Cover", "Summary", "Measures", "Appendix A", "Crime Summary", "Monthly",
-                "Servator", "Public Order", "ASB", "Key Data"]
+    expected = ["Cover", "Report", "Summary", "Measures", "Appendix A", "Crime Summary",
+                "Monthly", "Servator", "Public Order", "ASB", "Key Data"]
     assert names[: len(expected)] == expected
     assert names[-3:] == ["Audit", "Checks", "Data"]
     assert all(sheet.sheet_state == "visible" for sheet in book.worksheets)

@@ -114,6 +114,17 @@ class Narrative:
 
 
 @dataclass(frozen=True)
+class ReportText:
+    """The analysts' own text for a paragraph of the report: it replaces the generated
+    paragraph (``use`` "replace") or follows it ("after")."""
+
+    paragraph: str
+    use: str
+    text: str
+    cell: str = ""
+
+
+@dataclass(frozen=True)
 class Recommendation:
     report: str
     published: dt.date
@@ -183,6 +194,7 @@ class Dataset:
     national_crime: list[ForceCrime] = field(default_factory=list)
     national_metrics: dict[tuple[str, Quarter], NationalMetric] = field(default_factory=dict)
     narratives: dict[tuple[str, Quarter], Narrative] = field(default_factory=dict)
+    report_text: dict[str, list[ReportText]] = field(default_factory=dict)
     recommendations: list[Recommendation] = field(default_factory=list)
     kpas: list[KPAStatus] = field(default_factory=list)
     kpa_priorities: dict[tuple[str, str], str] = field(default_factory=dict)

@@ -10,7 +10,7 @@ from ..model import Dataset
 from ..periods import Quarter
 from .context import Context
 from .model import Pack, Sheet
-from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes
+from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes, report
 from .sheets import statement as statement_sheets
 from .sheets import trackers as tracker_sheets
 
@@ -52,6 +52,7 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
         extra, described = group(ctx)
         sheets += extra
         descriptions.update(described)
+    sheets.insert(0, report.describe(ctx, sheets))
     sheets.append(audit.describe_audit(ctx))
     checks = audit.describe_checks(ctx)
     names = ["Cover", *[s.name for s in sheets], checks.name, data_sheet.name]

@@ -50,6 +50,8 @@ class SheetLayout:
     tables: list[TableLayout] = field(default_factory=list)
     charts: list[NameLayout] = field(default_factory=list)
     tab_color: str | None = None
+    #: the table whose title and header rows repeat at the top of every printed page
+    print_titles: str | None = None
 
 
 @dataclass
@@ -82,6 +84,7 @@ def _sheet(data: dict[str, Any]) -> SheetLayout:
                 for t in data.get("tables") or []],
         charts=[NameLayout(n, at) for n, at in (data.get("charts") or {}).items()],
         tab_color=data.get("tab_color"),
+        print_titles=data.get("print_titles"),
     )
 
 

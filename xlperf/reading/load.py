@@ -22,6 +22,7 @@ from ..model import (
     NationalMetric,
     Recommendation,
     ReportedGrade,
+    ReportText,
     Series,
     SurveyAnswer,
 )
@@ -69,6 +70,10 @@ def load_raw(raw: RawWorkbook) -> Loaded:
     headers = {name: (t.sheet, t.header_cells) for name, t in typed.items()}
     problems.extend([p for p in check_statement(dataset, headers)
                      if (p.sheet, p.cell) not in reported])
+    # the committee report's own text (Report text table)
+    from .report_checks import check_report_text  # noqa: PLC0415
+
+    problems.extend(check_report_text(dataset))
     # action trackers (issue 9): published HMICFRS counts, dates, report and period checks
     from .tracker_checks import add_trackers  # noqa: PLC0415
 
@@ -199,6 +204,12 @@ def build_dataset(file: str, typed: dict[str, TypedTable], problems: Problems) -
             row["National priority"], quarter, row["Narrative"],
             address(row.sheet, row.cell('Narrative')),
         )
+    for row in _rows(typed, "tblReportText"):
+        if None in (row["Paragraph"], row["Use"], row["Text"]):
+            continue
+        ds.report_text.setdefault(str(row["Paragraph"]).strip(), []).append(ReportText(
+            str(row["Paragraph"]).strip(), row["Use"], row["Text"],
+            address(row.sheet, row.cell("Text"))))
     for row in _rows(typed, "tblHMICFRS"):
         if None in (row["Report"], row["Published"], row["No."], row["Status"], row["Type"]):
             continue

@@ -88,6 +88,10 @@ def _sheet(book: Workbook, layout: SheetLayout, page: dict[str, Any]) -> None:
                                                     showRowStripes=False)
         sheet.add_table(excel_table)
     page_setup(sheet, page)
+    for table in layout.tables:
+        if table.name == layout.print_titles:
+            row, _col = parse_a1(table.at)
+            sheet.print_title_rows = f"{row}:{row}"
 
 
 def build_template(layout: Layout | None = None) -> Workbook:

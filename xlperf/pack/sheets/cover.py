@@ -10,6 +10,7 @@ from ..model import Block, Cell, NamedCell, Ref, Sheet
 
 #: What each sheet shows, for the contents table (sheets not listed get no description).
 CONTENTS = {
+    "Report": "The committee report: front sheet, summary, each measure, key data, conclusion",
     "Summary": "Overall assessment of each priority for five quarters, with the trend",
     "Measures": "Each priority's measures and their grades for five quarters",
     "Appendix A": "Assessment criteria and the detail of every measure not Satisfactory",

@@ -8,7 +8,8 @@ import datetime as dt
 
 from ...domain.values import crime_series, months_sum
 from ...model import ForceCrime
-from ...periods import FY_MONTHS, Quarter
+from ...periods import FY_MONTHS, MONTH_NAMES, FinancialYear, Quarter
+from ...schema import load_data
 from ..cells import change_or_na, formula, text
 from ..context import Context
 from ..model import Block, Cell, Chart, NamedCell, Ref, Series, Sheet
@@ -60,41 +61,100 @@ def rank_block(ctx: Context, name: str = "tblNationalRank",
                  f"(rank 1 = largest fall, of {n} forces)", [f.force for f in forces])
 
 
-def describe(ctx: Context, data: CrimeData) -> Sheet:
+def crime_baseline_fy() -> FinancialYear:
+    """The financial year Key Data compares the year's crime with (data/baselines.yaml)."""
+    return FinancialYear.parse(str(load_data("baselines")["crime_baseline_fy"]))
+
+
+def year_total(ctx: Context, subject: str, fy: FinancialYear) -> int | None:
+    """Crimes from April to the reporting quarter's last month of ``fy``."""
+    months = crime_series(ctx.ds, subject, fy)
+    return None if months is None else months_sum(months, range(ctx.quarter.last_month_index + 1))
+
+
+def _year_label(ctx: Context, fy: FinancialYear) -> str:
+    q = ctx.quarter
+    if q.last_month_index == 11:
+        return fy.label
+    return f"{fy.label}, April to {MONTH_NAMES[(q.last_month_index + 3) % 12]}"
+
+
+def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], list[str]]:
+    """The rows of tblKeyFigures and their keys (``All Crime|quarter``...), which the
+    report's paragraphs quote (:mod:`xlperf.pack.sheets.report`)."""
     q = ctx.quarter
     figures: list[tuple[str, Cell]] = []
+    keys: list[str] = []
     key = "tblKeyFigures"
+
+    def add(row_key: str, label: str, cell: Cell) -> int:
+        figures.append((label, cell))
+        keys.append(row_key)
+        return len(figures) - 1
+
+    def change_rows(subject: str, what: str, label: str, now_row: int, then_row: int,
+                    now: int | None, then: int | None) -> None:
+        add(f"{subject}|{what} n", f"{subject}: change on {label} (number)",
+            formula('=IF(AND(ISNUMBER({0}),ISNUMBER({1})),{0}-{1},"N/A")', Ref(key, now_row, 1),
+                    Ref(key, then_row, 1),
+                    value="N/A" if now is None or then is None else now - then, style="Count"))
+        add(f"{subject}|{what}", f"{subject}: change on {label}",
+            formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, now_row, 1), Ref(key, then_row, 1),
+                    value=change_or_na(now, then), style="Change"))
+
+    def total(row_key: str, label: str, subject: str, fy: FinancialYear, first: int,
+              last: int, value: int | None) -> int:
+        if data.has(fy) and value is not None:
+            cell = formula("=SUM({0})", data.rect(subject, fy, first, last), value=value,
+                           style="Count")
+        else:
+            cell = text("N/A", "Percent")
+        return add(row_key, label, cell)
+
+    baseline = crime_baseline_fy()
     for subject in SUBJECTS:
-        base = len(figures)
-        for label, quarter in ((q.label, q), (q.previous().label, q.previous()),
-                               (q.same_quarter_last_year().label, q.same_quarter_last_year())):
-            value = quarter_total(ctx, subject, quarter)
-            if data.has(quarter.fy) and value is not None:
-                first, last = quarter.month_indices[0], quarter.month_indices[-1]
-                cell = formula("=SUM({0})", data.rect(subject, quarter.fy, first, last),
-                               value=value, style="Count")
-            else:
-                cell = text("N/A", "Percent")
-            figures.append((f"{subject}, {label}", cell))
-        now, before, last_year = (quarter_total(ctx, subject, x) for x in
-                                  (q, q.previous(), q.same_quarter_last_year()))
-        figures.append((f"{subject}: change on {q.previous().label}",
-                        formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, base, 1),
-                                Ref(key, base + 1, 1), value=change_or_na(now, before),
-                                style="Change")))
-        figures.append((f"{subject}: change on {q.same_quarter_last_year().label}",
-                        formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, base, 1),
-                                Ref(key, base + 2, 1), value=change_or_na(now, last_year),
-                                style="Change")))
+        rows: dict[str, int] = {}
+        values: dict[str, int | None] = {}
+        for what, quarter in (("quarter", q), ("previous quarter", q.previous()),
+                              ("same quarter last year", q.same_quarter_last_year())):
+            values[what] = quarter_total(ctx, subject, quarter)
+            rows[what] = total(f"{subject}|{what}", f"{subject}, {quarter.label}", subject,
+                               quarter.fy, quarter.month_indices[0], quarter.month_indices[-1],
+                               values[what])
+        change_rows(subject, "change on previous quarter", q.previous().label,
+                    rows["quarter"], rows["previous quarter"], values["quarter"],
+                    values["previous quarter"])
+        change_rows(subject, "change on same quarter last year",
+                    q.same_quarter_last_year().label, rows["quarter"],
+                    rows["same quarter last year"], values["quarter"],
+                    values["same quarter last year"])
+        for what, fy in (("year", q.fy), ("last year", q.fy.shift(-1)), ("baseline year", baseline)):
+            values[what] = year_total(ctx, subject, fy)
+            rows[what] = total(f"{subject}|{what}", f"{subject}, {_year_label(ctx, fy)}",
+                               subject, fy, 0, q.last_month_index, values[what])
+        change_rows(subject, "change on last year", _year_label(ctx, q.fy.shift(-1)),
+                    rows["year"], rows["last year"], values["year"], values["last year"])
+        change_rows(subject, "change on baseline year", f"{_year_label(ctx, baseline)} (baseline)",
+                    rows["year"], rows["baseline year"], values["year"], values["baseline year"])
+        now = values["quarter"]
         if now is not None:
-            ctx.checks.add(f"Key Data: {subject} in {q.label}", "Key Data", Ref(key, base, 1),
-                           now)
+            ctx.checks.add(f"Key Data: {subject} in {q.label}", "Key Data",
+                           Ref(key, rows["quarter"], 1), now)
+    return figures, keys
+
+
+def describe(ctx: Context, data: CrimeData) -> Sheet:
+    q = ctx.quarter
+    key = "tblKeyFigures"
+    figures, keys = key_figures(ctx, data)
     ranks = rank_block(ctx)
     if ranks is not None and ctx.ds.force in ranks.row_keys:
         row = ranks.row_of(ctx.ds.force)
         rank_value = ranks.rows[row][5].value
+        keys.append("rank")
         figures.append((f"{ctx.ds.force}: national rank by 12-month change (1 = largest fall)",
                         formula("={0}", ranks.ref(row, 5), value=rank_value, style="Count")))
+        keys.append("force 12-month change")
         figures.append((f"{ctx.ds.force}: 12-month change in all crime",
                         formula("={0}", ranks.ref(row, 4), value=ranks.rows[row][4].value,
                                 style="Change")))
@@ -102,12 +162,13 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         crimes = sum(int(r[2].value or 0) for r in ranks.rows)
         previous = sum(int(r[3].value or 0) for r in ranks.rows)
         last = len(ranks.rows) - 1
+        keys.append("England and Wales 12-month change")
         figures.append((f"England and Wales ({len(ranks.rows)} forces): 12-month change",
                         formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
                                 Ref(ranks.name, 0, 2, last, 2), Ref(ranks.name, 0, 3, last, 3),
                                 value=change_or_na(crimes, previous), style="Change")))
     key_block = Block(key, key, ["Figure", "Value"], [[text(k), c] for k, c in figures],
-                      f"Key figures, {q.label}", [k for k, _ in figures])
+                      f"Key figures, {q.label}", keys)
 
     trend_rows: list[list[Cell]] = []
     for fy in data.years:
