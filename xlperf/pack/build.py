@@ -46,7 +46,7 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     asb_sheet = asb.describe(ctx)
     if asb_sheet is not None:
         sheets.append(asb_sheet)
-    sheets.append(keydata.describe(ctx, crime_data))
+    sheets += keydata.describe(ctx, crime_data)
     descriptions: dict[str, str] = {}
     for group in EXTRA_GROUPS:
         extra, described = group(ctx)

@@ -52,6 +52,8 @@ class SheetLayout:
     tab_color: str | None = None
     #: the table whose title and header rows repeat at the top of every printed page
     print_titles: str | None = None
+    #: this sheet's print setup where it differs from page.yaml (paper, fit_to_width...)
+    page: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +87,7 @@ def _sheet(data: dict[str, Any]) -> SheetLayout:
         charts=[NameLayout(n, at) for n, at in (data.get("charts") or {}).items()],
         tab_color=data.get("tab_color"),
         print_titles=data.get("print_titles"),
+        page=dict(data.get("page") or {}),
     )
 
 

@@ -123,11 +123,12 @@ class NamedCell:
 class Series:
     title: str
     values: Ref
+    kind: str | None = None  # "line" draws this series as a line over a column chart
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A native line chart placed at the template's defined name ``anchor``."""
+    """A native line or column chart placed at the template's defined name ``anchor``."""
 
     anchor: str
     title: str
@@ -135,6 +136,9 @@ class Chart:
     series: tuple[Series, ...]
     y_title: str = ""
     x_title: str = ""
+    kind: str = "line"  # "line" or "bar" (columns)
+    width: float = 16  # centimetres
+    height: float = 7.5
 
 
 @dataclass

@@ -19,7 +19,9 @@ CONTENTS = {
     "Servator": "Project Servator stops, positive outcomes and rates by month",
     "Public Order": "Public order offences and positive outcome rates",
     "ASB": "Anti-social behaviour incidents by month, averages and changes",
-    "Key Data": "The quarter's crime totals, five-year trend charts and national rank",
+    "Key Data": "The quarter's and the year's crime against last year and 2019-20, monthly "
+                "five-year charts, MPS comparison",
+    "National Comparison": "All crime over 12 months: every force's change and rank, chart",
     "Audit": "How every grade was reached, and reported grades that differ from the rule",
     "Checks": "Reconciliations of the pack's formulas against xlperf's computation",
     "Data": "The input figures the pack's formulas are computed from",

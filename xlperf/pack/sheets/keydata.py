@@ -16,6 +16,47 @@ from ..model import Block, Cell, Chart, NamedCell, Ref, Series, Sheet
 from .data import CrimeData
 
 SUBJECTS = ("All Crime", "Victim-Based Crime")
+MONTHLY_BLOCKS = ("tblMonthlyAllCrime", "tblMonthlyVictimBased")
+MPS = "tblMPSComparison"
+
+
+def monthly_block(ctx: Context, data: CrimeData, subject: str, name: str) -> Block:
+    """``subject`` by month (rows Apr..Mar) for each financial year shown (columns): the
+    data of the five-line chart. Months after the reporting quarter are left blank."""
+    q = ctx.quarter
+    rows: list[list[Cell]] = []
+    for m, month in enumerate(FY_MONTHS):
+        cells = [text(month)]
+        for fy in data.years:
+            months = crime_series(ctx.ds, subject, fy)
+            if fy > q.fy or (fy == q.fy and m > q.last_month_index) or months is None:
+                cells.append(Cell(None, "Count"))
+                continue
+            cells.append(formula("=SUM({0})", data.rect(subject, fy, m, m),
+                                 value=months_sum(months, range(m, m + 1)), style="Count"))
+        rows.append(cells)
+    return Block(name, "tblMonthlyTrend", ["Month", *[fy.label for fy in data.years]], rows,
+                 f"{subject} by month", list(FY_MONTHS))
+
+
+def mps_block(ctx: Context, ranks: Block) -> Block | None:
+    """The force, the Metropolitan Police and England and Wales: 12-month change."""
+    met = str(load_data("national")["metropolitan_force"])
+    if met not in ranks.row_keys or ctx.ds.force not in ranks.row_keys:
+        return None
+    n = len(ranks.rows)
+    crimes = sum(int(row[2].value or 0) for row in ranks.rows)
+    previous = sum(int(row[3].value or 0) for row in ranks.rows)
+    rows = [[text(name), formula("={0}", ranks.ref(ranks.row_of(name), 4),
+                                 value=ranks.rows[ranks.row_of(name)][4].value, style="Change")]
+            for name in (ctx.ds.force, met)]
+    rows.append([text("England and Wales"),
+                 formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
+                         Ref(ranks.name, 0, 2, n - 1, 2), Ref(ranks.name, 0, 3, n - 1, 3),
+                         value=change_or_na(crimes, previous), style="Change")])
+    return Block(MPS, MPS, ["Area", "12-month change"], rows,
+                 "MPS comparison: change in all crime over the latest 12 months",
+                 [ctx.ds.force, met, "England and Wales"])
 
 
 def quarter_total(ctx: Context, subject: str, quarter: Quarter) -> int | None:
@@ -34,12 +75,19 @@ def latest_national(ctx: Context) -> list[ForceCrime]:
 
 
 def rank_block(ctx: Context, name: str = "tblNationalRank",
-               template: str = "tblNationalRank") -> Block | None:
+               template: str = "tblNationalRank", chart: bool = False) -> Block | None:
+    """The forces' 12-month change and rank. ``chart``: largest fall first, with two more
+    columns for the chart: the force's own change (so it is marked) and England and Wales'."""
     forces = latest_national(ctx)
     if not forces:
         return None
     n = len(forces)
+    if chart:
+        forces = sorted(forces, key=lambda f: (not f.previous,
+                                               (f.crimes - f.previous) / f.previous
+                                               if f.previous else 0, f.force))
     changes = [(f.crimes - f.previous) / f.previous if f.previous else None for f in forces]
+    total = change_or_na(sum(f.crimes for f in forces), sum(f.previous for f in forces))
     rows: list[list[Cell]] = []
     for r, (force, change) in enumerate(zip(forces, changes, strict=True)):
         rank = None if change is None else 1 + sum(1 for c in changes
@@ -54,9 +102,19 @@ def rank_block(ctx: Context, name: str = "tblNationalRank",
                     Ref(name, 0, 4, fixed_row=True), Ref(name, n - 1, 4, fixed_row=True),
                     value=rank, style="Count"),
         ])
+        if chart:
+            mine = force.force == ctx.ds.force
+            rows[-1] += [
+                formula("={0}", Ref(name, r, 4), value=changes[r] if changes[r] is not None
+                        else "N/A", style="Change") if mine else Cell(None, "Change"),
+                formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
+                        Ref(name, 0, 2, n - 1, 2, fixed_row=True),
+                        Ref(name, 0, 3, n - 1, 3, fixed_row=True), value=total,
+                        style="Change")]
     period = forces[0].period_end
+    extra = [ctx.ds.force, "England and Wales"] if chart else []
     return Block(name, template, ["Force", "12 months to", "Crimes", "Previous 12 months",
-                                  "Change", "Rank"], rows,
+                                  "Change", "Rank", *extra], rows,
                  f"All crime, 12 months to {period:%B %Y} v the previous 12 months "
                  f"(rank 1 = largest fall, of {n} forces)", [f.force for f in forces])
 
@@ -143,11 +201,14 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
     return figures, keys
 
 
-def describe(ctx: Context, data: CrimeData) -> Sheet:
+NATIONAL_SHEET = "National Comparison"
+
+
+def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
     q = ctx.quarter
     key = "tblKeyFigures"
     figures, keys = key_figures(ctx, data)
-    ranks = rank_block(ctx)
+    ranks = rank_block(ctx, chart=True)
     if ranks is not None and ctx.ds.force in ranks.row_keys:
         row = ranks.row_of(ctx.ds.force)
         rank_value = ranks.rows[row][5].value
@@ -183,19 +244,41 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         trend_rows.append(cells)
     trend = Block("tblTrend", "tblTrend", ["Financial year", *SUBJECTS], trend_rows,
                   "Five-year trend", [fy.label for fy in data.years])
-    n = len(trend_rows)
+    monthly = [monthly_block(ctx, data, subject, name)
+               for subject, name in zip(SUBJECTS, MONTHLY_BLOCKS, strict=True)]
     charts = [
-        Chart("chtAllCrime", "All Crime by financial year", Ref("tblTrend", 0, 0, n - 1, 0),
-              (Series("All Crime", Ref("tblTrend", 0, 1, n - 1, 1)),), "Crimes"),
-        Chart("chtVictimBased", "Victim-Based Crime by financial year",
-              Ref("tblTrend", 0, 0, n - 1, 0),
-              (Series("Victim-Based Crime", Ref("tblTrend", 0, 2, n - 1, 2)),), "Crimes"),
+        Chart(anchor, f"{subject} by month, five financial years",
+              Ref(block.name, 0, 0, 11, 0),
+              tuple(Series(fy.label, Ref(block.name, 0, c, 11, c))
+                    for c, fy in enumerate(data.years, start=1)), "Crimes", width=12.5)
+        for anchor, subject, block in zip(("chtAllCrime", "chtVictimBased"), SUBJECTS,
+                                          monthly, strict=True)
     ]
-    blocks = [key_block, trend]
+    blocks = [key_block, *monthly, trend]
+    national: Sheet | None = None
     if ranks is not None:
-        blocks.append(ranks)
+        mps = mps_block(ctx, ranks)
+        if mps is not None:
+            charts.append(Chart(
+                "chtMPS", "All crime: 12-month change, the force, the MPS and England and Wales",
+                Ref(mps.name, 0, 0, len(mps.rows) - 1, 0),
+                (Series("Change", Ref(mps.name, 0, 1, len(mps.rows) - 1, 1)),), "Change",
+                kind="bar", width=12.5))
+            blocks.append(mps)
+        n = len(ranks.rows)
+        national = Sheet(NATIONAL_SHEET, [ranks], [NamedCell("NationalNote", text(
+            "Forces of England and Wales, largest fall in all crime first, over the latest 12 "
+            "months available against the 12 months before. The chart marks the force and "
+            "the England and Wales change (all forces' crimes together)."))], [Chart(
+                "chtNational", f"All crime: change over the 12 months to "
+                f"{ranks.rows[0][1].value:%B %Y}, by force", Ref(ranks.name, 0, 0, n - 1, 0),
+                (Series("Force", Ref(ranks.name, 0, 4, n - 1, 4)),
+                 Series(ctx.ds.force, Ref(ranks.name, 0, 6, n - 1, 6)),
+                 Series("England and Wales", Ref(ranks.name, 0, 7, n - 1, 7), kind="line")),
+                "Change", kind="bar", width=25.5, height=9)])
     note = NamedCell("KeyDataNote", text(
         "Crime totals are formulas over the Data sheet. The national table ranks the forces of "
         "England and Wales by their change in all crime over the latest 12 months available "
         "(1 = the largest fall)."))
-    return Sheet("Key Data", blocks, [note], charts)
+    key_data = Sheet("Key Data", blocks, [note], charts)
+    return [key_data] if national is None else [key_data, national]

@@ -162,9 +162,12 @@ def describe_statement(ctx: Context, tables: StatementTables) -> Sheet:
             extra, extra_keys = _victim_rows(ctx, tables)
             rows, keys = [*rows, *extra], [*keys, *extra_keys]
         narrative = ctx.ds.narratives.get((priority, ctx.quarter))
-        rows.append([text(current), text(""),
-                     text(fill(narrative.text, figures) if narrative else "", "Text")])
-        keys.append("current position")
+        filled = fill(narrative.text, figures) if narrative else ""
+        # one row per paragraph, so no row is taller than Excel allows (409 points)
+        parts = [p.strip() for p in filled.split("\n\n") if p.strip()] or [""]
+        for index, part in enumerate(parts):
+            rows.append([text(current if index == 0 else ""), text(""), text(part, "Text")])
+            keys.append("current position" if index == 0 else f"current position {index + 1}")
         heading = " ".join(str(data["headings"].get(priority, priority)).split())
         blocks.append(Block(f"{PRIORITY}{number}", PRIORITY,
                             ["National metric", "Figure", "Detail"], rows, heading, keys))
