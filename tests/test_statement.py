@@ -105,7 +105,7 @@ def test_victim_satisfaction_reproduces_seed_001(demo: Path, seed: dict[str, Any
     published = seed["surveys"]["victim_satisfaction_2021_22"]
     pack = describe_statement_pack(load_dataset(demo), Q4)
     victims = pack.sheet(TABLES).block("tblNPVictims")
-    shown = {row[0].value: percent(row[4].value) for row in victims.rows}
+    shown = {row[0].value: percent(row[3].value) for row in victims.rows}
     assert shown == {
         "Treatment": f"{published['treatment']['value']}%",
         "Follow Up": f"{published['follow_up']['value']}%",

@@ -54,6 +54,8 @@ class SheetLayout:
     print_titles: str | None = None
     #: this sheet's print setup where it differs from page.yaml (paper, fit_to_width...)
     page: dict[str, Any] = field(default_factory=dict)
+    #: rows after which a printed page always ends (tables above them must not grow)
+    row_breaks: tuple[int, ...] = ()
 
 
 @dataclass
@@ -88,6 +90,7 @@ def _sheet(data: dict[str, Any]) -> SheetLayout:
         tab_color=data.get("tab_color"),
         print_titles=data.get("print_titles"),
         page=dict(data.get("page") or {}),
+        row_breaks=tuple(int(r) for r in data.get("row_breaks") or ()),
     )
 
 

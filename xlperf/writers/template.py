@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..a1 import column_letter, parse_a1
@@ -105,6 +106,8 @@ def _sheet(book: Workbook, layout: SheetLayout, page: dict[str, Any]) -> None:
                                                     showRowStripes=False)
         sheet.add_table(excel_table)
     page_setup(sheet, {**page, **layout.page})
+    for row in layout.row_breaks:
+        sheet.row_breaks.append(Break(id=row))
     for table in layout.tables:
         if table.name == layout.print_titles:
             row, _col = parse_a1(table.at)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ... import __version__
 from ...domain.rules import GRADES
 from ..cells import DOWN, FLAT, UP, arrow, formula, grade, text
 from ..context import Context
@@ -23,7 +22,7 @@ CONTENTS = {
                 "five-year charts, MPS comparison",
     "National Comparison": "All crime over 12 months: every force's change and rank, chart",
     "Audit": "How every grade was reached, and reported grades that differ from the rule",
-    "Checks": "Reconciliations of the pack's formulas against xlperf's computation",
+    "Checks": "Reconciliations of the pack's formulas against an independent computation",
     "Data": "The input figures the pack's formulas are computed from",
 }
 
@@ -53,7 +52,8 @@ def describe(ctx: Context, sheet_names: list[str], descriptions: dict[str, str])
         NamedCell("PackMarking", text(ctx.ds.marking)),
         NamedCell("CoverMasterCheck", formula("={0}", Ref("MasterCheck", 0, 0), value=True,
                                               style="Check")),
-        NamedCell("PackSource", text(f"{ctx.ds.file}, by xlperf {__version__}")),
+        NamedCell("PackSource", text(f"{ctx.ds.force} quarterly performance workbook "
+                                     f"(the input file is named on the Checks sheet)")),
     ]
     return Sheet("Cover", [
         Block("tblContents", "tblContents", ["Sheet", "What it shows"], contents, "Contents"),

@@ -45,8 +45,8 @@ def mps_block(ctx: Context, ranks: Block) -> Block | None:
     if met not in ranks.row_keys or ctx.ds.force not in ranks.row_keys:
         return None
     n = len(ranks.rows)
-    crimes = sum(int(row[2].value or 0) for row in ranks.rows)
-    previous = sum(int(row[3].value or 0) for row in ranks.rows)
+    crimes = sum(f.crimes for f in latest_national(ctx))
+    previous = sum(f.previous for f in latest_national(ctx))
     rows = [[text(name), formula("={0}", ranks.ref(ranks.row_of(name), 4),
                                  value=ranks.rows[ranks.row_of(name)][4].value, style="Change")]
             for name in (ctx.ds.force, met)]
@@ -186,7 +186,8 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
                     q.same_quarter_last_year().label, rows["quarter"],
                     rows["same quarter last year"], values["quarter"],
                     values["same quarter last year"])
-        for what, fy in (("year", q.fy), ("last year", q.fy.shift(-1)), ("baseline year", baseline)):
+        years = (("year", q.fy), ("last year", q.fy.shift(-1)), ("baseline year", baseline))
+        for what, fy in years:
             values[what] = year_total(ctx, subject, fy)
             rows[what] = total(f"{subject}|{what}", f"{subject}, {_year_label(ctx, fy)}",
                                subject, fy, 0, q.last_month_index, values[what])
@@ -220,8 +221,8 @@ def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
                         formula("={0}", ranks.ref(row, 4), value=ranks.rows[row][4].value,
                                 style="Change")))
     if ranks is not None:
-        crimes = sum(int(r[2].value or 0) for r in ranks.rows)
-        previous = sum(int(r[3].value or 0) for r in ranks.rows)
+        crimes = sum(f.crimes for f in latest_national(ctx))
+        previous = sum(f.previous for f in latest_national(ctx))
         last = len(ranks.rows) - 1
         keys.append("England and Wales 12-month change")
         figures.append((f"England and Wales ({len(ranks.rows)} forces): 12-month change",
@@ -247,10 +248,10 @@ def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
     monthly = [monthly_block(ctx, data, subject, name)
                for subject, name in zip(SUBJECTS, MONTHLY_BLOCKS, strict=True)]
     charts = [
-        Chart(anchor, f"{subject} by month, five financial years",
+        Chart(anchor, f"{subject} by month",
               Ref(block.name, 0, 0, 11, 0),
               tuple(Series(fy.label, Ref(block.name, 0, c, 11, c))
-                    for c, fy in enumerate(data.years, start=1)), "Crimes", width=12.5)
+                    for c, fy in enumerate(data.years, start=1)), "Crimes", width=12.5, height=7)
         for anchor, subject, block in zip(("chtAllCrime", "chtVictimBased"), SUBJECTS,
                                           monthly, strict=True)
     ]
@@ -260,25 +261,25 @@ def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
         mps = mps_block(ctx, ranks)
         if mps is not None:
             charts.append(Chart(
-                "chtMPS", "All crime: 12-month change, the force, the MPS and England and Wales",
+                "chtMPS", "All crime: 12-month change",
                 Ref(mps.name, 0, 0, len(mps.rows) - 1, 0),
                 (Series("Change", Ref(mps.name, 0, 1, len(mps.rows) - 1, 1)),), "Change",
-                kind="bar", width=12.5))
+                kind="bar", width=12.5, height=7))
             blocks.append(mps)
         n = len(ranks.rows)
         national = Sheet(NATIONAL_SHEET, [ranks], [NamedCell("NationalNote", text(
             "Forces of England and Wales, largest fall in all crime first, over the latest 12 "
             "months available against the 12 months before. The chart marks the force and "
             "the England and Wales change (all forces' crimes together)."))], [Chart(
-                "chtNational", f"All crime: change over the 12 months to "
-                f"{ranks.rows[0][1].value:%B %Y}, by force", Ref(ranks.name, 0, 0, n - 1, 0),
+                "chtNational", f"All crime: 12-month change to {ranks.rows[0][1].value:%B %Y}",
+                Ref(ranks.name, 0, 0, n - 1, 0),
                 (Series("Force", Ref(ranks.name, 0, 4, n - 1, 4)),
                  Series(ctx.ds.force, Ref(ranks.name, 0, 6, n - 1, 6)),
                  Series("England and Wales", Ref(ranks.name, 0, 7, n - 1, 7), kind="line")),
-                "Change", kind="bar", width=25.5, height=9)])
+                "Change", kind="bar", width=25.5, height=10)])
     note = NamedCell("KeyDataNote", text(
-        "Crime totals are formulas over the Data sheet. The national table ranks the forces of "
-        "England and Wales by their change in all crime over the latest 12 months available "
-        "(1 = the largest fall)."))
+        "The charts show each month of the last five financial years; the tables below them "
+        "give the figures, all formulas over the Data sheet. The forces of England and Wales "
+        "are compared on the National Comparison sheet."))
     key_data = Sheet("Key Data", blocks, [note], charts)
     return [key_data] if national is None else [key_data, national]

@@ -128,13 +128,13 @@ def _victim_rows(ctx: Context, tables: StatementTables) -> tuple[list[list[Cell]
     keys: list[str] = []
     detail = f"{tables.survey} {ctx.fy.label}, to the end of {ctx.quarter.end_month_label}"
     for qid, r in tables.victim_rows.items():
-        cell = victims.rows[r][4]
+        cell = victims.rows[r][3]
         question = victims.rows[r][0].value
         if cell.formula is None:
             rows.append([text(f"{label} - {question}"), text(cell.value, "Percent"),
                          text(detail)])
         else:
-            rows.append(_link_row(f"{label} - {question}: satisfied", VICTIMS, r, 4,
+            rows.append(_link_row(f"{label} - {question}: satisfied", VICTIMS, r, 3,
                                   cell.value, "Percent", detail))
         keys.append(qid)
     for col, name, style in ((2, "Survey responses", "Count"), (1, "Surveys sent", "Count"),
@@ -177,8 +177,8 @@ def describe_statement(ctx: Context, tables: StatementTables) -> Sheet:
         NamedCell("NPNote", text(
             f"Figures for {fields['period']}. Yellow cells are copied from the input workbook; "
             f"the others are formulas over the {names['tables']} and {names['data']} sheets. "
-            "The narratives are the input's text with each {placeholder} replaced by the "
-            "figure xlperf computed.")),
+            "The narratives are the force's own text; the figures in them are taken from the "
+            "tables.")),
     ]
     return Sheet(names["statement"], blocks, named)
 

@@ -44,13 +44,13 @@ def _reconciliation(ds: Dataset) -> Sheet:
                  text(None), text(None, "Label"), Cell(None, "Number"), Cell(None, "Number"),
                  text(None), text(None)]]
     block = Block(DIFFERENCES, DIFFERENCES,
-                  ["Tracker", "Check", "Item", "Period", "xlperf finds", "Published", "Note",
+                  ["Tracker", "Check", "Item", "Period", "Counted", "Published", "Note",
                    "Input cells"], rows, f"Published figures that disagree ({len(found)})")
     note = NamedCell("TrackerNote", text(
-        "xlperf finds: counted from the recommendation list, added up from the published "
-        "cells, or given by the priority-light rule. Published: the figure printed (input "
+        "Counted: from the recommendation list, added up from the published cells, or given "
+        "by the rule for a priority's traffic light. Published: the figure printed (input "
         "tables HMICFRS counts as published and Safer City Partnership priorities). The pack "
-        "shows xlperf's counts; nothing published is corrected silently."))
+        "shows the counted figures; nothing published is corrected silently."))
     return Sheet(RECONCILIATION_SHEET, [block], [note])
 
 
