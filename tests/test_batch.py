@@ -245,11 +245,10 @@ def test_a_reported_grade_without_its_reference_is_shown_unchecked(tmp_path):
     out = tmp_path / "q2.xlsx"
     result = CliRunner().invoke(main, ["build", str(source), "-q", "Q2 2021-22", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    from xlperf.domain.checks import check_dataset
-    from xlperf.reading.load import load
+    from xlperf.reading.pipeline import load
 
-    ds = load(source).dataset
-    ds.settings["Reporting quarter"] = "Q2 2021-22"
-    warnings = [p for p in check_dataset(ds) if p.code == "unchecked-grade"]
+    tables["tblSettings"] = [*tables["tblSettings"], ["Reporting quarter", "Q2 2021-22"]]
+    reported = write_input(tmp_path / "q2-reported.xlsx", tables)
+    warnings = [p for p in load(reported).problems if p.code == "unchecked-grade"]
     assert len(warnings) == 1 and warnings[0].severity == "warning"
     assert "reported grade Close Monitoring is shown" in warnings[0].message

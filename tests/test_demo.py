@@ -8,7 +8,7 @@ from python_calamine import CalamineWorkbook
 
 from xlperf.domain.values import crime_series, crime_ytd, survey_percent
 from xlperf.periods import FinancialYear, Quarter
-from xlperf.reading.load import load_or_raise
+from xlperf.reading.pipeline import load_or_raise
 
 FY2122, FY2021, FY1920 = FinancialYear(2021), FinancialYear(2020), FinancialYear(2019)
 

@@ -289,7 +289,7 @@ def test_explain_with_no_measure_selected_only_alerts(demo):
 
 def test_the_book_reader_gives_the_file_readers_dataset(demo):
     from xlperf.reading.book import load_book
-    from xlperf.reading.load import load
+    from xlperf.reading.pipeline import load
 
     from_file = load(demo)
     from_book = load_book(xw.Book(json=replay.payload(demo)))

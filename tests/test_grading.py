@@ -11,7 +11,7 @@ import pytest
 from xlperf.domain.grading import ANNUAL, GRADED, NEW, NO_DATA, grade_all, reconciliation
 from xlperf.domain.rules import parse_threshold
 from xlperf.periods import Quarter
-from xlperf.reading.load import load_or_raise
+from xlperf.reading.pipeline import load_or_raise
 
 QUARTERS = [Quarter.parse(q) for q in
             ("Q4 2020-21", "Q1 2021-22", "Q2 2021-22", "Q3 2021-22", "Q4 2021-22")]

@@ -275,7 +275,7 @@ def test_external_links_are_never_followed(tmp_path: Path) -> None:
     code, found = problems(path)
     assert code == 0
     assert [(c, s) for c, s, _m in found] == [("external-links-ignored", "warning")]
-    from xlperf.reading.load import load_or_raise
+    from xlperf.reading.pipeline import load_or_raise
 
     ds = load_or_raise(path)
     row = int(ref[1:])
@@ -360,7 +360,7 @@ def hostile_text(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_formula_text_in_the_input_is_text(hostile_text: Path) -> None:
     code, found = problems(hostile_text)
     assert code == 0, found
-    from xlperf.reading.load import load_or_raise
+    from xlperf.reading.pipeline import load_or_raise
 
     ds = load_or_raise(hostile_text)
     narratives = [n.text for n in ds.narratives.values()]

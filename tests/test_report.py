@@ -190,9 +190,8 @@ def test_front_sheet_defaults_when_settings_are_blank(dataset: Dataset) -> None:
 
 
 def test_analysts_text_replaces_or_follows_a_paragraph(dataset: Dataset) -> None:
-    own = {"keydata.all_quarter": [ReportText("keydata.all_quarter", "replace",
-                                              "Crime fell to {all_quarter} ({{n}}).")],
-           "conclusion.grades": [ReportText("conclusion.grades", "after", "Nothing else.")]}
+    own = (ReportText("keydata.all_quarter", "replace", "Crime fell to {all_quarter} ({{n}})."),
+           ReportText("conclusion.grades", "after", "Nothing else."))
     block = describe_pack(dataclasses.replace(dataset, report_text=own), Q4).blocks()[
         "tblReport"]
     lines = [str(r[1].value) for r in block.rows]
@@ -202,13 +201,11 @@ def test_analysts_text_replaces_or_follows_a_paragraph(dataset: Dataset) -> None
 
 
 def test_report_text_names_a_paragraph_and_known_figures(dataset: Dataset) -> None:
-    bad = {"keydata.all_quater": [ReportText("keydata.all_quater", "after", "x",
-                                             "'Report text'!D5")],
-           "measure.bullet:CT2": [ReportText("measure.bullet:CT2", "replace",
-                                             "{servator_rate}", "'Report text'!D6")]}
+    bad = (ReportText("keydata.all_quater", "after", "x", "'Report text'!D5"),
+           ReportText("measure.bullet:CT2", "replace", "{servator_rate}", "'Report text'!D6"))
     problems = check_report_text(dataclasses.replace(dataset, report_text=bad))
     assert [(p.code, p.cell) for p in problems] == [("unknown-paragraph", "D5"),
-                                                      ("unknown-placeholder", "D6")]
+                                                      ("unknown-report-figure", "D6")]
     assert "did you mean keydata.all_quarter?" in problems[0].message
 
 

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from xlperf.cli import main
 from xlperf.domain import trackers as t
 from xlperf.pack.sheets.trackers import describe_trackers, differences
-from xlperf.reading.load import load_or_raise
+from xlperf.reading.pipeline import load_or_raise
 
 GREEN, PENDING, AMBER, RED, WHITE = ("GREEN", "GREEN - pending HMICFRS sign off", "AMBER", "RED",
                                      "WHITE")

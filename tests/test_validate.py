@@ -375,26 +375,20 @@ def test_file_not_found(tmp_path: Path) -> None:
 
 # -- every code is documented --------------------------------------------------------------
 
-_CODE_CALL = re.compile(
-    r"""(?:Problem|_CellProblem|self\.add|_fail)\(\s*(?:[\w.]+,\s*)?["']([a-z]+(?:-[a-z]+)+)["']"""
-)
-_CODE_TUPLE = re.compile(r"""\(\s*["']([a-z]+(?:-[a-z]+)+)["'],\s*"[A-Z]""")
-
-
 def emitted_codes() -> set[str]:
-    """Every problem code the reader, validator and cross-table checks can emit."""
-    sources = [*sorted((ROOT / "xlperf" / "reading").glob("*.py")),
-               ROOT / "xlperf" / "domain" / "checks.py", ROOT / "xlperf" / "domain" / "rules.py"]
-    codes: set[str] = set()
-    for source in sources:
-        text = source.read_text(encoding="utf-8")
-        codes |= set(_CODE_CALL.findall(text)) | set(_CODE_TUPLE.findall(text))
-        # codes chosen with a conditional: self.add("a" if x else "b", ...)
-        codes |= set(re.findall(r"""\(\s*["']([a-z]+(?:-[a-z]+)+)["']\s+if\s""", text))
-        codes |= set(re.findall(r"""\b(?:else|or)\s+["']([a-z]+(?:-[a-z]+)+)["']""", text))
+    """Every problem code the package can emit: each ``codes.NAME`` it uses (code literals
+    live in xlperf/codes.py only: tests/test_problem_codes.py) and the schema's codes."""
+    import xlperf.codes
+
+    found: set[str] = set()
+    for source in sorted((ROOT / "xlperf").rglob("*.py")):
+        for name in re.findall(r"\bcodes\.([A-Z][A-Z_]+)\b", source.read_text(encoding="utf-8")):
+            value = getattr(xlperf.codes, name)
+            if isinstance(value, str) and name != "REGISTRY_FILE":
+                found.add(value)
     schema = (ROOT / "xlperf" / "schema" / "input.yaml").read_text(encoding="utf-8")
-    codes |= set(re.findall(r"\b(?:unknown|missing): ([a-z]+(?:-[a-z]+)+)", schema))
-    return codes
+    found |= set(re.findall(r"\b(?:unknown|missing): ([a-z]+(?:-[a-z]+)+)", schema))
+    return found
 
 
 def documented_codes() -> set[str]:

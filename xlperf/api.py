@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
-
-from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 
 
 def demo_path() -> Path:
@@ -26,14 +25,14 @@ def init_workbook(path: Path) -> Path:
 
 
 def validate_workbook(path: Path) -> Problems:
-    from .reading.load import load  # noqa: PLC0415
+    from .reading.pipeline import load  # noqa: PLC0415
 
     loaded = load(path)
     return loaded.problems
 
 
 def load_dataset(path: Path):  # type: ignore[no-untyped-def]
-    from .reading.load import load_or_raise  # noqa: PLC0415
+    from .reading.pipeline import load_or_raise  # noqa: PLC0415
 
     return load_or_raise(path)
 
@@ -95,18 +94,14 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
     memory; the file is written last, through a temporary file and an atomic rename, so a
     failed run leaves no partial pack.
     """
-    from .domain.checks import check_quarter  # noqa: PLC0415
-    from .problems import InputError  # noqa: PLC0415
+    from .reading.pipeline import require_quarter  # noqa: PLC0415
 
     path = Path(path)
     ds = load_dataset(path)
     for warning in ds.warnings if on_warning else ():
         on_warning(warning)
     target = resolve_quarter(ds, quarter)
-    if target != ds.latest_quarter:
-        problems = check_quarter(ds, target)
-        if problems:
-            raise InputError(Problems(problems))
+    require_quarter(ds, target)
     output = Path(output) if output else path.with_name(default_pack_name(target))
     return write_pack(ds, target, output, template, (path,)), target
 
@@ -166,10 +161,12 @@ def build_statement(path: Path, quarter: Quarter | None = None, output: Path | N
     written.
     """
     from .pack.sheets.statement import describe_statement_pack  # noqa: PLC0415
+    from .reading.pipeline import require_quarter  # noqa: PLC0415
 
     path = Path(path)
     ds = load_dataset(path)
     target = resolve_quarter(ds, quarter)
+    require_quarter(ds, target, "statement")
     output = Path(output) if output else path.with_name(default_statement_name(target))
     return _write(lambda: describe_statement_pack(ds, target), output, template, (path,)), target
 

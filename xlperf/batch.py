@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import default_pack_name, template_path, write_pack
-from .domain.checks import QUARTER_CODES
 from .model import Dataset
 from .periods import Quarter, quarters_between
 from .problems import Problem, XlperfError
@@ -181,10 +180,10 @@ def supported_quarters(ds: Dataset) -> tuple[Quarter, Quarter] | None:
 
 
 def quarter_problems(ds: Dataset, quarter: Quarter) -> list[Problem]:
-    """The errors the reporting-quarter checks find when ``quarter`` is the one reported."""
-    from .domain.checks import check_quarter  # noqa: PLC0415
+    """The errors the per-quarter checks find when ``quarter`` is the one reported."""
+    from .reading.pipeline import quarter_problems as problems  # noqa: PLC0415
 
-    return check_quarter(ds, quarter)
+    return problems(ds, quarter)
 
 
 def _problems_reason(errors: list[Problem], hint: str = "") -> str:
@@ -226,7 +225,7 @@ def run_task(task: Task, notify: Notify) -> TaskResult:
             record(Outcome(task.input, None, status, force, reason=reason))
         return TaskResult(outcomes, peak_rss())
 
-    from .reading.load import load  # noqa: PLC0415
+    from .reading.pipeline import QUARTER_CODES, load  # noqa: PLC0415
 
     try:
         loaded = load(task.input)

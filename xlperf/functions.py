@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .arithmetic import fmt_percent, relative_change, round_half_away
-from .domain.rules import GRADES, default_rollup, default_rules, grade_of, grade_trend
+from .domain.rules import (
+    GRADES,
+    Reference,
+    default_rollup,
+    default_rules,
+    grade_of,
+    grade_trend,
+)
 from .domain.rules import graded_quantity as _graded_quantity
 from .domain.rules import roll_up as _roll_up
 
@@ -28,7 +35,7 @@ def grade(value: float, rule: str, reference: float | None = None) -> str:
     if rule not in rules:
         return f"#UNKNOWN RULE {rule}"
     chosen = rules[rule]
-    if reference is None and chosen.reference == "fixed":
+    if reference is None and chosen.reference is Reference.FIXED:
         reference = chosen.baseline_value
     quantity = _graded_quantity(chosen, float(value),
                                 None if reference is None else float(reference))

@@ -8,12 +8,22 @@ xlwings or click.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .domain.rules import RollUpCondition, Rule
 from .domain.sources import ValueSource
 from .periods import FinancialYear, Quarter
+from .problems import Problem
+
+#: An empty read-only mapping (the default of a Dataset's mapping fields).
+EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+def _empty() -> Mapping[Any, Any]:
+    return EMPTY
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,8 @@ class Series:
         return self.cells[index] if index < len(self.cells) else ""
 
 
-#: Key -> financial year (or calendar year for ASB) -> series.
-SeriesTable = dict[str, dict[FinancialYear, Series]]
+#: Key -> financial year -> series.
+SeriesTable = Mapping[str, Mapping[FinancialYear, Series]]
 
 
 @dataclass(frozen=True)
@@ -169,50 +179,58 @@ class PublishedCount:
     cell: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dataset:
-    """Everything the pack is computed from."""
+    """Everything the pack is computed from: built once by the reading pipeline
+    (:mod:`xlperf.reading.pipeline`) from the schema's ``dataset:`` specs, never changed
+    after. Sequences are tuples and mappings are read-only."""
 
     file: str
-    settings: dict[str, object] = field(default_factory=dict)
-    settings_cells: dict[str, str] = field(default_factory=dict)
-    priorities: list[tuple[str, str]] = field(default_factory=list)
-    rules: dict[str, Rule] = field(default_factory=dict)
+    settings: Mapping[str, object] = field(default_factory=_empty)
+    settings_cells: Mapping[str, str] = field(default_factory=_empty)
+    priorities: tuple[tuple[str, str], ...] = ()
+    rules: Mapping[str, Rule] = field(default_factory=_empty)
     rollup: tuple[RollUpCondition, ...] = ()
-    measures: list[Measure] = field(default_factory=list)
-    measure_values: dict[tuple[str, Quarter], MeasureValue] = field(default_factory=dict)
-    priority_grades: dict[tuple[str, Quarter], ReportedGrade] = field(default_factory=dict)
-    crime: SeriesTable = field(default_factory=dict)
-    neighbourhood: SeriesTable = field(default_factory=dict)
-    servator: SeriesTable = field(default_factory=dict)
-    public_order: SeriesTable = field(default_factory=dict)
-    asb: dict[int, Series] = field(default_factory=dict)
-    survey_answers: list[SurveyAnswer] = field(default_factory=list)
-    survey_responses: dict[tuple[str, FinancialYear], tuple[int, int]] = field(
-        default_factory=dict
-    )
-    national_crime: list[ForceCrime] = field(default_factory=list)
-    national_metrics: dict[tuple[str, Quarter], NationalMetric] = field(default_factory=dict)
-    narratives: dict[tuple[str, Quarter], Narrative] = field(default_factory=dict)
-    report_text: dict[str, list[ReportText]] = field(default_factory=dict)
-    recommendations: list[Recommendation] = field(default_factory=list)
-    kpas: list[KPAStatus] = field(default_factory=list)
-    kpa_priorities: dict[tuple[str, str], str] = field(default_factory=dict)
-    hmicfrs_published: list[PublishedCount] = field(default_factory=list)
+    measures: tuple[Measure, ...] = ()
+    measure_values: Mapping[tuple[str, Quarter], MeasureValue] = field(default_factory=_empty)
+    priority_grades: Mapping[tuple[str, Quarter], ReportedGrade] = field(default_factory=_empty)
+    crime: SeriesTable = field(default_factory=_empty)
+    neighbourhood: SeriesTable = field(default_factory=_empty)
+    servator: SeriesTable = field(default_factory=_empty)
+    public_order: SeriesTable = field(default_factory=_empty)
+    asb: Mapping[int, Series] = field(default_factory=_empty)
+    survey_answers: tuple[SurveyAnswer, ...] = ()
+    survey_responses: Mapping[tuple[str, FinancialYear], tuple[int, int]] = field(default_factory=_empty)
+    national_crime: tuple[ForceCrime, ...] = ()
+    national_metrics: Mapping[tuple[str, Quarter], NationalMetric] = field(default_factory=_empty)
+    narratives: Mapping[tuple[str, Quarter], Narrative] = field(default_factory=_empty)
+    report_text: tuple[ReportText, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    kpas: tuple[KPAStatus, ...] = ()
+    kpa_priorities: Mapping[tuple[str, str], str] = field(default_factory=_empty)
+    hmicfrs_published: tuple[PublishedCount, ...] = ()
+    #: The reporting quarter: Settings' Reporting quarter, else the latest complete quarter.
     latest_quarter: Quarter | None = None
     #: Warnings found when the workbook was read (e.g. macros ignored), for the caller to show.
-    warnings: list[Any] = field(default_factory=list)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def force(self) -> str:
-        return str(self.settings.get("Force name") or "City of London Police")
+        return str(self.settings.get("Force name") or defaults()["force_name"])
 
     @property
     def marking(self) -> str:
-        return str(self.settings.get("Protective marking") or "OFFICIAL")
+        return str(self.settings.get("Protective marking") or defaults()["protective_marking"])
 
     def measure(self, measure_id: str) -> Measure:
         for measure in self.measures:
             if measure.id == measure_id:
                 return measure
         raise KeyError(measure_id)
+
+
+def defaults() -> Mapping[str, str]:
+    """Settings used when the input leaves them blank (xlperf/data/defaults.yaml)."""
+    from .schema import load_data  # noqa: PLC0415 - schema imports this package's periods
+
+    return {str(k): str(v) for k, v in load_data("defaults").items()}

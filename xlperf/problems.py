@@ -7,10 +7,13 @@ analyst fixes a workbook in one pass rather than one error per run.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Literal
 
-Severity = Literal["error", "warning"]
+from .codes import Severity, lookup
+
+__all__ = ["InputError", "Problem", "Problems", "Severity", "XlperfError", "address",
+           "split_address"]
 
 
 def address(sheet: str, ref: str) -> str:
@@ -33,12 +36,23 @@ def split_address(cell: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem. ``code`` must be registered (:mod:`xlperf.codes`); the severity is the
+    code's registered one (an explicit severity must agree with it)."""
+
     code: str
     message: str
     sheet: str = ""
     cell: str = ""
     file: str = ""
-    severity: Severity = "error"
+    severity: Severity | None = None
+
+    def __post_init__(self) -> None:
+        registered = lookup(self.code).severity
+        if self.severity is None:
+            object.__setattr__(self, "severity", registered)
+        elif self.severity != registered:
+            raise ValueError(f"problem code {self.code!r} is registered as {registered}, "
+                             f"not {self.severity}")
 
     @property
     def location(self) -> str:
@@ -73,7 +87,7 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "warning"]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Problem]:
         return iter(self.items)
 
     def __len__(self) -> int:

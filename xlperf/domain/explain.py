@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ..arithmetic import fmt_count, fmt_percent
 from .grading import ANNUAL, GRADED, NEW, MeasureGrade
-from .rules import grade_trend
+from .rules import RuleKind, grade_trend
+
+#: What each rule kind grades, and the unit of its graded quantity.
+KIND_WORDS: dict[RuleKind, tuple[str, str]] = {
+    RuleKind.BANDS: ("the value itself", ""),
+    RuleKind.POINTS_CHANGE: ("how many percentage points worse than the reference", "points"),
+    RuleKind.RELATIVE_CHANGE: ("how many per cent worse than the reference", "%"),
+}
 
 
 def show_value(value: float | None, unit: str) -> str:
@@ -15,12 +22,8 @@ def show_value(value: float | None, unit: str) -> str:
 
 def rule_sentence(grade: MeasureGrade) -> str:
     rule = grade.rule
-    what = {
-        "bands": "the value itself",
-        "points-change": "how many percentage points worse than the reference",
-        "relative-change": "how many per cent worse than the reference",
-    }[rule.kind]
-    return (f"Rule {rule.name} ({rule.kind}, {rule.polarity.lower()}; "
+    what = KIND_WORDS[rule.kind][0]
+    return (f"Rule {rule.name} ({rule.kind}, {rule.polarity.value.lower()}; "
             f"{'from ' + rule.origin if rule.origin != 'default' else 'xlperf default'}): "
             f"grades {what}. Requires Action when {rule.requires_action_when.text}; "
             f"Close Monitoring when {rule.close_monitoring_when.text}; otherwise Satisfactory.")
@@ -44,13 +47,12 @@ def explain(grade: MeasureGrade, previous: MeasureGrade | None = None) -> str:
             shown = ", ".join(grade.value.cells[:6])
             more = f" and {len(grade.value.cells) - 6} more" if len(grade.value.cells) > 6 else ""
             lines.append(f"  from cells {shown}{more}")
-        if grade.rule.kind != "bands":
+        if grade.rule.kind is not RuleKind.BANDS:
             lines.append(f"Reference: {show_value(grade.reference.value, m.unit)} — "
                          f"{grade.reference_label} ({grade.reference.working})")
-        unit = "points" if grade.rule.kind == "points-change" else (
-            "%" if grade.rule.kind == "relative-change" else "")
+        unit = KIND_WORDS[grade.rule.kind][1]
         quantity = grade.quantity if grade.quantity is not None else 0
-        if grade.rule.kind == "bands":
+        if grade.rule.kind is RuleKind.BANDS:
             lines.append(f"Graded quantity: {quantity:g} (the value, rounded).")
         else:
             lines.append(f"Graded quantity: {quantity:g} {unit} worse than the reference "

@@ -8,7 +8,9 @@ are kept, and :func:`reconciliation` lists every place where they differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..arithmetic import round_half_away
 from ..model import Dataset, Measure
@@ -16,13 +18,16 @@ from ..periods import Quarter
 from .rules import (
     GRADES,
     REQUIRES_ACTION,
+    BetweenSurveys,
+    Reference,
     Rule,
+    RuleKind,
     grade_of,
     grade_trend,
     graded_quantity,
     roll_up,
 )
-from .values import Figure, measure_value, survey_percent
+from .values import Figure, measure_value, source_function
 
 GRADED = "graded"
 NEW = "new"
@@ -102,28 +107,66 @@ class PriorityGrade:
         return self.shown or "N/A"
 
 
+def _fixed(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter) -> tuple[Figure, str]:
+    return Figure(rule.baseline_value, "fixed baseline in the rule"), "baseline"
+
+
+def _previous_year(ds: Dataset, measure: Measure, quarter: Quarter) -> tuple[Figure, str] | None:
+    """A yearly source (a survey) compares with the previous financial year's result."""
+    yearly = source_function(measure.source).yearly
+    if yearly is None:
+        return None
+    previous = quarter.fy.shift(-1)
+    return yearly(ds, measure.source.argument, previous), f"{previous.label} survey"
+
+
+def _previous_fy(ds: Dataset, measure: Measure, rule: Rule,
+                 quarter: Quarter) -> tuple[Figure, str]:
+    yearly = _previous_year(ds, measure, quarter)
+    if yearly is not None:
+        return yearly
+    target = Quarter(quarter.fy.shift(-1), 4)
+    return measure_value(ds, measure, target), f"{target.fy.label} full year"
+
+
+def _same_period_last_year(ds: Dataset, measure: Measure, rule: Rule,
+                           quarter: Quarter) -> tuple[Figure, str]:
+    yearly = _previous_year(ds, measure, quarter)
+    if yearly is not None:
+        return yearly
+    target = quarter.same_quarter_last_year()
+    return measure_value(ds, measure, target), f"{target.label} (same period last year)"
+
+
+def _previous_quarter(ds: Dataset, measure: Measure, rule: Rule,
+                      quarter: Quarter) -> tuple[Figure, str]:
+    target = quarter.previous()
+    return measure_value(ds, measure, target), target.label
+
+
+def _baseline_fy(ds: Dataset, measure: Measure, rule: Rule,
+                 quarter: Quarter) -> tuple[Figure, str]:
+    if rule.baseline_fy is None:
+        return Figure(None), str(rule.reference)
+    target = Quarter(rule.baseline_fy, quarter.number)
+    return measure_value(ds, measure, target), f"{target.label} (baseline year)"
+
+
+#: Each reference a rule may compare with: the figure and its label.
+REFERENCES: Mapping[Reference, Callable[[Dataset, Measure, Rule, Quarter],
+                                        tuple[Figure, str]]] = MappingProxyType({
+    Reference.FIXED: _fixed,
+    Reference.PREVIOUS_FY: _previous_fy,
+    Reference.SAME_PERIOD_LAST_YEAR: _same_period_last_year,
+    Reference.PREVIOUS_QUARTER: _previous_quarter,
+    Reference.BASELINE_FY: _baseline_fy,
+})
+
+
 def _reference(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter) -> tuple[Figure, str]:
-    ref = rule.reference
-    if rule.kind == "bands" or ref is None:
+    if rule.kind is RuleKind.BANDS or rule.reference is None:
         return Figure(None), ""
-    if ref == "fixed":
-        return Figure(rule.baseline_value, "fixed baseline in the rule"), "baseline"
-    if measure.source.name == "Survey:" and ref in ("previous FY", "same period last year"):
-        previous = quarter.fy.shift(-1)
-        return survey_percent(ds, measure.source.argument, previous), f"{previous.label} survey"
-    if ref == "previous FY":
-        target = Quarter(quarter.fy.shift(-1), 4)
-        return measure_value(ds, measure, target), f"{target.fy.label} full year"
-    if ref == "same period last year":
-        target = quarter.same_quarter_last_year()
-        return measure_value(ds, measure, target), f"{target.label} (same period last year)"
-    if ref == "previous quarter":
-        target = quarter.previous()
-        return measure_value(ds, measure, target), target.label
-    if ref == "baseline FY" and rule.baseline_fy is not None:
-        target = Quarter(rule.baseline_fy, quarter.number)
-        return measure_value(ds, measure, target), f"{target.label} (baseline year)"
-    return Figure(None), ref
+    return REFERENCES[rule.reference](ds, measure, rule, quarter)
 
 
 def _reducing_trend(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter) -> bool:
@@ -153,7 +196,7 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
     value = measure_value(ds, measure, quarter)
     if value.value is None:
         annual = measure.frequency == "Annual"
-        if annual and rule.between_surveys == "carry forward":
+        if annual and rule.between_surveys is BetweenSurveys.CARRY_FORWARD:
             carried = grade_measure(ds, measure, Quarter(quarter.fy.shift(-1), 4))
             if carried.computed:
                 return MeasureGrade(

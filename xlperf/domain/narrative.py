@@ -148,7 +148,7 @@ def _periods(mgrade: MeasureGrade, quarter: Quarter) -> tuple[str, str]:
         value_period = f"in {fy.label}"
     else:
         value_period = f"in {fy.label} to the end of {quarter.label.split()[0]}"
-    ref = rule.reference
+    ref = None if rule.reference is None else str(rule.reference)
     if ref == "fixed":
         reference_period = "(the baseline)"
     elif survey and ref in ("previous FY", "same period last year"):
@@ -190,7 +190,7 @@ def measure_position(mgrade: MeasureGrade, quarter: Quarter) -> str:
     fields = {"grade": grade, "value": _value(value, unit), "value_period": value_period,
               "reference": _value(reference, unit), "reference_period": reference_period,
               "change_words": "", "n": ""}
-    kind = mgrade.rule.kind
+    kind = str(mgrade.rule.kind)
     if kind == "relative-change" and reference:
         fields["change_words"] = change_words((value - reference) / reference)
         fields["n"] = signed_count(value - reference)

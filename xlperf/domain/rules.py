@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
+from .. import codes
 from ..arithmetic import round_half_away
 from ..periods import FinancialYear
 from ..schema import load_data
@@ -24,9 +27,45 @@ GRADES: tuple[str, ...] = (SATISFACTORY, CLOSE_MONITORING, REQUIRES_ACTION)
 #: Higher is better: Satisfactory 2, Close Monitoring 1, Requires Action 0.
 GRADE_SCORE = {SATISFACTORY: 2, CLOSE_MONITORING: 1, REQUIRES_ACTION: 0}
 
-KINDS = ("bands", "points-change", "relative-change")
-POLARITIES = ("Higher is better", "Lower is better")
-REFERENCES = ("fixed", "previous FY", "same period last year", "previous quarter", "baseline FY")
+
+class _Declared(Enum):
+    """A value an analyst types (a drop-down of the Rules table): printed as typed."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class RuleKind(_Declared):
+    BANDS = "bands"
+    POINTS_CHANGE = "points-change"
+    RELATIVE_CHANGE = "relative-change"
+
+
+class Polarity(_Declared):
+    HIGHER_IS_BETTER = "Higher is better"
+    LOWER_IS_BETTER = "Lower is better"
+
+
+class Reference(_Declared):
+    FIXED = "fixed"
+    PREVIOUS_FY = "previous FY"
+    SAME_PERIOD_LAST_YEAR = "same period last year"
+    PREVIOUS_QUARTER = "previous quarter"
+    BASELINE_FY = "baseline FY"
+
+
+class BetweenSurveys(_Declared):
+    EXCLUDE = "exclude"
+    CARRY_FORWARD = "carry forward"
+
+
+#: The Rules table's drop-down lists (input.yaml ``choices:``), declared by the enums above.
+CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "rule_kind": tuple(k.value for k in RuleKind),
+    "polarity": tuple(p.value for p in Polarity),
+    "reference": tuple(r.value for r in Reference),
+    "between_surveys": tuple(b.value for b in BetweenSurveys),
+})
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
@@ -63,46 +102,64 @@ def parse_threshold(text: str) -> Threshold:
 @dataclass(frozen=True)
 class Rule:
     name: str
-    kind: str
-    polarity: str
+    kind: RuleKind
+    polarity: Polarity
     close_monitoring_when: Threshold
     requires_action_when: Threshold
-    reference: str | None = None
+    reference: Reference | None = None
     baseline_value: float | None = None
     baseline_fy: FinancialYear | None = None
     reducing_trend_quarters: int | None = None
-    between_surveys: str = "exclude"
+    between_surveys: BetweenSurveys = BetweenSurveys.EXCLUDE
     description: str = ""
     origin: str = "default"  # "default" (data/rules.yaml) or "Rules!B7" (the input workbook)
-    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    cells: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}),
+                                     compare=False, hash=False)
 
     @property
     def higher_is_better(self) -> bool:
-        return self.polarity == "Higher is better"
+        return self.polarity is Polarity.HIGHER_IS_BETTER
 
     def check(self) -> list[tuple[str, str, str]]:
         """Problems with the rule itself: (code, column, message)."""
         out = []
         cm, ra = self.close_monitoring_when, self.requires_action_when
         if cm.upward != ra.upward:
-            out.append(("thresholds-out-of-order", "Requires Action when",
+            out.append((codes.THRESHOLDS_OUT_OF_ORDER, "Requires Action when",
                         f"rule {self.name}: '{cm.text}' and '{ra.text}' point in opposite "
                         "directions"))
         elif (cm.upward and ra.value < cm.value) or (not cm.upward and ra.value > cm.value):
-            out.append(("thresholds-out-of-order", "Requires Action when",
+            out.append((codes.THRESHOLDS_OUT_OF_ORDER, "Requires Action when",
                         f"rule {self.name}: Requires Action ('{ra.text}') must be stricter "
                         f"than Close Monitoring ('{cm.text}')"))
-        if self.kind != "bands":
+        if self.kind is not RuleKind.BANDS:
             if self.reference is None:
-                out.append(("missing-reference", "Reference",
+                out.append((codes.MISSING_REFERENCE, "Reference",
                             f"rule {self.name}: a {self.kind} rule needs a reference"))
-            elif self.reference == "fixed" and self.baseline_value is None:
-                out.append(("missing-reference", "Baseline value",
+            elif self.reference is Reference.FIXED and self.baseline_value is None:
+                out.append((codes.MISSING_REFERENCE, "Baseline value",
                             f"rule {self.name}: reference 'fixed' needs a baseline value"))
-            elif self.reference == "baseline FY" and self.baseline_fy is None:
-                out.append(("missing-reference", "Baseline FY",
+            elif self.reference is Reference.BASELINE_FY and self.baseline_fy is None:
+                out.append((codes.MISSING_REFERENCE, "Baseline FY",
                             f"rule {self.name}: reference 'baseline FY' needs a baseline FY"))
         return out
+
+
+def _points(value: float, reference: float) -> float | None:
+    return round_half_away(value) - round_half_away(reference)
+
+
+def _relative(value: float, reference: float) -> float | None:
+    if reference == 0:
+        return None
+    return round_half_away((value - reference) / reference * 100)
+
+
+#: Change kinds: the change from the reference, as printed (points, or % of the reference).
+CHANGES: Mapping[RuleKind, Callable[[float, float], float | None]] = MappingProxyType({
+    RuleKind.POINTS_CHANGE: _points,
+    RuleKind.RELATIVE_CHANGE: _relative,
+})
 
 
 def graded_quantity(rule: Rule, value: float, reference: float | None) -> float | None:
@@ -111,16 +168,14 @@ def graded_quantity(rule: Rule, value: float, reference: float | None) -> float 
     bands: the value. Change kinds: how much WORSE than the reference, so positive means
     worse whatever the polarity (points, or percent of the reference).
     """
-    if rule.kind == "bands":
+    change_of = CHANGES.get(rule.kind)
+    if change_of is None:
         return round_half_away(value)
     if reference is None:
         return None
-    if rule.kind == "points-change":
-        change = round_half_away(value) - round_half_away(reference)
-    else:
-        if reference == 0:
-            return None
-        change = round_half_away((value - reference) / reference * 100)
+    change = change_of(value, reference)
+    if change is None:
+        return None
     return -change if rule.higher_is_better else change
 
 
@@ -135,17 +190,18 @@ def grade_of(rule: Rule, quantity: float) -> str:
 def rule_from_mapping(data: dict[str, Any], origin: str = "default") -> Rule:
     """Build a rule from data/rules.yaml's keys (snake_case)."""
     baseline_fy = data.get("baseline_fy")
+    reference = data.get("reference")
     return Rule(
         name=str(data["rule"]),
-        kind=str(data["kind"]),
-        polarity=str(data["polarity"]),
+        kind=RuleKind(data["kind"]),
+        polarity=Polarity(data["polarity"]),
         close_monitoring_when=parse_threshold(str(data["close_monitoring_when"])),
         requires_action_when=parse_threshold(str(data["requires_action_when"])),
-        reference=data.get("reference"),
+        reference=Reference(reference) if reference else None,
         baseline_value=data.get("baseline_value"),
         baseline_fy=FinancialYear.parse(str(baseline_fy)) if baseline_fy else None,
         reducing_trend_quarters=data.get("reducing_trend_quarters"),
-        between_surveys=data.get("between_surveys") or "exclude",
+        between_surveys=BetweenSurveys(data.get("between_surveys") or "exclude"),
         description=" ".join(str(data.get("description", "")).split()),
         origin=origin,
     )

@@ -13,6 +13,7 @@ from ..arithmetic import rate
 from ..model import Dataset, Measure, Series, SeriesTable
 from ..periods import FinancialYear, Quarter
 from ..schema import load_data
+from .sources import source_function, value_source
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class Figure:
     value: float | None
     working: str = ""
     cells: tuple[str, ...] = field(default=(), compare=False)
+
+
+@lru_cache(maxsize=1)
+def total_category() -> str:
+    """The subtotal of every recorded category (data/categories.yaml ``total``)."""
+    return str(load_data("categories")["total"])
 
 
 @lru_cache(maxsize=1)
@@ -134,22 +141,47 @@ def survey_percent(ds: Dataset, question_id: str, fy: FinancialYear,
                   tuple(a.cell for a in answers))
 
 
+@value_source("Measure values")
+def typed_value(ds: Dataset, measure: Measure, quarter: Quarter) -> Figure:
+    """the Value typed for the quarter on the Measure values sheet"""
+    entry = ds.measure_values.get((measure.id, quarter))
+    if entry is None or entry.value is None:
+        return Figure(None, f"no value typed for {quarter.label}")
+    return Figure(entry.value, "typed on the Measure values sheet", (entry.cell,))
+
+
+@value_source("Servator positive outcome rate YTD")
+def servator_rate(ds: Dataset, measure: Measure, quarter: Quarter) -> Figure:
+    """positive stop-searches / stop-searches, April to the quarter's end, pooled (%)"""
+    return servator_rate_ytd(ds, quarter)
+
+
+@value_source("Public order positive outcomes YTD")
+def public_order_outcomes(ds: Dataset, measure: Measure, quarter: Quarter) -> Figure:
+    """positive outcomes for public order offences, April to the quarter's end"""
+    return _ytd_count(ds.public_order, "Positive Outcomes", quarter)
+
+
+@value_source("Public order positive outcome rate YTD")
+def public_order_rate(ds: Dataset, measure: Measure, quarter: Quarter) -> Figure:
+    """positive outcomes / public order offences, April to the quarter's end (%)"""
+    return _pooled(ds.public_order, "Positive Outcomes", "Public Order Offences", quarter)
+
+
+@value_source("Survey:", prefixed=True, yearly=survey_percent)
+def survey(ds: Dataset, measure: Measure, quarter: Quarter) -> Figure:
+    """positive answers / all answers to the question, in that financial year's survey (%);
+    reported from the survey's quarter"""
+    return survey_percent(ds, measure.source.argument, quarter.fy, quarter.number)
+
+
+@value_source("Crime YTD:", prefixed=True)
+def crime_ytd_source(ds: Dataset, measure: Measure, quarter: Quarter) -> Figure:
+    """recorded crimes of the category or subtotal, April to the quarter's end"""
+    return crime_ytd(ds, measure.source.argument, quarter)
+
+
 def measure_value(ds: Dataset, measure: Measure, quarter: Quarter) -> Figure:
-    """The value a measure is graded on in a quarter."""
-    source = measure.source
-    if source.name == "Measure values":
-        entry = ds.measure_values.get((measure.id, quarter))
-        if entry is None or entry.value is None:
-            return Figure(None, f"no value typed for {quarter.label}")
-        return Figure(entry.value, "typed on the Measure values sheet", (entry.cell,))
-    if source.name == "Servator positive outcome rate YTD":
-        return servator_rate_ytd(ds, quarter)
-    if source.name == "Public order positive outcomes YTD":
-        return _ytd_count(ds.public_order, "Positive Outcomes", quarter)
-    if source.name == "Public order positive outcome rate YTD":
-        return _pooled(ds.public_order, "Positive Outcomes", "Public Order Offences", quarter)
-    if source.name == "Survey:":
-        return survey_percent(ds, source.argument, quarter.fy, quarter.number)
-    if source.name == "Crime YTD:":
-        return crime_ytd(ds, source.argument, quarter)
-    raise ValueError(f"unknown value source {source.text!r}")
+    """The value a measure is graded on in a quarter: its value source's function."""
+    figure: Figure = source_function(measure.source).compute(ds, measure, quarter)
+    return figure

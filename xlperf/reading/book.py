@@ -3,7 +3,7 @@
 The tables are read into the same :class:`~xlperf.reading.xlsx.RawWorkbook` the file reader
 produces, with the same value rules (blank is None, whole numbers are ints, dates at
 midnight are dates, Excel errors are :class:`CellError`), and then validated and turned into
-a Dataset by the very code that checks files (:func:`xlperf.reading.load.load_raw`). So a
+a Dataset by the very code that checks files (:func:`xlperf.reading.pipeline.load_raw`). So a
 button in Excel reports exactly the problems ``xlperf validate`` reports for the saved file.
 
 What a live workbook cannot have is not looked for: package-level problems (zip bombs,
@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from ..a1 import column_letter
+from .. import codes
 from ..problems import Problem
-from .load import Loaded, load_raw
+from .pipeline import Loaded, load_raw
 from .xlsx import CellError, RawTable, RawWorkbook, SheetScan, split_ref
 
 #: The error values Excel shows in cells (read as text with xlwings' ``err_to_str``).
@@ -122,7 +123,7 @@ def read_book(book: Any) -> RawWorkbook:
                     ref = f"{column_letter(c1 + j)}{last + 1}"
                     # the file reader's check, worded the same (validate.Validator._layout)
                     outside.append(Problem(
-                        "outside-table",
+                        codes.OUTSIDE_TABLE,
                         f"row {last + 1} holds data just below table {table.name} but outside "
                         "it; extend the table (Table Design > Resize Table) or move the data",
                         sheet.name, ref, file))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 
+from .. import codes
 from ..domain.narrative import figure_names as report_figures
 from ..domain.narrative import paragraph_ids, unknown_placeholders
 from ..model import Dataset
@@ -23,22 +24,22 @@ def check_report_text(ds: Dataset) -> list[Problem]:
     problems: list[Problem] = []
     known = known_paragraphs(ds)
     names = report_figures()
-    for paragraph, entries in ds.report_text.items():
-        for entry in entries:
-            sheet, ref = split_address(entry.cell)
-            if paragraph not in known:
-                close = difflib.get_close_matches(paragraph, known, n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
-                problems.append(Problem(
-                    "unknown-paragraph",
-                    f"Report text for {paragraph!r} names no paragraph of the report{hint}; "
-                    "the paragraphs are listed in docs/narrative.md", sheet, ref, ds.file))
-            for name in unknown_placeholders(entry.text):
-                close = difflib.get_close_matches(name, names, n=1)
-                hint = f" (did you mean {{{close[0]}}}?)" if close else ""
-                problems.append(Problem(
-                    "unknown-placeholder",
-                    f"{{{name}}} in the report text for {paragraph!r} names no figure xlperf "
-                    f"computes{hint}; the figures are listed in docs/narrative.md (write {{{{ "
-                    "and }} for a literal brace)", sheet, ref, ds.file))
+    for entry in ds.report_text:
+        paragraph = entry.paragraph
+        sheet, ref = split_address(entry.cell)
+        if paragraph not in known:
+            close = difflib.get_close_matches(paragraph, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(Problem(
+                codes.UNKNOWN_PARAGRAPH,
+                f"Report text for {paragraph!r} names no paragraph of the report{hint}; "
+                "the paragraphs are listed in docs/narrative.md", sheet, ref, ds.file))
+        for name in unknown_placeholders(entry.text):
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+            problems.append(Problem(
+                codes.UNKNOWN_REPORT_FIGURE,
+                f"{{{name}}} in the report text for {paragraph!r} names no figure xlperf "
+                f"computes{hint}; the figures are listed in docs/narrative.md (write {{{{ "
+                "and }} for a literal brace)", sheet, ref, ds.file))
     return problems

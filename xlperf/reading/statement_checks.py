@@ -2,10 +2,10 @@
 quarter's statement has every metric, narrative and neighbourhood month it needs.
 
 Pure: works on the :class:`~xlperf.model.Dataset` and the header cells of the input tables
-(to locate a missing row), never on a workbook. ``xlperf validate`` runs
-:func:`check_statement` (every narrative's placeholders; completeness of each quarter up to
-the reporting quarter whose statement has been started); ``xlperf statement`` runs
-:func:`check_quarter` for the quarter it writes.
+(to locate a missing row), never on a workbook. Registered in
+:mod:`xlperf.reading.pipeline`: :func:`placeholders` is a table check, :func:`started_statements`
+checks every started statement up to the reporting quarter, and :func:`statement_problems`
+is the per-quarter check of the quarter a statement (or pack) is written for.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
+from .. import codes
 from ..domain.statement import (
     figure_names,
     has_statement,
@@ -61,7 +62,7 @@ def _header(ds: Dataset, headers: Headers, table: str, column: str) -> tuple[str
     return spec.sheet, ""
 
 
-def check_placeholders(ds: Dataset) -> list[Problem]:
+def placeholders(ds: Dataset) -> list[Problem]:
     """Every ``{name}`` in a narrative must name a figure of data/statement.yaml."""
     problems: list[Problem] = []
     known = figure_names()
@@ -71,7 +72,7 @@ def check_placeholders(ds: Dataset) -> list[Problem]:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean {{{close[0]}}}?)" if close else ""
             problems.append(Problem(
-                "unknown-placeholder",
+                codes.UNKNOWN_PLACEHOLDER,
                 f"{{{name}}} in the {narrative.quarter.label} narrative of "
                 f"{narrative.priority!r} names no figure xlperf computes{hint}; the figures "
                 "are listed in docs/national-priorities.md (write {{ and }} for a literal "
@@ -86,13 +87,13 @@ def _metrics(ds: Dataset, quarter: Quarter, headers: Headers) -> list[Problem]:
         if entry is None:
             sheet, ref = _header(ds, headers, "tblNationalMetrics", "Metric ID")
             problems.append(Problem(
-                "missing-metric", f"{quarter.label} has no row for metric {metric_id} "
+                codes.MISSING_METRIC, f"{quarter.label} has no row for metric {metric_id} "
                 f"({spec['label']}); the statement needs every national metric (leave Value "
                 "blank and give the reason when there is no data)", sheet, ref, ds.file))
         elif entry.value is None and not (entry.reason or "").strip():
             sheet, ref = split_address(entry.cell)
             problems.append(Problem(
-                "missing-metric", f"{metric_id} {quarter.label} has no value and no reason it "
+                codes.MISSING_METRIC, f"{metric_id} {quarter.label} has no value and no reason it "
                 "is not available", sheet, ref, ds.file))
     return problems
 
@@ -103,7 +104,7 @@ def _narratives(ds: Dataset, quarter: Quarter, headers: Headers) -> list[Problem
         if (priority, quarter) not in ds.narratives:
             sheet, ref = _header(ds, headers, "tblNarratives", "National priority")
             problems.append(Problem(
-                "missing-narrative", f"{quarter.label} has no narrative (current position) "
+                codes.MISSING_NARRATIVE, f"{quarter.label} has no narrative (current position) "
                 f"for {priority!r}", sheet, ref, ds.file))
     return problems
 
@@ -118,7 +119,7 @@ def _neighbourhood(ds: Dataset, quarter: Quarter, headers: Headers) -> list[Prob
             if series is None:
                 sheet, ref = _header(ds, headers, "tblNeighbourhood", "Offence")
                 problems.append(Problem(
-                    "missing-row", f"neighbourhood crime has no {offence} row for {fy.label}; "
+                    codes.MISSING_ROW, f"neighbourhood crime has no {offence} row for {fy.label}; "
                     f"the {quarter.label} statement needs {month_name((fy, needed[0]))} to "
                     f"{month_name((fy, needed[-1]))}", sheet, ref, ds.file))
                 continue
@@ -126,13 +127,13 @@ def _neighbourhood(ds: Dataset, quarter: Quarter, headers: Headers) -> list[Prob
                 sheet, ref = split_address(series.cell(i))
                 if series.values[i] is None and ref:
                     problems.append(Problem(
-                        "missing-month", f"{offence} {fy.label} has no neighbourhood crime "
+                        codes.MISSING_MONTH, f"{offence} {fy.label} has no neighbourhood crime "
                         f"figure for {FY_MONTHS[i]} ({month_name((fy, i))}), which the "
                         f"{quarter.label} statement compares", sheet, ref, ds.file))
     return problems
 
 
-def check_quarter(ds: Dataset, quarter: Quarter, headers: Headers | None = None) -> (
+def statement_problems(ds: Dataset, quarter: Quarter, headers: Headers | None = None) -> (
         list[Problem]):
     """What the statement for ``quarter`` needs and the input lacks."""
     headers = headers or {}
@@ -140,13 +141,13 @@ def check_quarter(ds: Dataset, quarter: Quarter, headers: Headers | None = None)
             *_neighbourhood(ds, quarter, headers)]
 
 
-def check_statement(ds: Dataset, headers: Headers | None = None) -> list[Problem]:
-    """Placeholders of every narrative, and the completeness of every started statement up
-    to the reporting quarter (a later quarter's data would be future months)."""
-    problems = check_placeholders(ds)
-    latest = ds.latest_quarter
+def started_statements(ds: Dataset, latest: Quarter | None,
+                       headers: Headers | None = None) -> list[Problem]:
+    """The completeness of every started statement up to the reporting quarter ``latest``
+    (a later quarter's data would be future months)."""
+    problems: list[Problem] = []
     quarters = sorted({q for _, q in [*ds.national_metrics, *ds.narratives]})
     for quarter in quarters:
         if latest is not None and quarter <= latest and has_statement(ds, quarter):
-            problems.extend(check_quarter(ds, quarter, headers))
+            problems.extend(statement_problems(ds, quarter, headers))
     return problems

@@ -5,7 +5,9 @@ cell that is not a date (``not-a-date``, ``date-stored-as-text``) and a recommen
 number repeated within a report (``duplicate-row``: the table's key is Report and No.).
 This module adds the checks across cells and tables: a due date before the report's
 publication date, one report given two publication dates or types, the tracker settings
-(report dates, partnership periods), and reads the published HMICFRS counts.
+(report dates, partnership periods) and the published HMICFRS counts. Registered in
+:mod:`xlperf.reading.pipeline`; the counts themselves reach the Dataset through the schema
+(``dataset:`` of tblHMICFRSPublished).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import codes
 from ..domain.trackers import PER_REPORT, as_date
-from ..model import Dataset, PublishedCount
-from ..problems import Problem, address, split_address
+from ..model import Dataset
+from ..problems import Problem, split_address
 from .validate import Row, TypedTable
 
 _DATE_TEXT = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
@@ -27,17 +30,10 @@ def _rows(typed: dict[str, TypedTable], name: str) -> list[Row]:
     return table.rows if table else []
 
 
-def add_trackers(typed: dict[str, TypedTable], ds: Dataset) -> list[Problem]:
-    """Read the published HMICFRS counts into ``ds`` and return the trackers' problems."""
+def published(typed: dict[str, TypedTable], file: str) -> list[Problem]:
+    """The published HMICFRS counts: one Summary row per status; a Report for each Per
+    report row."""
     problems: list[Problem] = []
-    _published(typed, ds, problems)
-    _recommendations(typed, ds, problems)
-    _settings(ds, problems)
-    _periods(ds, problems)
-    return problems
-
-
-def _published(typed: dict[str, TypedTable], ds: Dataset, problems: list[Problem]) -> None:
     summary: dict[str, Row] = {}
     for row in _rows(typed, "tblHMICFRSPublished"):
         if row["Table"] is None or row["Status"] is None:
@@ -45,22 +41,19 @@ def _published(typed: dict[str, TypedTable], ds: Dataset, problems: list[Problem
         if row["Table"] != PER_REPORT:  # the schema's key check skips the blank Report
             first = summary.setdefault(row["Status"], row)
             if first is not row:
-                problems.append(Problem("duplicate-row", f"Summary {row['Status']} appears "
+                problems.append(Problem(codes.DUPLICATE_ROW, f"Summary {row['Status']} appears "
                                         f"twice (first in row {first.excel_row})", row.sheet,
-                                        row.cell("Status"), ds.file))
+                                        row.cell("Status"), file))
                 continue
         if row["Table"] == PER_REPORT and row["Report"] is None:
-            problems.append(Problem("missing-value", "Report is required for a Per report count",
-                                    row.sheet, row.cell("Report"), ds.file))
-            continue
-        ds.hmicfrs_published.append(PublishedCount(
-            row["Table"], row.get("Report", ""), row.get("Type", ""), row["Status"],
-            row["Previous report"], row["Current report"],
-            address(row.sheet, row.cell("Status"))))
+            problems.append(Problem(codes.MISSING_VALUE, "Report is required for a Per report "
+                                    "count", row.sheet, row.cell("Report"), file))
+    return problems
 
 
-def _recommendations(typed: dict[str, TypedTable], ds: Dataset,
-                     problems: list[Problem]) -> None:
+def recommendations(typed: dict[str, TypedTable], file: str) -> list[Problem]:
+    """Due dates after publication; one publication date and type per report."""
+    problems: list[Problem] = []
     first: dict[str, Row] = {}
     for row in _rows(typed, "tblHMICFRS"):
         published: dt.date | None = row["Published"]
@@ -68,9 +61,9 @@ def _recommendations(typed: dict[str, TypedTable], ds: Dataset,
             due = row[column]
             if published is not None and due is not None and due < published:
                 problems.append(Problem(
-                    "due-before-published",
+                    codes.DUE_BEFORE_PUBLISHED,
                     f"{column} {due:%d/%m/%Y} is before the report was published "
-                    f"({published:%d/%m/%Y})", row.sheet, row.cell(column), ds.file))
+                    f"({published:%d/%m/%Y})", row.sheet, row.cell(column), file))
         report = row["Report"]
         if report is None:
             continue
@@ -82,9 +75,10 @@ def _recommendations(typed: dict[str, TypedTable], ds: Dataset,
                 shown = (f"{seen[column]:%d/%m/%Y}" if isinstance(seen[column], dt.date)
                          else seen[column])
                 problems.append(Problem(
-                    "inconsistent-report",
+                    codes.INCONSISTENT_REPORT,
                     f"{column} differs from row {seen.excel_row} ({shown}) for the same report",
-                    row.sheet, row.cell(column), ds.file))
+                    row.sheet, row.cell(column), file))
+    return problems
 
 
 def _setting_cell(ds: Dataset, key: str) -> tuple[str, str]:
@@ -92,34 +86,40 @@ def _setting_cell(ds: Dataset, key: str) -> tuple[str, str]:
     return split_address(cell) if cell else ("Settings", "")
 
 
-def _settings(ds: Dataset, problems: list[Problem]) -> None:
+def settings(ds: Dataset) -> list[Problem]:
+    """The tracker settings: report dates are dates; a report date when there are
+    recommendations."""
+    problems: list[Problem] = []
     for key in DATE_SETTINGS:
         value = ds.settings.get(key)
         if value in (None, "") or as_date(value) is not None:
             continue
         sheet, ref = _setting_cell(ds, key)
         if isinstance(value, str) and _DATE_TEXT.match(value):
-            problems.append(Problem("date-stored-as-text", f"{key}: \"{value}\" is text that "
+            problems.append(Problem(codes.DATE_STORED_AS_TEXT, f"{key}: \"{value}\" is text that "
                                     "looks like a date; enter it as an Excel date", sheet, ref,
                                     ds.file))
         else:
-            problems.append(Problem("not-a-date", f"{key}: {value!r} is not a date", sheet, ref,
+            problems.append(Problem(codes.NOT_A_DATE, f"{key}: {value!r} is not a date", sheet, ref,
                                     ds.file))
     if ds.recommendations and ds.settings.get("HMICFRS report date") in (None, ""):
         sheet, ref = _setting_cell(ds, "HMICFRS report date")
-        problems.append(Problem("missing-value", "HMICFRS report date is required when the "
-                                "HMICFRS table lists recommendations (overdue is counted to it)",
-                                sheet, ref, ds.file))
+        problems.append(Problem(codes.MISSING_VALUE, "HMICFRS report date is required when "
+                                "the HMICFRS table lists recommendations (overdue is counted to "
+                                "it)", sheet, ref, ds.file))
+    return problems
 
 
-def _periods(ds: Dataset, problems: list[Problem]) -> None:
+def periods(ds: Dataset) -> list[Problem]:
+    """The partnership periods of Settings have rows in the KPA table."""
+    problems: list[Problem] = []
     if not ds.kpas:
-        return
+        return problems
     known = {k.period for k in ds.kpas}
     period = ds.settings.get("Partnership period")
     if period in (None, "") and len(known) > 1:
         sheet, ref = _setting_cell(ds, "Partnership period")
-        problems.append(Problem("missing-value", "Partnership period is required when the KPA "
+        problems.append(Problem(codes.MISSING_VALUE, "Partnership period is required when the KPA "
                                 f"table holds several periods ({', '.join(sorted(known))})",
                                 sheet, ref, ds.file))
     for key in ("Partnership period", "Partnership previous period"):
@@ -127,6 +127,7 @@ def _periods(ds: Dataset, problems: list[Problem]) -> None:
         if value in (None, "") or str(value) in known:
             continue
         sheet, ref = _setting_cell(ds, key)
-        problems.append(Problem("unknown-period", f"{key} {str(value)!r} has no rows in the "
+        problems.append(Problem(codes.UNKNOWN_PERIOD, f"{key} {str(value)!r} has no rows in the "
                                 f"KPA table (periods: {', '.join(sorted(known))})", sheet, ref,
                                 ds.file))
+    return problems

@@ -6,28 +6,18 @@ The typed rows that come out are plain Python values: counts are ints, blanks ar
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from .. import codes
 from ..a1 import column_letter
-from ..domain.rules import parse_threshold
-from ..domain.sources import parse_value_source
-from ..periods import FY_MONTHS, MONTH_NAMES, FinancialYear
 from ..problems import Problem, Problems, address
-from ..schema import ColumnSpec, Schema, TableSpec, load_data
+from ..schema import ColumnSpec, Schema, TableSpec
+from .convert import MONTH_WORDS, CellProblem, convert, foreign_letters, plain, show
 from .xlsx import CellError, RawTable, RawWorkbook, split_ref
 
 MAX_CELL_TEXT = 32_767
-_NUMERIC_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*$")
-_DATE_TEXT = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
-_MONTH_WORDS = {m.lower() for m in FY_MONTHS} | {m.lower() for m in MONTH_NAMES}
-#: A row label that is a total ("TOTAL", "Grand total", "Subtotal") where a list value belongs.
-_TOTAL_WORDS = re.compile(r"\b(grand\s*|sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 
 
 @dataclass
@@ -62,11 +52,6 @@ class TypedTable:
 _LOOKALIKES = str.maketrans("АВСЕНІЈКМОРЅТХУΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "ABCEHIJKMOPSTXYABEHIKMNOPTXYZ")
 
 
-def _plain(text: str) -> str:
-    """Lower-case letters and digits only, for spotting a renamed header."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 def _latin(text: str) -> str:
     """``text`` with look-alike Cyrillic and Greek letters read as the Latin ones."""
     return text.upper().translate(_LOOKALIKES)
@@ -74,23 +59,8 @@ def _latin(text: str) -> str:
 
 def _is_renamed(header: str, column: str) -> bool:
     """True when ``header`` is ``column`` mistyped: other case or spacing, or a typo."""
-    a, b = _plain(_latin(header)), _plain(column)
+    a, b = plain(_latin(header)), plain(column)
     return bool(a) and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8)
-
-
-@lru_cache(maxsize=1)
-def _subtotals() -> dict[str, str]:
-    """Lower-case subtotal name -> its name (subtotals are computed, never typed)."""
-    return {s["name"].lower(): s["name"] for s in load_data("categories")["subtotals"]}
-
-
-def _foreign_letters(text: str) -> list[str]:
-    """Letters outside ASCII that look like Latin ones (e.g. Cyrillic 'О' in 'ОСТ')."""
-    out = []
-    for ch in text:
-        if ord(ch) > 127 and ch.isalpha():
-            out.append(f"'{ch}' ({unicodedata.name(ch, f'U+{ord(ch):04X}')})")
-    return out
 
 
 class Validator:
@@ -103,9 +73,8 @@ class Validator:
         self.problems = Problems()
         self.file = raw.path.name
 
-    def add(self, code: str, message: str, sheet: str = "", cell: str = "",
-            severity: str = "error") -> None:
-        self.problems.add(Problem(code, message, sheet, cell, self.file, severity))  # type: ignore[arg-type]
+    def add(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
+        self.problems.add(Problem(code, message, sheet, cell, self.file))
 
     # -- tables and headers ------------------------------------------------------------
     def run(self) -> dict[str, TypedTable]:
@@ -116,18 +85,17 @@ class Validator:
         for name in self.raw.duplicate_tables:
             places = self.raw.table_places.get(name, [])
             if len(places) < 2:
-                self.add("duplicate-table",
+                self.add(codes.DUPLICATE_TABLE,
                          f"two tables are named {name}; table names must be unique")
             for sheet, ref in places[1:]:
-                self.add("duplicate-table",
+                self.add(codes.DUPLICATE_TABLE,
                          f"this table is also named {name}, like the one at "
                          f"{address(*places[0])}; table names must be unique: rename one "
                          "(Table Design > Table Name)", sheet, ref)
         if self.raw.duplicate_tables:
             return {}
         if not self.raw.tables:
-            self.add(
-                "empty-workbook",
+            self.add(codes.EMPTY_WORKBOOK,
                 "the workbook has no Excel tables; start from `xlperf init` or the demo",
             )
             return {}
@@ -139,7 +107,7 @@ class Validator:
                     self._missing_table(spec)
                 continue
             if raw.sheet != spec.sheet:
-                self.add("renamed-sheet",
+                self.add(codes.RENAMED_SHEET,
                          f"table {spec.name} is on sheet {raw.sheet!r} but belongs on sheet "
                          f"{spec.sheet!r}: rename the sheet back (or move the table)",
                          raw.sheet, raw.header_ref(0))
@@ -149,13 +117,13 @@ class Validator:
 
     def _missing_table(self, spec: TableSpec) -> None:
         if spec.sheet not in self.raw.sheet_names:
-            lookalike = [s for s in self.raw.sheet_names if _plain(s) == _plain(spec.sheet)]
+            lookalike = [s for s in self.raw.sheet_names if plain(s) == plain(spec.sheet)]
             hint = f" (there is a sheet named {lookalike[0]!r})" if lookalike else ""
-            self.add("missing-sheet",
+            self.add(codes.MISSING_SHEET,
                      f"sheet {spec.sheet!r} with table {spec.name} is missing{hint}",
                      sheet=spec.sheet)
         else:
-            self.add("missing-table",
+            self.add(codes.MISSING_TABLE,
                      f"table {spec.name} ({spec.title}) is missing from sheet {spec.sheet!r}",
                      sheet=spec.sheet)
 
@@ -179,31 +147,31 @@ class Validator:
             if renamed:
                 j = renamed[0]
                 renames.add(j)
-                foreign = _foreign_letters(header[j])
+                foreign = foreign_letters(header[j])
                 detail = f"; it contains {', '.join(foreign)}" if foreign else ""
-                self.add("renamed-column",
+                self.add(codes.RENAMED_COLUMN,
                          f"header {header[j]!r} should read {column.name!r}{detail}",
                          raw.sheet, raw.header_ref(j))
             else:
                 # the header cell where the schema puts the column
-                self.add("missing-column",
+                self.add(codes.MISSING_COLUMN,
                          f"table {spec.name} has no {column.name!r} column "
                          f"(expected at {raw.header_ref(index)})",
                          raw.sheet, raw.header_ref(index))
         for j, text in enumerate(header):
             if text in expected or j in renames:
                 continue
-            foreign = _foreign_letters(text)
-            if spec.months and (_plain(text)[:3] in _MONTH_WORDS or foreign):
+            foreign = foreign_letters(text)
+            if spec.months and (plain(text)[:3] in MONTH_WORDS or foreign):
                 detail = f"; it contains {', '.join(foreign)}" if foreign else ""
-                self.add("month-outside-year",
+                self.add(codes.MONTH_OUTSIDE_YEAR,
                          f"column {text!r} is not one of the months "
                          f"{spec.month_names[0]}..{spec.month_names[-1]} of this table{detail}",
                          raw.sheet, raw.header_ref(j))
             else:
-                self.add("unknown-column",
+                self.add(codes.UNKNOWN_COLUMN,
                          f"column {text!r} is not part of table {spec.name}; it is ignored",
-                         raw.sheet, raw.header_ref(j), severity="warning")
+                         raw.sheet, raw.header_ref(j))
         self._layout(raw)
         for i, cells in enumerate(raw.rows):
             if all(v is None for v in cells):
@@ -228,7 +196,7 @@ class Validator:
         first, last = raw.header_row, raw.last_row
         for row in sorted(scan.hidden_rows):
             if first <= row <= last:
-                self.add("hidden-row",
+                self.add(codes.HIDDEN_ROW,
                          f"row {row} of table {raw.name} is hidden; unhide it or delete it",
                          raw.sheet, f"{column_letter(raw.first_col)}{row}")
         for merged in scan.merged:
@@ -238,14 +206,14 @@ class Validator:
             r2, c2 = split_ref(end)
             last_col = raw.first_col + len(raw.header) - 1
             if r1 <= last and r2 >= first and c1 <= last_col and c2 >= raw.first_col:
-                self.add("merged-cells",
+                self.add(codes.MERGED_CELLS,
                          f"cells {merged} are merged across table {raw.name}; unmerge them",
                          raw.sheet, start)
         if scan.max_row > last:
             below = last + 1
             # data typed just under a table is outside it and silently ignored by Excel formulas
             for ref in _cells_in_row(self.raw, raw, below):
-                self.add("outside-table",
+                self.add(codes.OUTSIDE_TABLE,
                          f"row {below} holds data just below table {raw.name} but outside it; "
                          "extend the table (Table Design > Resize Table) or move the data",
                          raw.sheet, ref)
@@ -253,120 +221,32 @@ class Validator:
         for ref in sorted(scan.uncalculated):
             row, col = split_ref(ref)
             if first < row <= last and raw.first_col <= col < raw.first_col + len(raw.header):
-                self.add("formula-not-calculated",
+                self.add(codes.FORMULA_NOT_CALCULATED,
                          "the formula here has no calculated value; open the file in Excel, "
                          "recalculate and save", raw.sheet, ref)
 
     # -- cells ---------------------------------------------------------------------------
     def _cell(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
         if isinstance(value, CellError):
-            self.add("formula-error", f"{value.text} is an Excel error, not a value", sheet, ref)
+            self.add(codes.FORMULA_ERROR, f"{value.text} is an Excel error, not a value",
+                     sheet, ref)
             return None
         if isinstance(value, str) and not value.strip():
             value = None
         if value is None:
             if column.required:
-                self.add(column.missing or "missing-value",
+                self.add(column.missing or codes.MISSING_VALUE,
                          f"{column.name} is required", sheet, ref)
             return None
         if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
-            self.add("text-too-long", f"{len(value):,} characters is over Excel's limit of "
+            self.add(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over Excel's limit of "
                      f"{MAX_CELL_TEXT:,} per cell", sheet, ref)
             return None
         try:
-            return self._convert(column, value, sheet, ref)
-        except _CellProblem as problem:
+            return convert(column, value, self.schema)
+        except CellProblem as problem:
             self.add(problem.code, problem.message, sheet, ref)
             return None
-
-    def _convert(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
-        kind = column.type
-        if kind == "any":
-            return value
-        if kind == "text":
-            return str(value).strip() if isinstance(value, str) else str(value)
-        if kind in ("count", "number", "percent"):
-            number = _number(value)
-            if kind == "count":
-                if isinstance(number, float) and not number.is_integer():
-                    raise _CellProblem("fractional-count",
-                                       f"{_show(value)} is not a whole number; counts are whole")
-                if number < 0:
-                    raise _CellProblem("negative-count", f"{_show(value)} is negative; "
-                                       "a count cannot be below 0")
-                return int(number)
-            return number
-        if kind == "fy":
-            text = str(value).strip()
-            try:
-                return FinancialYear.parse(text)
-            except ValueError:
-                raise _CellProblem("bad-financial-year",
-                                   f"{_show(value)} is not a financial year like 2021-22") from None
-        if kind == "year":
-            if isinstance(value, int) and 1990 <= value <= 2100:
-                return value
-            raise _CellProblem("bad-year", f"{_show(value)} is not a calendar year like 2022")
-        if kind == "quarter":
-            text = str(value).strip().upper()
-            if text in ("Q1", "Q2", "Q3", "Q4"):
-                return int(text[1])
-            raise _CellProblem("bad-quarter", f"{_show(value)} is not a quarter (Q1, Q2, Q3 or Q4)")
-        if kind == "date":
-            if isinstance(value, dt.datetime):
-                return value.date()
-            if isinstance(value, dt.date):
-                return value
-            if isinstance(value, str) and (_DATE_TEXT.match(value) or _plain(value)[:3]
-                                           in _MONTH_WORDS):
-                raise _CellProblem("date-stored-as-text",
-                                   f"{_show(value)} is text that looks like a date; "
-                                   "enter it as an Excel date")
-            raise _CellProblem("not-a-date", f"{_show(value)} is not a date")
-        if kind == "yesno":
-            text = str(value).strip().lower()
-            if text in ("yes", "no"):
-                return text == "yes"
-            raise _CellProblem("unknown-value", f"{_show(value)} must be Yes or No")
-        if kind == "choice":
-            return self._choice(column, value)
-        if kind == "ref":
-            return str(value).strip()  # checked against the other table in _references
-        if kind == "rule":
-            return str(value).strip()
-        if kind == "threshold":
-            try:
-                return parse_threshold(str(value))
-            except ValueError as exc:
-                raise _CellProblem("bad-threshold", str(exc)) from None
-        if kind == "value_source":
-            try:
-                return parse_value_source(str(value))
-            except ValueError as exc:
-                raise _CellProblem("unknown-value-source", str(exc)) from None
-        raise AssertionError(f"schema uses unknown column type {kind!r}")
-
-    def _choice(self, column: ColumnSpec, value: Any) -> str:
-        allowed = self.schema.choices[column.choices or ""]
-        text = str(value).strip()
-        if text in allowed:
-            return text
-        for option in allowed:
-            if option.lower() == text.lower():
-                return option
-        if _TOTAL_WORDS.search(text):
-            raise _CellProblem("typed-total",
-                               f"{_show(value)} is a total typed in by hand; totals are "
-                               "computed from the rows, never typed: delete this row")
-        if column.choices == "crime_categories" and text.lower() in _subtotals():
-            raise _CellProblem("typed-total",
-                               f"{_show(value)} is a subtotal; subtotals are computed from "
-                               "their categories, never typed: delete this row")
-        foreign = _foreign_letters(text)
-        detail = f"; it contains {', '.join(foreign)}" if foreign else ""
-        shown = ", ".join(allowed) if len(allowed) <= 8 else f"see the list for {column.name}"
-        raise _CellProblem(column.unknown or "unknown-value",
-                           f"{_show(value)} is not a known {column.name.lower()} ({shown}){detail}")
 
     # -- across rows and tables ----------------------------------------------------------
     def _keys(self, table: TypedTable) -> None:
@@ -382,7 +262,7 @@ class Validator:
             if key in seen:
                 first = seen[key]
                 shown = ", ".join(str(k) for k in key)
-                self.add("duplicate-period" if periodic else "duplicate-row",
+                self.add(codes.DUPLICATE_PERIOD if periodic else codes.DUPLICATE_ROW,
                          f"{shown} appears twice (first in row {first.excel_row})",
                          row.sheet, row.cell(table.spec.key[0]))
             else:
@@ -399,10 +279,10 @@ class Validator:
                     for row in table.rows:
                         value = row[column.name]
                         if value is not None and value not in known:
-                            foreign = _foreign_letters(value)
+                            foreign = foreign_letters(value)
                             detail = f"; it contains {', '.join(foreign)}" if foreign else ""
-                            self.add(column.unknown or "unknown-value",
-                                     f"{_show(value)} is not in {other_column} of {other} "
+                            self.add(column.unknown or codes.UNKNOWN_VALUE,
+                                     f"{show(value)} is not in {other_column} of {other} "
                                      f"(sheet {typed[other].sheet!r}){detail}",
                                      row.sheet, row.cell(column.name))
                             row.values[column.name] = None
@@ -411,39 +291,11 @@ class Validator:
                     for row in table.rows:
                         value = row[column.name]
                         if value is not None and value not in known:
-                            self.add(column.unknown or "unknown-value",
-                                     f"rule {_show(value)} is neither in the Rules table nor "
+                            self.add(column.unknown or codes.UNKNOWN_VALUE,
+                                     f"rule {show(value)} is neither in the Rules table nor "
                                      "one of xlperf's default rules", row.sheet,
                                      row.cell(column.name))
                             row.values[column.name] = None
-
-
-class _CellProblem(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
-
-
-def _number(value: Any) -> int | float:
-    if isinstance(value, bool):
-        raise _CellProblem("not-a-number", f"{value} is TRUE/FALSE, not a number")
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        if _NUMERIC_TEXT.match(value):
-            raise _CellProblem("number-stored-as-text",
-                               f'"{value}" is a number stored as text; enter it as a number')
-        raise _CellProblem("not-a-number", f'"{value}" is not a number')
-    if isinstance(value, (dt.date, dt.datetime)):
-        raise _CellProblem("not-a-number", f"{value} is a date, not a number")
-    raise _CellProblem("not-a-number", f"{value!r} is not a number")
 
 
 def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int) -> list[str]:

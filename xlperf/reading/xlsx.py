@@ -19,6 +19,7 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
+from .. import codes
 from ..a1 import column_index, column_letter
 from ..problems import Problem, XlperfError
 
@@ -120,34 +121,34 @@ def _fail(file: Path, code: str, message: str) -> UnreadableInput:
 def check_package(path: Path) -> list[Problem]:
     """Refuse files that are not safe, readable .xlsx packages. Returns warnings."""
     if not path.exists():
-        raise _fail(path, "file-not-found", "no such file")
+        raise _fail(path, codes.FILE_NOT_FOUND, "no such file")
     if path.is_dir():
-        raise _fail(path, "not-a-file", "is a folder, not a workbook")
+        raise _fail(path, codes.NOT_A_FILE, "is a folder, not a workbook")
     suffix = path.suffix.lower()
     if suffix in (".xls", ".csv", ".ods", ".xlsb", ".txt"):
         raise _fail(
-            path, "wrong-format",
+            path, codes.WRONG_FORMAT,
             f"a {suffix} file: xlperf reads Excel workbooks (.xlsx or .xlsm); "
             "open it in Excel and save as .xlsx",
         )
     size = path.stat().st_size
     if size == 0:
-        raise _fail(path, "empty-file", "the file is empty (0 bytes)")
+        raise _fail(path, codes.EMPTY_FILE, "the file is empty (0 bytes)")
     if size > MAX_INPUT_BYTES:
         raise _fail(
-            path, "file-too-large",
+            path, codes.FILE_TOO_LARGE,
             f"{size:,} bytes is over the {MAX_INPUT_BYTES:,}-byte limit for an input workbook",
         )
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == OLE_SIGNATURE:
         raise _fail(
-            path, "password-protected",
+            path, codes.PASSWORD_PROTECTED,
             "the workbook is encrypted (password-protected) or in the old .xls format; "
             "remove the password or save it as .xlsx",
         )
     if not zipfile.is_zipfile(path):
-        raise _fail(path, "corrupt-file", "not a valid .xlsx file (it is not a zip package)")
+        raise _fail(path, codes.CORRUPT_FILE, "not a valid .xlsx file (it is not a zip package)")
     warnings: list[Problem] = []
     try:
         with zipfile.ZipFile(path) as archive:
@@ -155,7 +156,7 @@ def check_package(path: Path) -> list[Problem]:
             total = sum(info.file_size for info in infos)
             if total > MAX_UNCOMPRESSED_BYTES:
                 raise _fail(
-                    path, "zip-bomb",
+                    path, codes.ZIP_BOMB,
                     f"its parts unpack to {total:,} bytes, over the "
                     f"{MAX_UNCOMPRESSED_BYTES:,}-byte limit",
                 )
@@ -165,13 +166,13 @@ def check_package(path: Path) -> list[Problem]:
                 ):
                     ratio = info.file_size // max(info.compress_size, 1)
                     raise _fail(
-                        path, "zip-bomb",
+                        path, codes.ZIP_BOMB,
                         f"part {info.filename} compresses {ratio} to 1, far beyond any real "
                         "workbook",
                     )
             names = {info.filename for info in infos}
             if "xl/workbook.xml" not in names:
-                raise _fail(path, "corrupt-file", "not a valid .xlsx file (no xl/workbook.xml)")
+                raise _fail(path, codes.CORRUPT_FILE, "not a valid .xlsx file (no xl/workbook.xml)")
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     with archive.open(info) as part:
@@ -180,24 +181,24 @@ def check_package(path: Path) -> list[Problem]:
                             _declares_dtd(start, part))
                     if declares:
                         raise _fail(
-                            path, "xml-entities",
+                            path, codes.XML_ENTITIES,
                             f"part {info.filename} declares a DTD or entities, which workbooks "
                             "never need (possible XML bomb); refused",
                         )
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 warnings.append(Problem(
-                    "macros-ignored", "the workbook contains macros; they are never run",
-                    file=str(path), severity="warning",
+                    codes.MACROS_IGNORED, "the workbook contains macros; they are never run",
+                    file=str(path),
                 ))
             if any(n.startswith("xl/externalLinks/") for n in names):
                 warnings.append(Problem(
-                    "external-links-ignored",
+                    codes.EXTERNAL_LINKS_IGNORED,
                     "the workbook links to other files; the links are never followed "
                     "(the values saved in this file are used)",
-                    file=str(path), severity="warning",
+                    file=str(path),
                 ))
     except zipfile.BadZipFile as exc:
-        raise _fail(path, "corrupt-file", f"not a valid .xlsx file ({exc})") from None
+        raise _fail(path, codes.CORRUPT_FILE, f"not a valid .xlsx file ({exc})") from None
     return warnings
 
 
@@ -386,7 +387,7 @@ def read_workbook(path: Path) -> RawWorkbook:
             }
             _overlay_scans(tables, scans)
             errors += [
-                Problem("row-limit-reached",
+                Problem(codes.ROW_LIMIT_REACHED,
                         f"the sheet has data in row {MAX_ROWS:,}, Excel's last row: rows beyond "
                         "it were probably cut off when the data was pasted or exported",
                         sheet, scan.max_row_cell, path.name)
@@ -409,10 +410,10 @@ def read_workbook(path: Path) -> RawWorkbook:
     except UnreadableInput:
         raise
     except (calamine.CalamineError, zipfile.BadZipFile, KeyError, SafeET.ParseError) as exc:
-        raise _fail(path, "corrupt-file", f"the workbook cannot be read ({exc})") from None
+        raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
     except Exception as exc:  # calamine raises its own error types for broken parts
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
-            raise _fail(path, "corrupt-file", f"the workbook cannot be read ({exc})") from None
+            raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
         raise
 
 
@@ -431,7 +432,7 @@ def _tables_at_row_limit(places: list[tuple[str, str, str]],
             _, first_col = split_ref(first)
             skipped.add(name)
             errors.append(Problem(
-                "row-limit-reached",
+                codes.ROW_LIMIT_REACHED,
                 f"table {name} runs to row {last_row:,}, Excel's last row: rows beyond it were "
                 "probably cut off when the data was pasted or exported; the table is not read",
                 sheet, f"{column_letter(first_col)}{MAX_ROWS}", path.name))

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..codes import lookup
 from ..periods import CALENDAR_MONTHS, FY_MONTHS
 
 
@@ -38,6 +39,37 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class RecordSpec:
+    """How a table's rows become one field of the Dataset (``dataset:`` in input.yaml)."""
+
+    field: str
+    record: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    value: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()
+    nest: tuple[str, ...] = ()
+    defaults: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source the record reads (columns, addresses and derived values)."""
+        return (*self.key, *self.nest, *self.value, *(source for _, source in self.fields))
+
+
+def _record_spec(raw: dict[str, Any]) -> RecordSpec:
+    value = raw.get("value", ())
+    return RecordSpec(
+        field=str(raw["field"]),
+        record=raw.get("record"),
+        fields=tuple((str(k), str(v)) for k, v in (raw.get("fields") or {}).items()),
+        value=(value,) if isinstance(value, str) else tuple(value),
+        key=tuple(raw.get("key", ())),
+        nest=tuple(raw.get("nest", ())),
+        defaults=raw.get("defaults"),
+    )
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str
     sheet: str
@@ -46,6 +78,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...] = ()
     months: str | None = None  # "financial", "calendar" or None
+    records: tuple[RecordSpec, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -95,7 +128,11 @@ def _expand_columns(raw: dict[str, Any]) -> tuple[ColumnSpec, ...]:
         if col["name"] == "MONTHS":
             columns.extend(ColumnSpec(name=m, type="count", month=True) for m in months)
             continue
-        columns.append(ColumnSpec(**col))
+        column = ColumnSpec(**col)
+        for code in (column.unknown, column.missing):
+            if code is not None:
+                lookup(code)  # a problem code the schema names must be registered
+        columns.append(column)
     return tuple(columns)
 
 
@@ -120,6 +157,7 @@ def load_schema() -> Schema:
             columns=_expand_columns(t),
             key=tuple(t.get("key", ())),
             months=t.get("months"),
+            records=tuple(_record_spec(r) for r in t.get("dataset", ())),
         )
         for t in raw["tables"]
     )

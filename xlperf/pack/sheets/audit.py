@@ -47,7 +47,8 @@ def describe_audit(ctx: Context) -> Sheet:
     for name in used:
         rule = ctx.ds.rules[name]
         rule_rows.append([
-            text(rule.name), text(rule.kind), text(rule.polarity), text(rule.reference or ""),
+            text(rule.name), text(str(rule.kind)), text(str(rule.polarity)),
+            text(str(rule.reference or "")),
             text(rule.close_monitoring_when.text), text(rule.requires_action_when.text),
             text("xlperf default (rules.yaml)" if rule.origin == "default" else rule.origin),
             text(rule.description)])

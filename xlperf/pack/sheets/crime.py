@@ -16,7 +16,8 @@ from .data import CrimeData
 
 SUMMARY_SHEET = "Crime Summary"
 MONTHLY_SHEET = "Monthly"
-MONTHLY_TABLES = ("All Crime", "Victim-Based Violence", "Victim-Based Acquisitive Crime")
+#: The Monthly sheet's tables (data/categories.yaml ``monthly_tables``).
+MONTHLY_TABLES: tuple[str, ...] = tuple(load_data("categories")["monthly_tables"])
 
 
 def _ytd(ctx: Context, name: str, fy: FinancialYear, quarter: Quarter) -> int | None:

@@ -10,7 +10,13 @@ import re
 
 from ...domain.grading import ANNUAL, MeasureGrade, PriorityGrade
 from ...domain.narrative import measure_position
-from ...domain.rules import CLOSE_MONITORING, GRADES, REQUIRES_ACTION, rollup_description
+from ...domain.rules import (
+    CLOSE_MONITORING,
+    GRADES,
+    REQUIRES_ACTION,
+    RuleKind,
+    rollup_description,
+)
 from ...periods import Quarter
 from ..cells import UP, arrow, difference_note, grade, text
 from ..context import Context

@@ -15,8 +15,12 @@ from ..context import Context
 from ..model import Block, Cell, Chart, NamedCell, Ref, Series, Sheet
 from .data import CrimeData
 
-SUBJECTS = ("All Crime", "Victim-Based Crime")
-MONTHLY_BLOCKS = ("tblMonthlyAllCrime", "tblMonthlyVictimBased")
+#: The trend's subjects and their charts (data/categories.yaml ``key_data``).
+KEY_DATA: tuple[tuple[str, str], ...] = tuple(
+    (str(k["name"]), str(k["chart"])) for k in load_data("categories")["key_data"])
+SUBJECTS = tuple(name for name, _chart in KEY_DATA)
+MONTHLY_BLOCKS = tuple("tblMonthly" + "".join(c for c in name if c.isalnum())
+                       for name in SUBJECTS)
 MPS = "tblMPSComparison"
 
 
@@ -252,8 +256,7 @@ def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
               Ref(block.name, 0, 0, 11, 0),
               tuple(Series(fy.label, Ref(block.name, 0, c, 11, c))
                     for c, fy in enumerate(data.years, start=1)), "Crimes", width=12.5, height=7)
-        for anchor, subject, block in zip(("chtAllCrime", "chtVictimBased"), SUBJECTS,
-                                          monthly, strict=True)
+        for (subject, anchor), block in zip(KEY_DATA, monthly, strict=True)
     ]
     blocks = [key_block, *monthly, trend]
     national: Sheet | None = None

@@ -146,7 +146,7 @@ def _own_text(ctx: Context, paragraph_id: str, values: dict[str, str]) -> tuple[
     """The analysts' text for a paragraph: (replacement or None, paragraphs to follow it)."""
     replace: str | None = None
     after: list[str] = []
-    for entry in ctx.ds.report_text.get(paragraph_id, []):
+    for entry in (e for e in ctx.ds.report_text if e.paragraph == paragraph_id):
         filled = fill_text(entry.text, values)
         if entry.use == "replace":
             replace = filled

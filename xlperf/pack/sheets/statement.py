@@ -28,8 +28,6 @@ from ...domain.statement import (
 )
 from ...model import Dataset
 from ...periods import Quarter
-from ...problems import InputError, Problems
-from ...reading.statement_checks import check_quarter
 from ..cells import formula, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Pack, Ref, Sheet
@@ -186,14 +184,12 @@ def describe_statement(ctx: Context, tables: StatementTables) -> Sheet:
 def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
     """The statement's sheets for the pack, or none when its quarter has no statement data.
 
-    A started statement with missing metrics, narratives or months is an input error (the
-    same problems ``xlperf validate`` reports), so no pack is written with a half statement.
+    A started statement with missing metrics, narratives or months is an input error found
+    by the reading pipeline's per-quarter checks (``require_quarter``) before any pack is
+    described, so no pack is written with a half statement.
     """
     if not has_statement(ctx.ds, ctx.quarter):
         return [], {}
-    problems = check_quarter(ctx.ds, ctx.quarter)
-    if problems:
-        raise InputError(Problems(problems))
     periods = neighbourhood_periods(ctx.quarter)
     data = describe_data(ctx, periods)
     tables = describe_tables(ctx, data, periods)
@@ -210,13 +206,11 @@ def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
 
 
 def describe_statement_pack(ds: Dataset, quarter: Quarter) -> Pack:
-    """The standalone statement workbook: the statement's sheets and their Checks."""
+    """The standalone statement workbook: the statement's sheets and their Checks (the
+    quarter checked first with ``require_quarter(ds, quarter, "statement")``)."""
     from ..build import context  # noqa: PLC0415 - build imports this module
     from .audit import describe_checks  # noqa: PLC0415
 
-    problems = check_quarter(ds, quarter)
-    if problems:
-        raise InputError(Problems(problems))
     ctx = context(ds, quarter)
     sheets, _ = describe(ctx)
     fields = label_fields(ds.force, quarter)

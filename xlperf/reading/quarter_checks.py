@@ -1,19 +1,22 @@
-"""Checks that need more than one table: the reporting quarter, months, rule references."""
+"""Per-quarter checks: the reporting quarter, months after and before it, and the data each
+measure's rule compares with. Registered in :mod:`xlperf.reading.pipeline`."""
 
 from __future__ import annotations
 
+from .. import codes
+from ..domain.grading import GRADED, grade_measure
+from ..domain.rules import Reference, RuleKind
+from ..domain.values import crime_series, total_category
 from ..model import Dataset, SeriesTable
 from ..periods import CALENDAR_MONTHS, FY_MONTHS, Quarter, fy_of
 from ..problems import Problem, split_address
-from .grading import GRADED, grade_measure
-from .values import crime_series
 
 
 def latest_complete_quarter(ds: Dataset) -> Quarter | None:
     """The latest quarter in which every crime category has all three months."""
     years = sorted({fy for by_fy in ds.crime.values() for fy in by_fy}, reverse=True)
     for fy in years:
-        months = crime_series(ds, "All Crime", fy)
+        months = crime_series(ds, total_category(), fy)
         if months is None:
             continue
         for number in (4, 3, 2, 1):
@@ -23,20 +26,33 @@ def latest_complete_quarter(ds: Dataset) -> Quarter | None:
     return None
 
 
-def reporting_quarter(ds: Dataset, problems: list[Problem]) -> Quarter | None:
+def explicit_quarter(ds: Dataset) -> bool:
+    """True when Settings names the reporting quarter."""
+    return ds.settings.get("Reporting quarter") not in (None, "")
+
+
+def reporting_quarter(ds: Dataset) -> tuple[Quarter | None, list[Problem]]:
+    """Settings' Reporting quarter, else the latest complete quarter; and the problem when
+    there is none."""
     setting = ds.settings.get("Reporting quarter")
-    if setting not in (None, ""):
+    if explicit_quarter(ds):
         try:
-            return Quarter.parse(str(setting))
+            return Quarter.parse(str(setting)), []
         except ValueError as exc:
             sheet, ref = split_address(ds.settings_cells.get("Reporting quarter", ""))
-            problems.append(Problem("bad-quarter", str(exc), sheet, ref, ds.file))
-            return None
-    return latest_complete_quarter(ds)
+            return None, [Problem(codes.BAD_QUARTER, str(exc), sheet, ref, ds.file)]
+    quarter = latest_complete_quarter(ds)
+    if quarter is None and ds.crime:
+        return None, [Problem(codes.NO_COMPLETE_QUARTER, "no quarter has crime figures for "
+                              "all three months", "Crime", "", ds.file)]
+    return quarter, []
 
 
-def _future_months(ds: Dataset, quarter: Quarter, explicit: bool,
-                   problems: list[Problem]) -> None:
+def future_months(ds: Dataset, quarter: Quarter) -> list[Problem]:
+    """Data after the reporting quarter: an error when Settings names the quarter, else the
+    months of a quarter not complete yet (a warning)."""
+    problems: list[Problem] = []
+    explicit = explicit_quarter(ds)
     end_fy, end_index = quarter.fy, quarter.last_month_index
     tables: list[tuple[str, SeriesTable]] = [
         ("crime", ds.crime), ("neighbourhood crime", ds.neighbourhood),
@@ -53,15 +69,14 @@ def _future_months(ds: Dataset, quarter: Quarter, explicit: bool,
                     year, month = fy.month_year(i)
                     if explicit:
                         problems.append(Problem(
-                            "future-month",
+                            codes.FUTURE_MONTH,
                             f"{key} {FY_MONTHS[i]} {year} has data but is after the reporting "
                             f"quarter {quarter.label} ({label})", sheet, ref, ds.file))
                     else:
                         problems.append(Problem(
-                            "partial-quarter",
+                            codes.PARTIAL_QUARTER,
                             f"{key} {FY_MONTHS[i]} {year}: months of a quarter that is not "
-                            f"complete are not reported yet ({label})", sheet, ref, ds.file,
-                            "warning"))
+                            f"complete are not reported yet ({label})", sheet, ref, ds.file))
                     break
     for year, series in ds.asb.items():
         for i, value in enumerate(series.values):
@@ -70,12 +85,15 @@ def _future_months(ds: Dataset, quarter: Quarter, explicit: bool,
             if value is not None and after and explicit:
                 sheet, ref = split_address(series.cell(i))
                 problems.append(Problem(
-                    "future-month", f"ASB {CALENDAR_MONTHS[i]} {year} has data but is after "
+                    codes.FUTURE_MONTH, f"ASB {CALENDAR_MONTHS[i]} {year} has data but is after "
                     f"the reporting quarter {quarter.label}", sheet, ref, ds.file))
                 break
+    return problems
 
 
-def _missing_months(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> None:
+def missing_months(ds: Dataset, quarter: Quarter) -> list[Problem]:
+    """A blank crime or neighbourhood month up to the end of ``quarter``."""
+    problems: list[Problem] = []
     for label, table in (("crime", ds.crime), ("neighbourhood crime", ds.neighbourhood)):
         for key, by_fy in table.items():
             for fy, series in by_fy.items():
@@ -87,27 +105,29 @@ def _missing_months(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> N
                     # no ref: the month's column is missing, which is reported already
                     if series.values[i] is None and ref:
                         problems.append(Problem(
-                            "missing-month", f"{key} {fy.label} has no {label} figure for "
+                            codes.MISSING_MONTH, f"{key} {fy.label} has no {label} figure for "
                             f"{FY_MONTHS[i]}, which is before the end of {quarter.label}",
                             sheet, ref, ds.file))
                         break
+    return problems
 
 
-def _references(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> None:
+def references(ds: Dataset, quarter: Quarter) -> list[Problem]:
     """A measure with a value must have its rule's reference for the reporting quarter.
 
     Where the analysts reported a grade for that quarter (a quarter graded by hand before its
     reference data was kept), the grade is shown as reported and the rule cannot check it:
     a warning, so that older quarters can still be rebuilt.
     """
+    problems: list[Problem] = []
     for measure in ds.measures:
         if measure.rule not in ds.rules:
             continue
         grade = grade_measure(ds, measure, quarter)
         rule = ds.rules[measure.rule]
-        if grade.state == GRADED or grade.value.value is None or rule.kind == "bands":
+        if grade.state == GRADED or grade.value.value is None or rule.kind is RuleKind.BANDS:
             continue
-        column = "Baseline FY" if rule.reference == "baseline FY" else "Reference"
+        column = "Baseline FY" if rule.reference is Reference.BASELINE_FY else "Reference"
         sheet, ref = split_address(rule.cells.get(column) or measure.cell)
         missing = (f"measure {measure.id} ({quarter.label}): rule {rule.name} compares with "
                    f"{grade.reference_label or rule.reference}, for which there is no data "
@@ -116,60 +136,8 @@ def _references(ds: Dataset, quarter: Quarter, problems: list[Problem]) -> None:
             sheet, ref = split_address(grade.reported_cell) if grade.reported_cell else (
                 sheet, ref)
             problems.append(Problem(
-                "unchecked-grade", f"{missing}; the reported grade {grade.reported} is shown "
-                "but the rule cannot check it", sheet, ref, ds.file, "warning"))
+                codes.UNCHECKED_GRADE, f"{missing}; the reported grade {grade.reported} is shown "
+                "but the rule cannot check it", sheet, ref, ds.file))
         else:
-            problems.append(Problem("missing-reference", missing, sheet, ref, ds.file))
-
-
-def _percent_values(ds: Dataset, problems: list[Problem]) -> None:
-    """A typed value of a % measure is written 0-100: 79 for 79%, not 0.79."""
-    units = {m.id: m.unit for m in ds.measures}
-    for (measure_id, quarter), entry in ds.measure_values.items():
-        value = entry.value
-        if units.get(measure_id) != "%" or value is None:
-            continue
-        sheet, ref = split_address(entry.cell)
-        if 0 < value <= 1:
-            problems.append(Problem(
-                "percent-as-fraction",
-                f"{measure_id} {quarter.label}: {value} looks like a fraction; percentages are "
-                f"written 0-100 (type {value * 100:g} for {value * 100:g}%)", sheet, ref, ds.file))
-        elif value < 0 or value > 100:
-            problems.append(Problem(
-                "percent-out-of-range",
-                f"{measure_id} {quarter.label}: {value} is not a percentage between 0 and 100",
-                sheet, ref, ds.file))
-
-
-#: Checks made against the reporting quarter; made again for any other quarter built
-#: (future months excepted: an earlier quarter always has data after it).
-QUARTER_CODES = frozenset({"missing-month", "partial-quarter", "missing-reference",
-                           "future-month"})
-
-
-def check_quarter(ds: Dataset, quarter: Quarter) -> list[Problem]:
-    """The errors of the reporting-quarter checks when ``quarter`` is the one reported
-    (``xlperf build --quarter`` and ``build-all`` of an earlier quarter). Data after the
-    quarter is expected then, so it is not an error."""
-    problems: list[Problem] = []
-    _missing_months(ds, quarter, problems)
-    _references(ds, quarter, problems)
-    return [p for p in problems if p.severity == "error" and p.code in QUARTER_CODES]
-
-
-def check_dataset(ds: Dataset) -> list[Problem]:
-    problems: list[Problem] = []
-    _percent_values(ds, problems)
-    explicit = ds.settings.get("Reporting quarter") not in (None, "")
-    quarter = reporting_quarter(ds, problems)
-    ds.latest_quarter = quarter
-    if quarter is None:
-        if not problems and ds.crime:
-            problems.append(Problem("no-complete-quarter", "no quarter has crime figures for "
-                                    "all three months", "Crime", "", ds.file))
-        return problems
-    _future_months(ds, quarter, explicit, problems)
-    _missing_months(ds, quarter, problems)
-    _references(ds, quarter, problems)
+            problems.append(Problem(codes.MISSING_REFERENCE, missing, sheet, ref, ds.file))
     return problems

@@ -1,0 +1,206 @@
+"""Typed rows -> the fields of a :class:`~xlperf.model.Dataset`, as the schema says.
+
+Each table spec of ``schema/input.yaml`` has ``dataset:`` entries naming a Dataset field, a
+record dataclass (or a plain value) and where each of its fields comes from. Nothing here
+knows a column name: a new column reaches the Dataset by a line of input.yaml.
+
+A row is used only when every required column it reads has a value. The validator has
+reported a blank or invalid required cell (or a missing column) already; a row left out
+for another reason is reported here (``incomplete-row``), never dropped silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from collections.abc import Callable, Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from .. import codes
+from ..domain.rules import RollUpCondition, Rule, default_rollup, default_rules
+from ..model import (
+    ForceCrime,
+    KPAStatus,
+    Measure,
+    MeasureValue,
+    Narrative,
+    NationalMetric,
+    PublishedCount,
+    Recommendation,
+    ReportedGrade,
+    ReportText,
+    Series,
+    SurveyAnswer,
+)
+from ..periods import Quarter
+from ..problems import Problem, address
+from ..schema import RecordSpec, Schema, TableSpec
+from .validate import Row, TypedTable
+
+#: The record dataclasses a table spec may name (``record:``).
+RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
+    ForceCrime, KPAStatus, Measure, MeasureValue, Narrative, NationalMetric, PublishedCount,
+    Recommendation, ReportedGrade, ReportText, RollUpCondition, Rule, Series, SurveyAnswer,
+)})
+
+
+def _rules_defaults(built: object) -> object:
+    """The input's rules replace the default rule of the same name."""
+    assert isinstance(built, Mapping)
+    return MappingProxyType({**default_rules(), **built})
+
+
+def _rollup_defaults(built: object) -> object:
+    """The input's roll-up conditions replace the default ones, when there are any."""
+    assert isinstance(built, tuple)
+    return built or default_rollup()
+
+
+#: ``defaults:`` of a dataset entry: what the rows are combined with.
+DEFAULTS: Mapping[str, Callable[[object], object]] = MappingProxyType({
+    "rules": _rules_defaults,
+    "rollup": _rollup_defaults,
+})
+
+Derive = Callable[[Row, TableSpec], Any]
+
+#: Derived sources (``=name``): values computed from several cells of a row.
+DERIVED: Mapping[str, Derive] = MappingProxyType({
+    "=quarter": lambda row, spec: Quarter(row["FY"], row["Quarter"]),
+    "=months": lambda row, spec: tuple(row[m] for m in spec.month_names),
+    "@months": lambda row, spec: tuple(address(row.sheet, row.cell(m))
+                                       for m in spec.month_names),
+    "=cells": lambda row, spec: MappingProxyType(
+        {c: address(row.sheet, row.cell(c)) for c in row.cells}),
+})
+
+
+def _columns(source: str) -> tuple[str, ...]:
+    """The columns a source reads (none for an address or every column)."""
+    if source.startswith("@") or source == "=cells":
+        return ()
+    if source == "=quarter":
+        return ("FY", "Quarter")
+    if source == "=months":
+        return ()
+    return (source,)
+
+
+@cache
+def _field_types(record: type) -> dict[str, Any]:
+    return typing.get_type_hints(record)
+
+
+def _enum_of(hint: Any) -> type[enum.Enum] | None:
+    """The Enum class of a field typed ``E`` or ``E | None``."""
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for option in options:
+        if isinstance(option, type) and issubclass(option, enum.Enum):
+            return option
+    return None
+
+
+#: The value of a blank optional cell for a field of this type without a default.
+_BLANK: Mapping[Any, Any] = MappingProxyType({str: "", bool: False})
+
+
+def _value(row: Row, spec: TableSpec, source: str, default: Any = None, hint: Any = None) -> Any:
+    """The value of ``source`` in ``row``; a blank cell gives ``default`` (the record field's
+    default, if it has one), else the blank of the field's type ("" for text), else None."""
+    if source in DERIVED:
+        return DERIVED[source](row, spec)
+    if source.startswith("@"):
+        return address(row.sheet, row.cell(source[1:]))
+    value = row[source]
+    if value is not None:
+        return value
+    if default is not dataclasses.MISSING:
+        return default
+    return _BLANK.get(hint)
+
+
+def _record(row: Row, spec: TableSpec, entry: RecordSpec) -> Any:
+    if entry.record is None:
+        values = tuple(_value(row, spec, s) for s in entry.value)
+        return values[0] if len(values) == 1 else values
+    cls = RECORDS[entry.record]
+    hints = _field_types(cls)
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for name, source in entry.fields:
+        value = _value(row, spec, source, defaults.get(name, dataclasses.MISSING), hints[name])
+        kind = _enum_of(hints[name])
+        if kind is not None and value is not None and not isinstance(value, kind):
+            value = kind(value)
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+def _key(row: Row, spec: TableSpec, sources: tuple[str, ...]) -> Any:
+    values = tuple(_value(row, spec, s) for s in sources)
+    return values[0] if len(values) == 1 else values
+
+
+def _incomplete(row: Row, spec: TableSpec, entry: RecordSpec) -> str | None:
+    """The first required column the entry reads that has no value in ``row``."""
+    for source in entry.sources:
+        for column in _columns(source):
+            if row[column] is None and (spec.column(column).required
+                                        or source in (*entry.key, *entry.nest)):
+                return column
+    return None
+
+
+def build_fields(schema: Schema, typed: Mapping[str, TypedTable], file: str,
+                 reported: set[tuple[str, str]]) -> tuple[dict[str, Any], list[Problem]]:
+    """The Dataset's fields from the typed tables, and an ``incomplete-row`` problem for each
+    row left out whose cells have no error in ``reported`` ((sheet, cell) pairs)."""
+    fields: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, table in typed.items():
+        spec = table.spec
+        for entry in spec.records:
+            items: list[Any] = []
+            keyed: dict[Any, Any] = {}
+            nested: dict[Any, dict[Any, Any]] = {}
+            for row in table.rows:
+                blank = _incomplete(row, spec, entry)
+                if blank is not None:
+                    # reported already: at a cell of the row, or the column is missing
+                    if blank in row.cells and not any(
+                            (row.sheet, c) in reported for c in row.cells.values()):
+                        problems.append(Problem(
+                            codes.INCOMPLETE_ROW,
+                            f"row {row.excel_row} of {name} has no {blank}, so it is not used",
+                            row.sheet, row.cell(blank), file))
+                    continue
+                record = _record(row, spec, entry)
+                if entry.nest:
+                    outer, inner = (_value(row, spec, s) for s in entry.nest)
+                    nested.setdefault(outer, {})[inner] = record
+                elif entry.key:
+                    keyed[_key(row, spec, entry.key)] = record
+                else:
+                    items.append(record)
+            value: object
+            if entry.nest:
+                value = MappingProxyType({k: MappingProxyType(v) for k, v in nested.items()})
+            elif entry.key:
+                value = MappingProxyType(keyed)
+            else:
+                value = tuple(items)
+            fields[entry.field] = value
+    for spec in schema.tables:
+        for entry in spec.records:
+            if entry.defaults is not None:
+                built = fields.get(entry.field, _empty(entry))
+                fields[entry.field] = DEFAULTS[entry.defaults](built)
+    return fields, problems
+
+
+def _empty(entry: RecordSpec) -> object:
+    return MappingProxyType({}) if entry.key or entry.nest else ()
