@@ -237,3 +237,16 @@ def test_words_of_changes() -> None:
     assert points_words(-1) == "a fall of 1 percentage point"
     assert article("8%") == "an" and article("81%") == "an" and article("1,800") == "a"
     assert "keydata.all_quarter" in paragraph_ids()
+
+
+def test_scp_dashboard_says_it_is_the_latest_available(pack: Pack, dataset: Dataset) -> None:
+    from xlperf.pack.sheets.trackers_scp import describe, period_shown
+
+    period = {n.name: n.cell.value for n in pack.sheet("SCP Dashboard").named_cells}["SCPPeriod"]
+    assert period == ("September 2018: the latest Safer City Partnership dashboard available at "
+                      "the end of Q4 2021-22")
+    # on its own (xlperf trackers) the dashboard is not inside a later quarter's pack
+    alone = {n.name: n.cell.value for n in describe(dataset)[0].named_cells}
+    assert alone["SCPPeriod"] == "September 2018"
+    assert period_shown("March 2022", Q4) == "March 2022"
+    assert period_shown("February 2022", Q4).startswith("February 2022: the latest")
