@@ -211,3 +211,14 @@ def test_hidden_copy_keeps_the_pack_and_hides_reviewer_sheets(pack_path: Path,
     assert visible == [n for n in book.sheetnames if n not in REVIEWER]
     states = {s.title: s.sheet_state for s in openpyxl.load_workbook(copy).worksheets}
     assert {n for n, state in states.items() if state == "hidden"} == REVIEWER
+
+
+@pytest.mark.slow
+def test_a_table_title_prints_with_its_table(printed: list[tuple[str, Page]]) -> None:
+    """Measures: one priority per page, so no "Priority: ..." title is left at a page's foot
+    without its table (its first row is always "Overall Assessment")."""
+    measures = [p for s, p in printed if s == "Measures"]
+    assert len(measures) == 5  # one per priority of the demo
+    for page in measures:
+        words = [w.text for w in page.body]
+        assert words.count("Priority:") == 1 == words.count("Overall"), page.number

@@ -89,6 +89,8 @@ class Block:
     rows: list[list[Cell]]
     title: str | None = None
     row_keys: list[str] = field(default_factory=list)
+    #: printing starts a new page at this block's title (keeps a title with its table)
+    new_page: bool = False
 
     def row_of(self, key: str) -> int:
         return self.row_keys.index(key)

@@ -18,6 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..a1 import column_letter, parse_a1
@@ -238,6 +239,8 @@ def render_pack(pack: Pack, template: Path) -> bytes:
         fit_row_heights(book[name], rows)
 
     for placed in placement.blocks.values():
+        if placed.block.new_page and placed.title_row > 1:
+            book[placed.sheet].row_breaks.append(Break(id=placed.title_row - 1))
         table = Table(displayName=placed.block.name, ref=placed.ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
         book[placed.sheet].add_table(table)

@@ -98,7 +98,8 @@ def describe_measures(ctx: Context) -> Sheet:
         blocks.append(Block(f"tblMeasures{_safe_table_name(priority)}", "tblMeasureOverview",
                             ["MEASURE", *[x.label for x in ctx.quarters], "TREND"], rows,
                             f"Priority: {heading}",
-                            ["Overall Assessment", *[m.id for m in measures]]))
+                            ["Overall Assessment", *[m.id for m in measures]],
+                            new_page=bool(blocks)))
     note = NamedCell("MeasuresNote", text(
         "One table per Policing Plan priority. Measures that are not graded say why (a new "
         "measure, or one reported annually). The grade shown is the analysts' reported grade "
@@ -152,7 +153,7 @@ def describe_appendix(ctx: Context) -> Sheet:
         rows.append([text("Grading"), text("How the grade was reached, input by input, is on "
                                             "the Audit sheet.")])
         blocks.append(Block(f"tblAppendix{measure.id}", "tblAppendixBlock",
-                            ["Field", "Detail"], rows, measure.label))
+                            ["Field", "Detail"], rows, measure.label, new_page=True))
     if len(blocks) == 1:
         blocks.append(Block("tblAppendixNone", "tblAppendixBlock", ["Field", "Detail"],
                             [[text("Measures"),

@@ -168,7 +168,8 @@ def describe_statement(ctx: Context, tables: StatementTables) -> Sheet:
             keys.append("current position" if index == 0 else f"current position {index + 1}")
         heading = " ".join(str(data["headings"].get(priority, priority)).split())
         blocks.append(Block(f"{PRIORITY}{number}", PRIORITY,
-                            ["National metric", "Figure", "Detail"], rows, heading, keys))
+                            ["National metric", "Figure", "Detail"], rows, heading, keys,
+                            new_page=bool(blocks)))
     named = [
         NamedCell("NPTitle", text(data["title"].format(**fields))),
         NamedCell("NPHeading", text(data["heading"].format(**fields))),
