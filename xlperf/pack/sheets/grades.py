@@ -14,7 +14,6 @@ from ...domain.rules import (
     CLOSE_MONITORING,
     GRADES,
     REQUIRES_ACTION,
-    RuleKind,
     rollup_description,
 )
 from ...periods import Quarter
