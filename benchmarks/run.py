@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "workbooks" / "demo-q4-2021-22.xlsx"
+DEMO = ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 XLPERF = [sys.executable, "-m", "xlperf.cli"]
 FLOOR = [sys.executable, str(ROOT / "benchmarks" / "floor.py")]
 TOTALS = re.compile(r"(\d+) built, (\d+) skipped, (\d+) failed")

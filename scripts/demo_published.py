@@ -57,6 +57,12 @@ def hmicfrs_published_rows(seed: dict) -> list[list]:
                                      ("current_national", "National", 1),
                                      ("current_force", "Force", 1)):
             for status, n in _cells(row[column]):
+                # The per-report table counts OPEN recommendations (line 1632): an open
+                # "Green" is one pending HMICFRS sign-off, as the summary counts it (line
+                # 1560: "Green (pending HMICFRS sign-off) 1" previous). A plain GREEN here
+                # would be a disagreement that is not in the documents.
+                if status == "GREEN":
+                    status = "GREEN - pending HMICFRS sign off"
                 counts.setdefault((type_, status), [None, None])[index] = n
         for (type_, status), (previous, current) in counts.items():
             rows.append(["Per report", row["report"], type_, status, previous, current,

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+from tiny_input import FY_MONTHS, crime_rows, write_input
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from tiny_input import FY_MONTHS, crime_rows, write_input  # noqa: E402
+__all__ = ["FY_MONTHS", "ROOT", "crime_rows", "load_script", "write_input"]
 
-__all__ = ["FY_MONTHS", "ROOT", "crime_rows", "write_input"]
+
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ (e.g. make_demo), imported from its file: scripts/ is not a
+    package, and the tests put nothing on sys.path (a script adds its own folder)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
@@ -30,6 +43,34 @@ def make_input(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def demo() -> Path:
     return ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
+
+
+# -- the demo's expensive products, built once per session (the Dataset is immutable; the
+# -- pack description and the file are only read by the tests that share them) ----------
+@pytest.fixture(scope="session")
+def demo_ds(demo: Path) -> Any:
+    """The demo's Dataset, through the reading pipeline."""
+    from xlperf.reading.pipeline import load_or_raise
+
+    return load_or_raise(demo)
+
+
+@pytest.fixture(scope="session")
+def demo_pack(demo_ds: Any) -> Any:
+    """The description of the demo's Q4 2021-22 pack (xlperf.pack.model.Pack)."""
+    from xlperf.pack.build import describe_pack
+    from xlperf.periods import Quarter
+
+    return describe_pack(demo_ds, Quarter.parse("Q4 2021-22"))
+
+
+@pytest.fixture(scope="session")
+def demo_pack_file(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's pack as ``xlperf build`` writes it (latest quarter, shipped template)."""
+    from xlperf.api import build_pack
+
+    output, _quarter = build_pack(demo, None, tmp_path_factory.mktemp("demo-pack") / "pack.xlsx")
+    return output
 
 
 @pytest.fixture(scope="session")

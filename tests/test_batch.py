@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT, crime_rows, write_input
 from openpyxl import load_workbook
@@ -16,6 +17,8 @@ from openpyxl import load_workbook
 from xlperf.batch import BUILT, FAILED, SKIPPED, build_all
 from xlperf.cli import main
 from xlperf.periods import Quarter
+
+pytestmark = pytest.mark.slow  # batch: worker processes, many packs
 
 #: The measure's reference (the same quarter a year earlier) is typed for every quarter of
 #: 2020-21 except Q2, so Q2 2021-22 alone cannot be graded.

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from packbook import table
 
@@ -16,6 +17,7 @@ def _run(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, list(args))
 
 
+@pytest.mark.slow
 def test_build_defaults_to_the_demo_and_the_latest_quarter(tmp_path: Path) -> None:
     out = tmp_path / "pack.xlsx"
     result = _run("build", "-o", str(out))
@@ -24,6 +26,7 @@ def test_build_defaults_to_the_demo_and_the_latest_quarter(tmp_path: Path) -> No
     assert openpyxl.load_workbook(out)["Cover"]["C5"].value == "Q4 2021-22"
 
 
+@pytest.mark.slow
 def test_quarter_option_moves_every_label(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "q3.xlsx"
     result = _run("build", str(demo), "--quarter", "Q3 2021-22", "-o", str(out))
@@ -37,6 +40,7 @@ def test_quarter_option_moves_every_label(demo: Path, tmp_path: Path) -> None:
     assert header[1:3] == ["2020/21 Apr-Dec", "2021/22 Apr-Dec"]
 
 
+@pytest.mark.slow
 def test_default_output_sits_next_to_the_input(demo: Path, tmp_path: Path) -> None:
     copy = tmp_path / "input.xlsx"
     shutil.copy(demo, copy)
@@ -88,6 +92,7 @@ def test_refuses_to_write_over_the_template(demo: Path, tmp_path: Path) -> None:
     assert template.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_build_prints_the_inputs_warnings(demo: Path, tmp_path: Path) -> None:
     import zipfile
 

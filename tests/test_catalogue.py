@@ -27,6 +27,8 @@ from test_validate import documented_codes
 from xlperf.cli import main
 from xlperf.problems import address
 
+pytestmark = pytest.mark.slow  # 66 bad inputs through validate and build
+
 
 @dataclass
 class Tally:

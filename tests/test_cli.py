@@ -61,10 +61,10 @@ def test_explain_and_reconcile_on_the_demo(demo):
     result = _run("reconcile", str(demo))
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("Level\tQuarter")
+    assert lines[0].startswith("No.\tTopic\tItem\tPeriod\tPublished\txlperf")
     assert sum("public order measure" in line for line in lines) == 4
-    assert any(line.startswith("priority\tQ1 2021-22\tLocal Policing\tSATISFACTORY\t"
-                               "CLOSE MONITORING") for line in lines)
+    assert any("\tPriority roll-up\tLocal Policing\tQ1 2021-22\tClose Monitoring\t"
+               "Satisfactory\t" in line for line in lines)
 
 
 def test_explain_errors_are_messages(demo):

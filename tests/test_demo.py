@@ -4,18 +4,18 @@ rebuilt byte for byte by its committed script."""
 from __future__ import annotations
 
 import pytest
+from conftest import load_script
 from python_calamine import CalamineWorkbook
 
 from xlperf.domain.values import crime_series, crime_ytd, survey_percent
 from xlperf.periods import FinancialYear, Quarter
-from xlperf.reading.pipeline import load_or_raise
 
 FY2122, FY2021, FY1920 = FinancialYear(2021), FinancialYear(2020), FinancialYear(2019)
 
 
 @pytest.fixture(scope="module")
-def ds(demo):  # type: ignore[no-untyped-def]
-    return load_or_raise(demo)
+def ds(demo_ds):  # type: ignore[no-untyped-def]
+    return demo_ds
 
 
 def test_servator_tables_are_the_seeds(ds, seed):
@@ -97,8 +97,8 @@ def test_every_data_row_says_where_it_came_from(demo):
                     "seed" in source or "synthetic" in source, (name, row[:3], source)
 
 
+@pytest.mark.slow
 def test_demo_is_rebuilt_byte_for_byte(demo, tmp_path):
-    import make_demo
-
+    make_demo = load_script("make_demo")
     rebuilt = make_demo.build(tmp_path / "demo.xlsx")
     assert rebuilt.read_bytes() == demo.read_bytes()

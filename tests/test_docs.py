@@ -21,6 +21,11 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == commands[1]
     assert "libreoffice-calc" in "\n".join(ci)
+    checks = [i for i, line in enumerate(ci) if line.startswith((".venv/bin/ruff check",
+                                                                 ".venv/bin/mypy --strict"))]
+    assert [ci[i].split()[0] for i in checks] == [".venv/bin/ruff", ".venv/bin/mypy"]
+    assert "RUF100" in ci[checks[0]] and ci[checks[1]].endswith("xlperf")
+    assert "set -euo pipefail" in ci  # either check failing stops the run before the tests
 
 
 def test_quick_start_names_files_that_exist():

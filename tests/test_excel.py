@@ -19,13 +19,15 @@ from openpyxl import load_workbook
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-import xlwings as xw  # noqa: E402
+import xlwings as xw
 
-from xlperf.api import build_pack, explain_measure  # noqa: E402
-from xlperf.excel import entry, replay  # noqa: E402
-from xlperf.excel.writer import workbook_names  # noqa: E402
-from xlperf.pack.place import sheet_prefix  # noqa: E402
-from xlperf.writers import vba, xlsm  # noqa: E402
+from xlperf.api import build_pack, explain_measure
+from xlperf.excel import entry, replay
+from xlperf.excel.writer import workbook_names
+from xlperf.pack.place import sheet_prefix
+from xlperf.writers import vba, xlsm
+
+pytestmark = pytest.mark.slow  # the xlwings engine and LibreOffice
 
 BUTTON_MACRO = re.compile(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>")
 RUN_PYTHON = re.compile(r'RunPython\s+"import ([\w.]+) as (\w+); \2\.(\w+)\((.*?)\)"')

@@ -35,6 +35,8 @@ from xlperf.writers.pack_xlsx import (
     check_limits,
 )
 
+pytestmark = pytest.mark.slow  # writes packs through faults and subprocesses
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 PREVIOUS = b"PK previous pack: must survive every failed build byte for byte"

@@ -21,8 +21,8 @@ PREFIX = {"Economic & Cyber Crime": "ECC", "Counter Terrorism": "CT",
 
 
 @pytest.fixture(scope="module")
-def graded(demo):  # type: ignore[no-untyped-def]
-    ds = load_or_raise(demo)
+def graded(demo_ds):  # type: ignore[no-untyped-def]
+    ds = demo_ds
     return ds, grade_all(ds, QUARTERS)
 
 
@@ -33,7 +33,10 @@ def test_every_measure_cell_of_seed_001_comes_out_as_printed(graded, seed):
         for measure in priority["measures"]:
             mid = f"{PREFIX[priority['name_summary']]}{measure['number']}"
             for quarter, printed in zip(QUARTERS, measure["grades"], strict=True):
-                assert grading.measures[(mid, quarter)].text == printed, (mid, quarter.label)
+                # a reported grade the rule cannot compute keeps the printed grade and says so
+                shown = grading.measures[(mid, quarter)].text
+                assert shown.removesuffix(" (reported, not computed)") == printed, (
+                    mid, quarter.label)
                 cells += 1
     assert cells == 21 * 5
 
@@ -69,7 +72,7 @@ def test_public_order_rule_satisfactory_reported_close_monitoring_kept(graded):
     assert grade.computed == "Satisfactory"
     assert grade.reported == "Close Monitoring"
     assert grade.shown == "Close Monitoring"
-    assert "23% v 32%" in grade.reason
+    assert "23% v 33%" in grade.reason
     differences = reconciliation(grading, QUARTERS)
     assert any(d.level == "measure" and d.quarter == QUARTERS[-1] and "public order" in d.name
                and d.computed == "Satisfactory" and d.reported == "Close Monitoring"

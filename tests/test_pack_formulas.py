@@ -4,16 +4,15 @@ formula per row copied across the months."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from xlperf.a1 import column_index
-from xlperf.api import load_dataset, template_path
-from xlperf.pack.build import describe_pack
+from xlperf.api import template_path
+from xlperf.pack.model import Pack
 from xlperf.pack.place import PlacedCell, Placement, place
-from xlperf.periods import CALENDAR_MONTHS, Quarter
+from xlperf.periods import CALENDAR_MONTHS
 from xlperf.writers.pack_xlsx import anchors_from_workbook
 
 _STRING = re.compile(r'"[^"]*"')
@@ -22,8 +21,8 @@ _CELL = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
 
 
 @pytest.fixture(scope="module")
-def placement(demo: Path) -> Placement:
-    pack = describe_pack(load_dataset(demo), Quarter.parse("Q4 2021-22"))
+def placement(demo_pack: Pack) -> Placement:
+    pack = demo_pack
     return place(pack, anchors_from_workbook(openpyxl.load_workbook(template_path()), "t"))
 
 

@@ -3,6 +3,7 @@ every check is TRUE, and the seed's figures appear in the recalculated cells."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,22 +11,22 @@ import openpyxl
 import pytest
 from packbook import SOFFICE, formula_mismatches, keyed, percent, recalculate
 
-from xlperf.api import build_pack, load_dataset, template_path
-from xlperf.pack.build import describe_pack
+from xlperf.api import template_path
 from xlperf.pack.place import place
-from xlperf.periods import Quarter
 from xlperf.writers.pack_xlsx import anchors_from_workbook
 
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+pytestmark = [pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed"),
+              pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def recalculated(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+def recalculated(demo_pack_file: Path, demo_pack: Any,
+                 tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
     folder = tmp_path_factory.mktemp("recalc")
     pack_file = folder / "pack.xlsx"
-    build_pack(demo, None, pack_file)
+    shutil.copyfile(demo_pack_file, pack_file)
     book = openpyxl.load_workbook(recalculate(pack_file, folder / "out"), data_only=True)
-    pack = describe_pack(load_dataset(demo), Quarter.parse("Q4 2021-22"))
+    pack = demo_pack
     placement = place(pack, anchors_from_workbook(openpyxl.load_workbook(template_path()), "t"))
     return book, placement
 

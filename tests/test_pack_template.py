@@ -15,6 +15,8 @@ from xlperf.problems import XlperfError
 from xlperf.writers.atomic import workbook_bytes
 from xlperf.writers.template import build_template
 
+pytestmark = pytest.mark.slow  # builds packs through restyled templates
+
 
 def test_committed_template_is_generated_from_the_layout() -> None:
     assert workbook_bytes(build_template()) == template_path().read_bytes()

@@ -3,22 +3,18 @@ figures. (tests/test_pack_recalc.py shows that Excel's formulas give the same va
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from packbook import percent
 
-from xlperf.api import load_dataset
 from xlperf.arithmetic import fmt_count, round_half_away
-from xlperf.pack.build import describe_pack
 from xlperf.pack.model import Block, Pack
-from xlperf.periods import Quarter
 
 
 @pytest.fixture(scope="module")
-def pack(demo: Path) -> Pack:
-    return describe_pack(load_dataset(demo), Quarter.parse("Q4 2021-22"))
+def pack(demo_pack: Pack) -> Pack:
+    return demo_pack
 
 
 def rows(pack: Pack, name: str) -> dict[str, list[Any]]:

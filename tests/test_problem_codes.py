@@ -70,8 +70,8 @@ def test_an_unregistered_code_is_refused() -> None:
 def test_severity_comes_from_the_registry() -> None:
     assert Problem(codes.PARTIAL_QUARTER, "m").severity == "warning"
     assert Problem(codes.NOT_A_NUMBER, "m").severity == "error"
-    with pytest.raises(ValueError, match="registered as error"):
-        Problem(codes.NOT_A_NUMBER, "m", severity="warning")
+    with pytest.raises(TypeError):
+        Problem(codes.NOT_A_NUMBER, "m", severity="warning")  # type: ignore[call-arg]
 
 
 def test_a_schema_naming_an_unregistered_code_is_refused() -> None:

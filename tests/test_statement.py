@@ -175,6 +175,7 @@ def test_narratives_quote_the_computed_figures(demo: Path, seed: dict[str, Any])
 # -- periods move with the quarter -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_heading_is_computed_from_the_quarter(q4_file: Path, demo: Path, seed: dict[str, Any],
                                               tmp_path: Path) -> None:
     heading = openpyxl.load_workbook(q4_file)[STATEMENT]["B3"].value
@@ -212,6 +213,7 @@ def test_pack_includes_the_statement(demo: Path) -> None:
 # -- LibreOffice recalculation -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_libreoffice_recalculates_every_formula_to_xlperfs_value(
         q4_file: Path, demo: Path, seed: dict[str, Any], tmp_path: Path) -> None:
@@ -276,6 +278,7 @@ def assert_not_written(path: Path, tmp_path: Path, code: str, where: str) -> Non
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_small_complete_statement_is_valid_and_written(tmp_path: Path) -> None:
     path = write_input(tmp_path / "in.xlsx", statement_rows())
     assert [p for p in problems(path) if p["severity"] == "error"] == []
@@ -356,6 +359,7 @@ def test_missing_narrative_is_located(tmp_path: Path) -> None:
     assert found[0]["message"].endswith(f"{national_data()['national_priorities'][-1]!r}")
 
 
+@pytest.mark.slow
 def test_quarter_without_a_statement_is_refused(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "q2.xlsx"
     result = run("statement", demo, "-q", "Q2 2021-22", "-o", out)
@@ -364,6 +368,7 @@ def test_quarter_without_a_statement_is_refused(demo: Path, tmp_path: Path) -> N
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_narrative_starting_with_equals_stays_text(tmp_path: Path) -> None:
     text = "=SUM(1,2) is not a formula; {homicides} homicides"
     path = write_input(tmp_path / "in.xlsx", statement_rows(text))
@@ -379,6 +384,7 @@ def test_narrative_starting_with_equals_stays_text(tmp_path: Path) -> None:
         assert again[STATEMENT][cells[0].coordinate].value == filled
 
 
+@pytest.mark.slow
 def test_pack_of_an_input_without_statement_data_has_no_statement(tmp_path: Path) -> None:
     rows = statement_rows()
     for name in ("tblNationalMetrics", "tblNarratives"):
@@ -415,6 +421,7 @@ def test_every_figure_is_documented_and_the_demo_uses_only_known_ones(demo: Path
     assert used and used <= set(figure_names())
 
 
+@pytest.mark.slow
 def test_statement_bytes_are_deterministic(q4_file: Path, demo: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.xlsx"
     assert run("statement", demo, "-o", again).exit_code == 0

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import DEMO_FILE, TEMPLATE_FILE, asset_path
 from .periods import Quarter
 from .problems import Problem, Problems, XlperfError
+
+if TYPE_CHECKING:
+    from .model import Dataset
 
 
 def demo_path() -> Path:
@@ -31,22 +35,35 @@ def validate_workbook(path: Path) -> Problems:
     return loaded.problems
 
 
-def load_dataset(path: Path):  # type: ignore[no-untyped-def]
+def load_dataset(path: Path) -> Dataset:
     from .reading.pipeline import load_or_raise  # noqa: PLC0415
 
     return load_or_raise(path)
 
 
-def resolve_quarter(ds, quarter: Quarter | None) -> Quarter:  # type: ignore[no-untyped-def]
+def first_quarter(ds: Dataset) -> Quarter | None:
+    """Q1 of the first financial year with crime figures (None without any)."""
+    years = [fy for by_fy in ds.crime.values() for fy in by_fy]
+    return Quarter(min(years), 1) if years else None
+
+
+def resolve_quarter(ds: Dataset, quarter: Quarter | None) -> Quarter:
+    """``quarter``, checked against the data's range, or the latest complete quarter."""
     latest = ds.latest_quarter
     if latest is None:
         raise XlperfError(f"{ds.file}: no quarter has complete data")
     if quarter is None:
         return latest
+    first = first_quarter(ds) or latest
+    covers = f"the input covers {first.label} to {latest.label}"
     if quarter > latest:
         raise XlperfError(
-            f"{ds.file}: {quarter.label} is after the latest quarter with data ({latest.label})"
-        )
+            f"{ds.file}: {quarter.label} is after the latest quarter with data "
+            f"({latest.label}); {covers}")
+    if quarter < first:
+        raise XlperfError(
+            f"{ds.file}: {quarter.label} is before the first quarter with crime figures "
+            f"({first.label}); {covers}")
     return quarter
 
 
@@ -98,8 +115,9 @@ def build_pack(path: Path, quarter: Quarter | None = None, output: Path | None =
 
     path = Path(path)
     ds = load_dataset(path)
-    for warning in ds.warnings if on_warning else ():
-        on_warning(warning)
+    if on_warning is not None:
+        for warning in ds.warnings:
+            on_warning(warning)
     target = resolve_quarter(ds, quarter)
     require_quarter(ds, target)
     output = Path(output) if output else path.with_name(default_pack_name(target))
@@ -136,6 +154,22 @@ def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-un
     ds = load_dataset(path)
     quarters = shown_quarters(resolve_quarter(ds, quarter))
     return reconciliation(grade_all(ds, quarters), quarters)
+
+
+def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
+    """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
+    differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
+    quarters shown, and the trackers' published counts and lights."""
+    from .domain.grading import grade_all  # noqa: PLC0415
+    from .domain.reconcile import findings as every  # noqa: PLC0415
+    from .pack.build import shown_quarters  # noqa: PLC0415
+    from .pack.sheets.trackers import differences  # noqa: PLC0415
+    from .pack.sheets.trackers_scp import dashboard_rows  # noqa: PLC0415
+
+    ds = load_dataset(path)
+    quarters = shown_quarters(resolve_quarter(ds, quarter))
+    rows, period, _previous = dashboard_rows(ds)
+    return every(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
 
 
 def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]
@@ -194,4 +228,18 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 
     conf = {key: value for key, value in (("Interpreter_Win", interpreter_win),
                                           ("Interpreter_Mac", interpreter_mac)) if value}
+    for key, value in conf.items():
+        _check_plain_text(f"--{key.lower().replace('_', '-')}", value)
     return write_workbook(Path(output), demo=demo, conf=conf)
+
+
+def _check_plain_text(option: str, value: str) -> None:
+    """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
+    them, and no interpreter path contains one."""
+    import unicodedata  # noqa: PLC0415
+
+    for position, char in enumerate(value, 1):
+        if unicodedata.category(char) == "Cc":
+            raise XlperfError(
+                f"{option}: character {position} is a control character (U+{ord(char):04X}), "
+                "which a path cannot contain; give the interpreter's path as plain text")

@@ -7,18 +7,25 @@ as Excel's ROUND does (Python's ``round`` rounds half to even and would print 50
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 NOT_AVAILABLE = "N/A"
+#: Enough precision for any float's digits (the largest has 309) and any rounding digits.
+_EXACT = Context(prec=400, Emax=1000, Emin=-1000)
 
 
 def round_half_away(value: float, digits: int = 0) -> float:
     """Round like Excel's ROUND: halves go away from zero. ``round_half_away(62.5) == 63``."""
+    value = float(value)
+    if not math.isfinite(value):
+        return value  # NaN and infinities have nothing to round (the reader refuses them)
     quantum = Decimal(1).scaleb(-digits)
     # repr() gives the shortest decimal that round-trips, so 62.5 stays 62.5 and
-    # 1.005 (really 1.00499999...) is not mistaken for a half.
-    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    # 1.005 (really 1.00499999...) is not mistaken for a half. The context holds every
+    # digit of the largest float, so 1E+30 rounds rather than raising InvalidOperation.
+    rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT)
     return float(rounded)
 
 
@@ -81,10 +88,3 @@ def fmt_count(value: float | None) -> str:
     if value is None:
         return ""
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
-def fmt_points(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return NOT_AVAILABLE
-    rounded = round_half_away(value, digits)
-    return f"{rounded:+.{digits}f} pts" if rounded else f"{0:.{digits}f} pts"

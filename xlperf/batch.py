@@ -104,9 +104,7 @@ class BatchReport:
             listed = self.with_status(status)
             if listed:
                 lines += ["", f"{status.capitalize()}:"]
-                lines += ["  " + line for line in _columns(
-                    [[o.input.name, o.quarter.label if o.quarter else "(all)", o.reason]
-                     for o in listed])]
+                lines += ["  " + line for line in _columns(_runs(listed))]
         built, skipped, failed = (len(self.with_status(s)) for s in (BUILT, SKIPPED, FAILED))
         memory = "" if self.peak_rss is None else \
             f", peak memory per worker {self.peak_rss / 2**20:.0f} MB"
@@ -114,6 +112,34 @@ class BatchReport:
                       f"{self.seconds:.1f} s with {self.workers} worker"
                       f"{'s' * (self.workers != 1)}{memory}; packs in {self.output_dir}"]
         return lines
+
+
+def _runs(outcomes: list[Outcome]) -> list[list[str]]:
+    """Summary rows: consecutive quarters of one input with the same reason on one row
+    ("Q1 2010-11 to Q4 2016-17 (28 quarters)"), so a wide range stays readable."""
+    rows: list[list[str]] = []
+    run: list[Outcome] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        first, last = run[0], run[-1]
+        label = first.quarter.label if first.quarter else "(all)"
+        if len(run) > 1 and last.quarter:
+            label += f" to {last.quarter.label} ({len(run):,} quarters)"
+        rows.append([first.input.name, label, first.reason])
+        run.clear()
+
+    for outcome in outcomes:
+        previous = run[-1] if run else None
+        if previous is not None and not (
+                outcome.input == previous.input and outcome.reason == previous.reason
+                and outcome.quarter is not None and previous.quarter is not None
+                and outcome.quarter.previous() == previous.quarter):
+            flush()
+        run.append(outcome)
+    flush()
+    return rows
 
 
 def _columns(rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
@@ -166,9 +192,12 @@ def find_inputs(paths: Sequence[Path]) -> list[Path]:
 
 
 def pack_name(force: str, quarter: Quarter) -> str:
-    """``kent-policing-plan-pack-q4-2021-22.xlsx``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", force.lower()).strip("-") or "force"
-    return f"{slug}-{default_pack_name(quarter)}"
+    """``kent-policing-plan-pack-q4-2021-22.xlsx``: safe and distinct for any force name,
+    and short enough for any file system (:mod:`xlperf.filenames`)."""
+    from .filenames import MAX_OUTPUT_NAME_BYTES, slug  # noqa: PLC0415
+
+    rest = f"-{default_pack_name(quarter)}"
+    return f"{slug(force, MAX_OUTPUT_NAME_BYTES - len(rest))}{rest}"
 
 
 def supported_quarters(ds: Dataset) -> tuple[Quarter, Quarter] | None:
@@ -242,7 +271,7 @@ def run_task(task: Task, notify: Notify) -> TaskResult:
         return whole_input(FAILED, f"{task.input.name}: no quarter has crime figures for all "
                            "three months", ds.force)
     low, high = task.first or supported[0], task.last or supported[1]
-    if low > high:
+    if low > high or high < supported[0] or low > supported[1]:
         return whole_input(SKIPPED, f"nothing from {low.label} to {high.label}: the input "
                            f"covers {supported[0].label} to {supported[1].label}", ds.force)
     mine = quarters_between(low, high)[task.part::task.parts]
@@ -318,7 +347,9 @@ def _run_pool(tasks: list[Task], workers: int, notify: Notify) -> list[TaskResul
                              initargs=(events,)) as pool:
         futures: list[Future[TaskResult]] = [pool.submit(_pool_task, t) for t in tasks]
         while not all(f.done() for f in futures):
-            drain(0.1)
+            while drain(0.1):  # everything waiting, then look at the futures again
+                if all(f.done() for f in futures):
+                    break
         for task, future in zip(tasks, futures, strict=True):
             try:
                 results.append(future.result())
@@ -329,9 +360,11 @@ def _run_pool(tasks: list[Task], workers: int, notify: Notify) -> list[TaskResul
                                   reason=f"worker process failed: {type(exc).__name__}: {exc}")
                 notify(("done", outcome))
                 results.append(TaskResult([outcome], None))
-    expected = sum(len(r.outcomes) for r in results) - lost
-    while received < expected and drain(1.0):  # events still in the pipe
-        pass
+        # Drain what the workers still send before the pool shuts down: a worker cannot
+        # exit while its queue holds events no one reads, and shutdown waits for it.
+        expected = sum(len(r.outcomes) for r in results) - lost
+        while received < expected and drain(1.0):
+            pass
     events.close()
     return results
 

@@ -15,11 +15,31 @@ import click
 from . import __version__
 from .problems import XlperfError
 
-DEMO_HELP = "the demo workbook shipped in the package"
-
 
 def _fail(exc: XlperfError) -> click.ClickException:
     return click.ClickException(str(exc))
+
+
+class Guarded(click.Group):
+    """The command group with the last line of defence (:mod:`xlperf.guard`): an error
+    xlperf reports is exit 1; any other exception is one sentence on stderr, a log file with
+    the traceback, and exit 2, never a traceback on screen."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Abort,
+                click.exceptions.Exit):
+            raise
+        except XlperfError as exc:
+            raise _fail(exc) from None
+        except Exception as exc:
+            from .guard import EXIT_INTERNAL, expected, report  # noqa: PLC0415
+
+            if expected(exc):
+                raise
+            click.echo(report(exc, " ".join(["xlperf", *sys.argv[1:]])), err=True)
+            ctx.exit(EXIT_INTERNAL)
 
 
 def _quarter(value: str | None, hint: str = "--quarter"):  # type: ignore[no-untyped-def]
@@ -42,7 +62,7 @@ template_option = click.option("--template", type=click.Path(dir_okay=False, pat
                                help="Pack template (default: the template shipped in the package).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlperf")
 def main() -> None:
     """Turn a quarterly performance workbook into the committee report pack."""
@@ -99,22 +119,26 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 @optional_input
 @quarter_option
 def reconcile(path: Path | None, quarter: str | None) -> None:
-    """List every grade where the reported grade differs from the rule (PATH: the demo)."""
-    from .api import demo_path  # noqa: PLC0415
-    from .api import reconcile as differences  # noqa: PLC0415
+    """List every contradiction (PATH: the demo): published figures that differ from
+    xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
+    from .api import (  # noqa: PLC0415
+        demo_path,
+        findings,
+    )
 
     try:
-        rows = differences(path or demo_path(), _quarter(quarter))
+        rows = findings(path or demo_path(), _quarter(quarter))
     except XlperfError as exc:
         raise _fail(exc) from None
     if not rows:
-        click.echo("No differences: every reported grade agrees with its rule.")
+        click.echo("No differences: every published figure and grade agrees with xlperf.")
         return
-    click.echo("Level\tQuarter\tName\tRule gives\tReported\tReason\tCell")
-    for row in rows:
-        click.echo("\t".join([row.level, row.quarter.label, row.name, row.computed.upper(),
-                              row.reported.upper(), row.reason or "(no reason recorded)",
-                              row.cell]))
+    click.echo("No.\tTopic\tItem\tPeriod\tPublished\txlperf\tPrinted at\tInput cell\t"
+               "Rule or convention\tNote")
+    for n, row in enumerate(rows, start=1):
+        click.echo("\t".join([str(n), row.topic, row.item, row.period, row.published,
+                              row.xlperf, row.printed_at, row.input_cell, row.convention,
+                              row.note]))
 
 
 @main.command()
@@ -181,7 +205,7 @@ def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: s
 
     start, end = _quarter(first, "--from"), _quarter(last, "--to")
     with click.progressbar(length=0, label="Building packs", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
 
         def planned(count: int) -> None:
             bar.length = (bar.length or 0) + count

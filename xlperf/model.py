@@ -180,6 +180,41 @@ class PublishedCount:
 
 
 @dataclass(frozen=True)
+class PublishedFigure:
+    """A figure a published report printed (issue 16), to reconcile with xlperf's."""
+
+    kind: str
+    subject: str
+    period: str
+    compared: str
+    published: str
+    printed_at: str
+    quote: str = ""
+    cell: str = ""
+
+
+@dataclass(frozen=True)
+class ResultPoint:
+    """One quarter of a measure's result history (issue 16, seed 003): counts, or a percent
+    where only the percentage was kept."""
+
+    series_id: str
+    series: str
+    quarter: Quarter
+    positive: int | None = None
+    total: int | None = None
+    percent: float | None = None
+    cell: str = ""
+
+    @property
+    def value(self) -> float | None:
+        """The percentage (0-100): positive / total, else the typed percent."""
+        if self.positive is not None and self.total:
+            return self.positive / self.total * 100
+        return self.percent
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything the pack is computed from: built once by the reading pipeline
     (:mod:`xlperf.reading.pipeline`) from the schema's ``dataset:`` specs, never changed
@@ -200,7 +235,8 @@ class Dataset:
     public_order: SeriesTable = field(default_factory=_empty)
     asb: Mapping[int, Series] = field(default_factory=_empty)
     survey_answers: tuple[SurveyAnswer, ...] = ()
-    survey_responses: Mapping[tuple[str, FinancialYear], tuple[int, int]] = field(default_factory=_empty)
+    survey_responses: Mapping[tuple[str, FinancialYear], tuple[int, int]] = field(
+        default_factory=_empty)
     national_crime: tuple[ForceCrime, ...] = ()
     national_metrics: Mapping[tuple[str, Quarter], NationalMetric] = field(default_factory=_empty)
     narratives: Mapping[tuple[str, Quarter], Narrative] = field(default_factory=_empty)
@@ -209,6 +245,14 @@ class Dataset:
     kpas: tuple[KPAStatus, ...] = ()
     kpa_priorities: Mapping[tuple[str, str], str] = field(default_factory=_empty)
     hmicfrs_published: tuple[PublishedCount, ...] = ()
+    published: tuple[PublishedFigure, ...] = ()
+    #: HMICFRS report title -> (recommendations for the police, for other bodies, input cell)
+    hmicfrs_totals: Mapping[str, tuple[int, int, str]] = field(default_factory=_empty)
+    #: (first target of a "KPA's in focus" block, period) -> (reported light, input cell)
+    kpa_focus: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=_empty)
+    result_history: tuple[ResultPoint, ...] = ()
+    #: (ward, quarter) -> (incidents, input cell)
+    asb_wards: Mapping[tuple[str, Quarter], tuple[int, str]] = field(default_factory=_empty)
     #: The reporting quarter: Settings' Reporting quarter, else the latest complete quarter.
     latest_quarter: Quarter | None = None
     #: Warnings found when the workbook was read (e.g. macros ignored), for the caller to show.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from .codes import Severity, lookup
 
@@ -36,23 +36,18 @@ def split_address(cell: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem. ``code`` must be registered (:mod:`xlperf.codes`); the severity is the
-    code's registered one (an explicit severity must agree with it)."""
+    """One problem. ``code`` must be registered (:mod:`xlperf.codes`); its severity is the
+    code's registered one."""
 
     code: str
     message: str
     sheet: str = ""
     cell: str = ""
     file: str = ""
-    severity: Severity | None = None
+    severity: Severity = field(init=False)
 
     def __post_init__(self) -> None:
-        registered = lookup(self.code).severity
-        if self.severity is None:
-            object.__setattr__(self, "severity", registered)
-        elif self.severity != registered:
-            raise ValueError(f"problem code {self.code!r} is registered as {registered}, "
-                             f"not {self.severity}")
+        object.__setattr__(self, "severity", lookup(self.code).severity)
 
     @property
     def location(self) -> str:
@@ -94,7 +89,7 @@ class Problems:
         return len(self.items)
 
     def with_file(self, file: str) -> Problems:
-        return Problems([Problem(**{**asdict(p), "file": p.file or file}) for p in self.items])
+        return Problems([replace(p, file=p.file or file) for p in self.items])
 
     def to_json(self) -> str:
         return json.dumps(

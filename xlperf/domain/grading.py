@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from ..arithmetic import round_half_away
 from ..model import Dataset, Measure
@@ -27,12 +28,14 @@ from .rules import (
     graded_quantity,
     roll_up,
 )
-from .values import Figure, measure_value, source_function
+from .sources import source_function
+from .values import Figure, measure_value
 
 GRADED = "graded"
 NEW = "new"
 ANNUAL = "annual"
 NO_DATA = "no data"
+REPORTED_NOT_COMPUTED = "reported, not computed"
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,16 @@ class MeasureGrade:
                 and self.reported != self.computed)
 
     @property
+    def unchecked(self) -> bool:
+        """A reported grade with no computed grade behind it (no value, or no reference)."""
+        return self.reported in GRADES and self.computed is None and self.state != NEW
+
+    @property
     def text(self) -> str:
-        """The cell text of the measure tables."""
+        """The cell text of the measure tables. A reported grade the rule could not compute
+        says so (issue 16): it is never shown as if computed."""
+        if self.shown and self.unchecked:
+            return f"{self.shown} ({REPORTED_NOT_COMPUTED})"
         if self.shown:
             return self.shown
         if self.state == NEW:
@@ -189,7 +200,7 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
     entry = ds.measure_values.get((measure.id, quarter))
     reported = entry.reported if entry else None
     reason = entry.reason if entry else ""
-    common = {"reported": reported, "reason": reason,
+    common: dict[str, Any] = {"reported": reported, "reason": reason,
               "reported_cell": entry.reported_cell if entry and reported else ""}
     if quarter.fy < measure.first_fy:
         return MeasureGrade(measure, quarter, rule, NEW, Figure(None), **common)
@@ -234,7 +245,8 @@ class Grading:
         return _trend(self.priorities, priority, quarter)
 
 
-def _trend(grades: dict, name: str, quarter: Quarter) -> str | None:  # type: ignore[type-arg]
+def _trend(grades: Mapping[tuple[str, Quarter], MeasureGrade | PriorityGrade], name: str,
+           quarter: Quarter) -> str | None:
     """The arrow from the previous quarter's shown grade to this quarter's."""
     current, previous = grades.get((name, quarter)), grades.get((name, quarter.previous()))
     if current is None or previous is None:

@@ -201,7 +201,7 @@ def rule_from_mapping(data: dict[str, Any], origin: str = "default") -> Rule:
         baseline_value=data.get("baseline_value"),
         baseline_fy=FinancialYear.parse(str(baseline_fy)) if baseline_fy else None,
         reducing_trend_quarters=data.get("reducing_trend_quarters"),
-        between_surveys=BetweenSurveys(data.get("between_surveys") or "exclude"),
+        between_surveys=BetweenSurveys(data.get("between_surveys") or BetweenSurveys.EXCLUDE),
         description=" ".join(str(data.get("description", "")).split()),
         origin=origin,
     )

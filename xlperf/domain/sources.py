@@ -73,10 +73,13 @@ class DataError(XlperfError):
     """xlperf's own data files disagree with its code (a startup error)."""
 
 
+def _declared_text() -> str:
+    return resources.files("xlperf.data").joinpath("value_sources.yaml").read_text("utf-8")
+
+
 def _declared() -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and prefixed names of value_sources.yaml, each with its line number."""
-    text = resources.files("xlperf.data").joinpath("value_sources.yaml").read_text("utf-8")
-    root = yaml.compose(text)
+    root = yaml.compose(_declared_text())
     out: tuple[dict[str, int], dict[str, int]] = ({}, {})
     assert isinstance(root, yaml.MappingNode)
     for key, value in root.value:
@@ -93,7 +96,7 @@ def _declared() -> tuple[dict[str, int], dict[str, int]]:
 def registry() -> Mapping[str, SourceFunction]:
     """Declared name -> its function. Raises :class:`DataError` naming the file and line of a
     declared name without a function (or a function registered under an undeclared name)."""
-    from . import values  # noqa: F401 - registers the value sources
+    from . import values  # noqa: F401, PLC0415 - registers the value sources
 
     fixed, prefixed = _declared()
     for names, is_prefix in ((fixed, False), (prefixed, True)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -29,11 +29,13 @@ def config() -> dict[str, Any]:
 
 
 def _hmicfrs() -> dict[str, Any]:
-    return config()["hmicfrs"]
+    section: dict[str, Any] = config()["hmicfrs"]
+    return section
 
 
 def _partnership() -> dict[str, Any]:
-    return config()["partnership"]
+    section: dict[str, Any] = config()["partnership"]
+    return section
 
 
 # -- HMICFRS statuses ------------------------------------------------------------------------
@@ -46,16 +48,17 @@ def statuses() -> list[str]:
 def _status(status: str) -> dict[str, Any]:
     for spec in _hmicfrs()["statuses"]:
         if spec["status"] == status:
-            return spec
+            found: dict[str, Any] = spec
+            return found
     raise KeyError(status)
 
 
 def status_style(status: str | None) -> str:
-    return _status(status)["style"] if status in statuses() else "RAG None"
+    return str(_status(status)["style"]) if status in statuses() else "RAG None"
 
 
 def status_short(status: str) -> str:
-    return _status(status)["short"]
+    return str(_status(status)["short"])
 
 
 def status_definition(status: str) -> str:
@@ -68,7 +71,7 @@ def not_delivered() -> tuple[str, ...]:
 
 
 def not_delivered_label() -> str:
-    return _hmicfrs()["not_delivered_label"]
+    return str(_hmicfrs()["not_delivered_label"])
 
 
 def open_statuses() -> tuple[str, ...]:
@@ -82,10 +85,6 @@ def count_by_status(recs: Iterable[Recommendation], previous: bool = False) -> d
     """How many recommendations have each status (``previous``: at the previous report)."""
     counts = Counter(r.previous_status if previous else r.status for r in recs)
     return {s: counts.get(s, 0) for s in statuses()}
-
-
-def total_not_delivered(counts: dict[str, int]) -> int:
-    return sum(counts.get(s, 0) for s in not_delivered())
 
 
 @dataclass(frozen=True)
@@ -195,20 +194,21 @@ def lights() -> list[str]:
 def _light(light: str) -> dict[str, Any]:
     for spec in _partnership()["lights"]:
         if spec["light"] == light:
-            return spec
+            found: dict[str, Any] = spec
+            return found
     raise KeyError(light)
 
 
 def light_style(light: str | None) -> str:
-    return _light(light)["style"] if light in lights() else "RAG None"
+    return str(_light(light)["style"]) if light in lights() else "RAG None"
 
 
 def light_criteria(light: str) -> str:
-    return _light(light)["criteria"]
+    return str(_light(light)["criteria"])
 
 
 def priority_rule() -> str:
-    return _partnership()["priority_rule"]
+    return str(_partnership()["priority_rule"])
 
 
 def rule_description(rule: str | None = None) -> str:
@@ -282,7 +282,7 @@ class PriorityRow:
         return bool(self.reported and self.computed and self.reported != self.computed)
 
 
-def dashboard(kpas: Sequence[KPAStatus], reported: dict[tuple[str, str], str], period: str,
+def dashboard(kpas: Sequence[KPAStatus], reported: Mapping[tuple[str, str], str], period: str,
               previous_period: str | None, rule: str | None = None) -> list[PriorityRow]:
     """The priorities of ``period`` with their KPAs, lights and trends."""
     has_previous = bool(previous_period)
@@ -451,13 +451,13 @@ def as_date(value: object) -> dt.date | None:
     return None
 
 
-def report_dates(settings: dict[str, object]) -> tuple[dt.date | None, dt.date | None]:
+def report_dates(settings: Mapping[str, object]) -> tuple[dt.date | None, dt.date | None]:
     """The HMICFRS report date and the previous report date from the Settings table."""
     return (as_date(settings.get("HMICFRS report date")),
             as_date(settings.get("HMICFRS previous report date")))
 
 
-def partnership_periods(settings: dict[str, object],
+def partnership_periods(settings: Mapping[str, object],
                         kpas: Sequence[KPAStatus]) -> tuple[str | None, str | None]:
     """The dashboard's period (the setting, or the only period of the KPA table) and the
     previous period (None: no previous period)."""

@@ -20,7 +20,8 @@ from ..problems import Problem, Problems, XlperfError, address
 REGRADE_SHEETS = ("Summary", "Measures", "Audit")
 ISSUES = "Issues"
 TITLE = "xlperf"
-#: Sheets of the analyst workbook besides the input tables' (see xlperf/assets/macros/workbook.yaml).
+#: Sheets of the analyst workbook besides the input tables'
+#: (see xlperf/assets/macros/workbook.yaml).
 OTHER_SHEETS = ("Start", "Instructions", "Lists", "xlwings.conf", ISSUES)
 
 
@@ -211,7 +212,7 @@ def selected_measure(book: Any, ds: Any) -> str | None:
     sheet = selection.sheet.name
     first = selection.address.split(":")[0].replace("$", "")
     row, col = split_ref(first)
-    ids = {m.id.casefold(): m.id for m in ds.measures}
+    ids: dict[str, str] = {m.id.casefold(): m.id for m in ds.measures}
     value = selection.sheet.range((row, col)).value
     if isinstance(value, str) and value.strip().casefold() in ids:
         return ids[value.strip().casefold()]

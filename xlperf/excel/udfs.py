@@ -16,9 +16,9 @@ import os
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-import xlwings as xw  # noqa: E402
+import xlwings as xw
 
-from .. import functions  # noqa: E402
+from .. import functions
 
 
 @xw.func(category="xlperf")

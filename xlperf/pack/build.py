@@ -10,7 +10,19 @@ from ..model import Dataset
 from ..periods import Quarter
 from .context import Context
 from .model import Pack, Sheet
-from .sheets import asb, audit, cover, crime, data, grades, keydata, outcomes, report
+from .sheets import (
+    asb,
+    audit,
+    cover,
+    crime,
+    data,
+    grades,
+    history,
+    keydata,
+    outcomes,
+    reconciliation,
+    report,
+)
 from .sheets import statement as statement_sheets
 from .sheets import trackers as tracker_sheets
 
@@ -47,15 +59,19 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     if asb_sheet is not None:
         sheets.append(asb_sheet)
     sheets += keydata.describe(ctx, crime_data)
+    history_sheet = history.describe(ctx)
+    if history_sheet is not None:
+        sheets.append(history_sheet)
     descriptions: dict[str, str] = {}
     for group in EXTRA_GROUPS:
         extra, described = group(ctx)
         sheets += extra
         descriptions.update(described)
     sheets.insert(0, report.describe(ctx, sheets))
+    sheets.append(reconciliation.describe(ctx))
     sheets.append(audit.describe_audit(ctx))
     checks = audit.describe_checks(ctx)
     names = ["Cover", *[s.name for s in sheets], checks.name, data_sheet.name]
     front = cover.describe(ctx, names, descriptions)
     return Pack(f"{ds.force}: Policing Plan performance", quarter.label, ds.marking,
-                [front, *sheets, checks, data_sheet])
+                [front, *sheets, checks, data_sheet], ctx.shown)

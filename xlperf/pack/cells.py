@@ -71,9 +71,9 @@ class Checks:
     xlperf computed independently in Python.
     """
 
-    rows: list[tuple[str, str, Formula, float]] = field(default_factory=list)
+    rows: list[tuple[str, str, Formula, float | None]] = field(default_factory=list)
 
-    def add(self, description: str, sheet: str, ref: Ref, expected: float) -> None:
+    def add(self, description: str, sheet: str, ref: Ref, expected: float | None) -> None:
         """Check that one pack cell equals ``expected``."""
         self.rows.append((description, sheet, Formula("={0}", (ref,)), expected))
 

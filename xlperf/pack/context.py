@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain.figures import FigureKey
 from ..domain.grading import Grading
 from ..model import Dataset
 from ..periods import FinancialYear, Quarter
 from .cells import Checks
+from .model import Ref
 
 
 @dataclass
@@ -17,6 +19,13 @@ class Context:
     quarters: list[Quarter]  # the five quarters shown, oldest first
     grading: Grading
     checks: Checks = field(default_factory=Checks)
+    #: Figures of the catalogue (``FigureKey.text``) -> the pack cells that show them, so the
+    #: Reconciliation sheet can point at them and a figure shown twice can be compared.
+    shown: dict[str, list[tuple[Ref, object]]] = field(default_factory=dict)
+
+    def show(self, key: FigureKey, ref: Ref, value: object) -> None:
+        """Record that the pack cell ``ref`` shows ``key`` (``value``: as the cell holds it)."""
+        self.shown.setdefault(key.text, []).append((ref, value))
 
     @property
     def fy(self) -> FinancialYear:

@@ -1,8 +1,8 @@
 """The pack template's layout as data: ``layouts/*.yaml`` and ``styles.yaml``.
 
-The template workbook ``xlperf/assets/pack-template.xlsx`` is generated from these files (``xlperf template``),
-and an analyst may then restyle it in Excel. The xlwings writer, which has no template
-file, places the pack straight from this layout.
+The template workbook ``xlperf/assets/pack-template.xlsx`` is generated from these files
+(``xlperf template``), and an analyst may then restyle it in Excel. The xlwings writer,
+which has no template file, places the pack straight from this layout.
 """
 
 from __future__ import annotations

@@ -165,6 +165,9 @@ class Pack:
     quarter: str
     marking: str
     sheets: list[Sheet]
+    #: Catalogue figures (``FigureKey.text``) -> the cells that show them and their values
+    #: (issue 16): one figure shown twice must show one value.
+    shown: dict[str, list[tuple[Ref, object]]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:

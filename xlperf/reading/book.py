@@ -18,8 +18,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ..a1 import column_letter
 from .. import codes
+from ..a1 import column_letter
 from ..problems import Problem
 from .pipeline import Loaded, load_raw
 from .xlsx import CellError, RawTable, RawWorkbook, SheetScan, split_ref

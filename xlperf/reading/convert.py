@@ -9,6 +9,7 @@ schema is checked (:func:`check_types`), not when a workbook happens to use it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -90,19 +91,55 @@ def _text(column: ColumnSpec, value: Any, schema: Schema) -> str:
     return value.strip() if isinstance(value, str) else str(value)
 
 
+def show_number(number: float) -> str:
+    """A number as Excel would show it: ``1E+308``, ``INF``, ``NaN``, ``4,548``."""
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "INF" if number > 0 else "-INF"
+    if abs(number) >= 1e15:
+        return f"{number:.6G}"
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.15G}" if abs(number) >= 1e-4 else f"{number:.6G}"
+
+
+def _finite(number: int | float) -> int | float:
+    """Refuse NaN and infinities (an .xlsx can hold them; Excel shows #NUM!)."""
+    if isinstance(number, float) and not math.isfinite(number):
+        raise CellProblem(codes.NOT_FINITE, f"{show_number(number)} is not a finite number")
+    return number
+
+
+def _within(number: int | float, column: ColumnSpec, schema: Schema) -> None:
+    """Refuse a number outside the column's declared range (schema ``limits``)."""
+    bounds = schema.bounds(column)
+    if bounds is None:
+        return
+    low, high = bounds
+    if number < low or number > high:
+        raise CellProblem(
+            codes.NUMBER_OUT_OF_RANGE,
+            f"{show_number(number)} is outside the range {column.name} accepts "
+            f"({show_number(low)} to {show_number(high)})")
+
+
 def _count(column: ColumnSpec, value: Any, schema: Schema) -> int:
-    number = _number(value)
+    number = _finite(_number(value))
     if isinstance(number, float) and not number.is_integer():
         raise CellProblem(codes.FRACTIONAL_COUNT,
                           f"{show(value)} is not a whole number; counts are whole")
     if number < 0:
         raise CellProblem(codes.NEGATIVE_COUNT,
                           f"{show(value)} is negative; a count cannot be below 0")
+    _within(number, column, schema)
     return int(number)
 
 
 def _numeric(column: ColumnSpec, value: Any, schema: Schema) -> int | float:
-    return _number(value)
+    number = _finite(_number(value))
+    _within(number, column, schema)
+    return number
 
 
 def _fy(column: ColumnSpec, value: Any, schema: Schema) -> FinancialYear:

@@ -35,7 +35,15 @@ from ..model import Dataset
 from ..periods import Quarter
 from ..problems import InputError, Problem, Problems
 from ..schema import load_schema
-from . import dataset_checks, quarter_checks, report_checks, statement_checks, tracker_checks
+from . import (
+    dataset_checks,
+    output_limits,
+    quarter_checks,
+    report_checks,
+    statement_checks,
+    tracker_checks,
+    unit_checks,
+)
 from .convert import check_types
 from .records import build_fields
 from .validate import TypedTable, Validator
@@ -77,6 +85,9 @@ CROSS_CHECKS: tuple[Check, ...] = (
     lambda c: dataset_checks.percent_values(c.ds),
     lambda c: tracker_checks.settings(c.ds),
     lambda c: tracker_checks.periods(c.ds),
+    lambda c: unit_checks.check_units(c.ds),
+    lambda c: output_limits.header_footer(c.ds),
+    lambda c: output_limits.narratives(c.ds),
 )
 
 #: Checks against the reporting quarter, made when the input is validated.

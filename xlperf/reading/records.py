@@ -30,9 +30,11 @@ from ..model import (
     Narrative,
     NationalMetric,
     PublishedCount,
+    PublishedFigure,
     Recommendation,
     ReportedGrade,
     ReportText,
+    ResultPoint,
     Series,
     SurveyAnswer,
 )
@@ -44,7 +46,8 @@ from .validate import Row, TypedTable
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureValue, Narrative, NationalMetric, PublishedCount,
-    Recommendation, ReportedGrade, ReportText, RollUpCondition, Rule, Series, SurveyAnswer,
+    PublishedFigure, Recommendation, ReportText, ResultPoint, ReportedGrade, RollUpCondition,
+    Rule, Series, SurveyAnswer,
 )})
 
 

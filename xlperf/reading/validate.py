@@ -15,6 +15,7 @@ from ..a1 import column_letter
 from ..problems import Problem, Problems, address
 from ..schema import ColumnSpec, Schema, TableSpec
 from .convert import MONTH_WORDS, CellProblem, convert, foreign_letters, plain, show
+from .output_limits import control_character
 from .xlsx import CellError, RawTable, RawWorkbook, split_ref
 
 MAX_CELL_TEXT = 32_767
@@ -95,6 +96,8 @@ class Validator:
         if self.raw.duplicate_tables:
             return {}
         if not self.raw.tables:
+            if self.raw.skipped:
+                return {}  # tables not read, and an error already says why
             self.add(codes.EMPTY_WORKBOOK,
                 "the workbook has no Excel tables; start from `xlperf init` or the demo",
             )
@@ -159,6 +162,12 @@ class Validator:
                          f"(expected at {raw.header_ref(index)})",
                          raw.sheet, raw.header_ref(index))
         for j, text in enumerate(header):
+            if text in positions and positions[text] != j:
+                self.add(codes.DUPLICATE_COLUMN,
+                         f"column {text!r} appears twice in table {spec.name} (first at "
+                         f"{raw.header_ref(positions[text])}); only one is read: delete this "
+                         "one or give it its own heading", raw.sheet, raw.header_ref(j))
+                continue
             if text in expected or j in renames:
                 continue
             foreign = foreign_letters(text)
@@ -179,12 +188,12 @@ class Validator:
             values: dict[str, Any] = {}
             refs: dict[str, str] = {}
             for column in spec.columns:
-                j = positions.get(column.name)
-                if j is None:
+                position = positions.get(column.name)
+                if position is None:
                     continue
-                ref = raw.cell_ref(i, j)
+                ref = raw.cell_ref(i, position)
                 refs[column.name] = ref
-                values[column.name] = self._cell(column, cells[j], raw.sheet, ref)
+                values[column.name] = self._cell(column, cells[position], raw.sheet, ref)
             table.rows.append(Row(values, refs, raw.sheet, raw.header_row + 1 + i))
         self._keys(table)
         return table
@@ -238,15 +247,35 @@ class Validator:
                 self.add(column.missing or codes.MISSING_VALUE,
                          f"{column.name} is required", sheet, ref)
             return None
-        if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
-            self.add(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over Excel's limit of "
-                     f"{MAX_CELL_TEXT:,} per cell", sheet, ref)
-            return None
+        if isinstance(value, str):
+            refused = control_character(value)
+            if refused:
+                self.add(codes.CONTROL_CHARACTER, refused, sheet, ref)
+                return None
+            if len(value) > MAX_CELL_TEXT:
+                self.add(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over Excel's "
+                         f"limit of {MAX_CELL_TEXT:,} per cell", sheet, ref)
+                return None
+            longest = self._text_limit(column)
+            if len(value) > longest:
+                self.add(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over the "
+                         f"{longest:,} {column.name} accepts: the pack prints it with other "
+                         f"words in one cell, which Excel limits to {MAX_CELL_TEXT:,} "
+                         "characters", sheet, ref)
+                return None
         try:
             return convert(column, value, self.schema)
         except CellProblem as problem:
             self.add(problem.code, problem.message, sheet, ref)
             return None
+
+    def _text_limit(self, column: ColumnSpec) -> int:
+        """The longest text a column accepts (schema ``limits: text`` or the column's
+        ``max:``): below Excel's cell limit, so what the pack adds around it still fits."""
+        if column.type not in ("text", "ref", "rule"):
+            return MAX_CELL_TEXT
+        bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
+        return int(bounds[1]) if bounds else MAX_CELL_TEXT
 
     # -- across rows and tables ----------------------------------------------------------
     def _keys(self, table: TypedTable) -> None:

@@ -32,6 +32,11 @@ MAX_RATIO = 200
 #: Excel's last row. A table or sheet that reaches it has almost certainly lost rows (the
 #: limit that once cut 16,000 cases from a national Covid count); such a table is not loaded.
 MAX_ROWS = 1_048_576
+#: Largest used range (rows x columns from the first to the last cell holding a value) of a
+#: sheet whose tables are read: calamine fills the used range as a grid of cells, so one
+#: stray value at XFD1048576 would ask for half a terabyte. An input's tables are a few
+#: thousand cells; this is ample and keeps a read within about 100 MB.
+MAX_USED_CELLS = 2_000_000
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -89,6 +94,24 @@ class SheetScan:
     merged: list[str] = field(default_factory=list)
     max_row: int = 0
     max_row_cell: str = ""  # the first cell with a value in row max_row
+    #: the used range: first row, first column, last row, last column of the cells holding
+    #: a value (None when none does)
+    used: tuple[int, int, int, int] | None = None
+
+    def extend_used(self, row: int, col: int) -> None:
+        if self.used is None:
+            self.used = (row, col, row, col)
+        else:
+            r1, c1, r2, c2 = self.used
+            self.used = (min(r1, row), min(c1, col), max(r2, row), max(c2, col))
+
+    @property
+    def used_cells(self) -> int:
+        """How many cells a reader that fills the used range as a grid would allocate."""
+        if self.used is None:
+            return 0
+        r1, c1, r2, c2 = self.used
+        return (r2 - r1 + 1) * (c2 - c1 + 1)
 
 
 @dataclass
@@ -170,7 +193,15 @@ def check_package(path: Path) -> list[Problem]:
                         f"part {info.filename} compresses {ratio} to 1, far beyond any real "
                         "workbook",
                     )
-            names = {info.filename for info in infos}
+            listed = [info.filename for info in infos]
+            names = set(listed)
+            if len(names) != len(listed):
+                twice = next(n for i, n in enumerate(listed) if n in listed[:i])
+                raise _fail(
+                    path, codes.DUPLICATE_PART,
+                    f"part {twice} is in the package twice; an .xlsx holds each part once, so "
+                    "which one Excel would read is undefined: open the original in Excel and "
+                    "save it again")
             if "xl/workbook.xml" not in names:
                 raise _fail(path, codes.CORRUPT_FILE, "not a valid .xlsx file (no xl/workbook.xml)")
             for info in infos:
@@ -294,15 +325,32 @@ def _table_places(archive: zipfile.ZipFile,
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
-    """Stream one sheet's XML for error values, uncalculated formulas, hidden rows, merges."""
+    """Stream one sheet's XML for error values, uncalculated formulas, hidden rows, merges
+    and the used range (the cells that hold a value), in memory bounded by one row.
+
+    Rows and cells written without their ``r`` attribute (legal) are placed as Excel places
+    them: a row after the previous row, a cell after the previous cell of its row.
+    """
     scan = SheetScan()
+    row_number = col_number = 0
     with archive.open(part) as stream:
-        for _event, element in SafeET.iterparse(stream, events=("end",), forbid_dtd=True):
+        sheet_data = None
+        for event, element in SafeET.iterparse(stream, events=("start", "end"),
+                                               forbid_dtd=True):
             tag = element.tag
+            if event == "start":
+                if tag == f"{NS_MAIN}sheetData":
+                    sheet_data = element
+                elif tag == f"{NS_MAIN}row":
+                    row_number = _int(element.get("r"), row_number + 1)
+                    col_number = 0
+                continue
             if tag == f"{NS_MAIN}c":
-                ref = element.get("r", "")
+                col_number, ref = _cell_position(element.get("r"), row_number, col_number)
                 value = element.find(f"{NS_MAIN}v")
-                if not scan.max_row_cell and ref.endswith(str(MAX_ROWS)):
+                if value is not None or element.find(f"{NS_MAIN}is") is not None:
+                    scan.extend_used(row_number, col_number)
+                if not scan.max_row_cell and row_number >= MAX_ROWS and value is not None:
                     scan.max_row_cell = ref  # a cell in Excel's last row
                 if element.get("t") == "e":
                     scan.errors[ref] = value.text if value is not None and value.text else "#N/A"
@@ -312,16 +360,37 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
                     scan.uncalculated.add(ref)
                 element.clear()
             elif tag == f"{NS_MAIN}row":
-                number = int(element.get("r", "0") or 0)
-                scan.max_row = max(scan.max_row, number)
-                if number >= MAX_ROWS and not scan.max_row_cell:
-                    scan.max_row_cell = f"A{number}"  # the row holds no cell, only a format
+                scan.max_row = max(scan.max_row, row_number)
+                if row_number >= MAX_ROWS and not scan.max_row_cell:
+                    scan.max_row_cell = f"A{row_number}"  # the row holds no cell, only a format
                 if element.get("hidden") in ("1", "true"):
-                    scan.hidden_rows.add(number)
+                    scan.hidden_rows.add(row_number)
                 element.clear()
+                if sheet_data is not None:
+                    sheet_data.clear()  # rows already scanned are not kept
             elif tag == f"{NS_MAIN}mergeCell":
                 scan.merged.append(element.get("ref", ""))
     return scan
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return default
+
+
+def _cell_position(ref: str | None, row: int, previous_col: int) -> tuple[int, str]:
+    """(column, A1 reference) of a cell: its ``r``, or the column after the previous cell."""
+    if ref:
+        try:
+            ref_row, col = split_ref(ref)
+            if ref_row == row:
+                return col, ref
+        except (ValueError, KeyError):
+            pass
+    col = previous_col + 1
+    return col, f"{column_letter(col)}{row}"
 
 
 def _normalise(value: CellValue) -> CellValue:
@@ -349,19 +418,28 @@ def read_workbook(path: Path) -> RawWorkbook:
             duplicates = sorted({n for n in names if names.count(n) > 1})
             places = _table_places(archive, parts)
             errors, skipped = _tables_at_row_limit(places, path)
+            # every sheet holding a table is streamed first: its used range is checked
+            # before calamine, which fills a sheet's used range as a grid, reads a cell
+            scans = {sheet: scan_sheet(archive, parts[sheet])
+                     for sheet in sorted({sheet for _, sheet, _ in places}) if sheet in parts}
+            too_large = _sheets_too_large(scans, path)
+            errors += [problem for _, problem in too_large]
+            skipped |= {name for name, sheet, _ in places if sheet in dict(too_large)}
             book = calamine.CalamineWorkbook.from_path(str(path), load_tables=not duplicates)
             tables: dict[str, RawTable] = {}
             sheets_with_tables: set[str] = set()
             if not duplicates:
-                for table_name in book.table_names:
+                for table_name in book.table_names or []:
                     if table_name in skipped:
                         continue
                     table = book.get_table_by_name(table_name)
+                    if table.start is None:  # calamine found no cells for it
+                        continue
                     first_data_row, first_col = table.start
                     rows = [[_normalise(v) for v in row] for row in table.to_python()]
-                    sheet = book.get_sheet_by_name(table.sheet)
+                    table_sheet = book.get_sheet_by_name(table.sheet)
                     header_index = first_data_row - 1
-                    header_row_values = sheet.to_python(
+                    header_row_values = table_sheet.to_python(
                         skip_empty_area=False, nrows=header_index + 1
                     )
                     header = [
@@ -380,11 +458,7 @@ def read_workbook(path: Path) -> RawWorkbook:
                         rows=rows,
                     )
                     sheets_with_tables.add(table.sheet)
-            scans = {
-                sheet: scan_sheet(archive, parts[sheet])
-                for sheet in sorted(sheets_with_tables)
-                if sheet in parts
-            }
+            scans = {sheet: scan for sheet, scan in scans.items() if sheet in sheets_with_tables}
             _overlay_scans(tables, scans)
             errors += [
                 Problem(codes.ROW_LIMIT_REACHED,
@@ -409,12 +483,42 @@ def read_workbook(path: Path) -> RawWorkbook:
             )
     except UnreadableInput:
         raise
-    except (calamine.CalamineError, zipfile.BadZipFile, KeyError, SafeET.ParseError) as exc:
+    except zipfile.BadZipFile as exc:
+        raise _fail(path, codes.CORRUPT_FILE, "the workbook cannot be read: a part does not "
+                    f"match the size or checksum declared in its zip directory ({exc})") from None
+    except (calamine.CalamineError, KeyError, SafeET.ParseError) as exc:
         raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
     except Exception as exc:  # calamine raises its own error types for broken parts
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
             raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
         raise
+
+
+def _sheets_too_large(scans: dict[str, SheetScan],
+                      path: Path) -> list[tuple[str, Problem]]:
+    """Sheets whose used range (first to last cell holding a value) is over
+    MAX_USED_CELLS: an error at the cell furthest out; their tables are not read."""
+    found: list[tuple[str, Problem]] = []
+    for sheet, scan in scans.items():
+        if scan.used is None or scan.used_cells <= MAX_USED_CELLS:
+            continue
+        r1, c1, r2, c2 = scan.used
+        far = f"{column_letter(c2)}{r2}"
+        if scan.max_row_cell:
+            found.append((sheet, Problem(
+                codes.ROW_LIMIT_REACHED,
+                f"the sheet has data in row {MAX_ROWS:,}, Excel's last row: rows beyond it were "
+                "probably cut off when the data was pasted or exported; the sheet's tables "
+                "are not read", sheet, scan.max_row_cell, path.name)))
+            continue
+        found.append((sheet, Problem(
+            codes.SHEET_TOO_LARGE,
+            f"the sheet's cells with values span {column_letter(c1)}{r1}:{far} "
+            f"({scan.used_cells:,} cells), over the {MAX_USED_CELLS:,}-cell limit for a sheet "
+            "of an input workbook: a value far from the tables (look in row "
+            f"{r2:,} and column {column_letter(c2)}) should be deleted; the sheet's tables are "
+            "not read", sheet, far, path.name)))
+    return found
 
 
 def _tables_at_row_limit(places: list[tuple[str, str, str]],

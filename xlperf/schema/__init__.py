@@ -23,7 +23,8 @@ def load_data(name: str) -> dict[str, Any]:
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class ColumnSpec:
     unknown: str | None = None
     missing: str | None = None
     month: bool = False
+    min: float | None = None  # narrows the type's range (Schema.limits)
+    max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,17 @@ class Schema:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     header_row: int = 4
     first_column: str = "B"
+    #: column type -> (lowest, highest) value accepted, for the numeric types
+    limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def bounds(self, column: ColumnSpec) -> tuple[float, float] | None:
+        """The range a numeric column accepts: the type's, narrowed by the column's."""
+        low, high = self.limits.get(column.type, (None, None))
+        low = column.min if column.min is not None else low
+        high = column.max if column.max is not None else high
+        if low is None or high is None:
+            return None
+        return float(low), float(high)
 
     def table(self, name: str) -> TableSpec:
         for table in self.tables:
@@ -142,12 +156,17 @@ def load_schema() -> Schema:
     raw = yaml.safe_load(text)
     categories = load_data("categories")
     national = load_data("national")
+    from ..domain.rules import CHOICES  # noqa: PLC0415 - domain.rules reads data through here
+
     choices: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in raw["choices"].items()}
+    choices.update(CHOICES)  # rule kinds, polarities, references: declared by their enums
     choices["crime_categories"] = tuple(categories["categories"])
     choices["neighbourhood_offences"] = tuple(categories["neighbourhood_offences"])
     choices["forces"] = tuple(national["forces"])
     choices["national_priorities"] = tuple(national["national_priorities"])
     choices["national_metrics"] = tuple(national["national_metrics"])
+    choices["figure_kinds"] = tuple(k["kind"] for k in load_data("figures")["kinds"])
+    choices["wards"] = tuple(w for s in load_data("wards")["sectors"] for w in s["wards"])
     tables = tuple(
         TableSpec(
             name=t["name"],
@@ -166,4 +185,6 @@ def load_schema() -> Schema:
         choices=choices,
         header_row=int(raw.get("header_row", 4)),
         first_column=str(raw.get("first_column", "B")),
+        limits={kind: (float(low), float(high))
+                for kind, (low, high) in raw.get("limits", {}).items()},
     )

@@ -24,6 +24,12 @@ def markdown() -> str:
         "Each dataset is an Excel table (ListObject) with the headers below, in any position "
         "on its sheet. A blank month means no data, never 0. Percentages are 0-100.",
         "",
+        "Numbers must be finite (never NaN or INF) and within their type's range: "
+        + "; ".join(f"{kind} {low:,.0f} to {high:,.0f}"
+                    for kind, (low, high) in schema.limits.items() if kind != "text")
+        + f". Texts are at most {schema.limits['text'][1]:,.0f} characters (names and "
+        "identifiers 255), and hold no control characters.",
+        "",
     ]
     for table in schema.tables:
         lines += [f"## {table.title}", "",

@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..filenames import temp_prefix
 from ..problems import XlperfError
 
 #: The timestamp written into every package, so that packs can be diffed byte for byte.
@@ -39,9 +40,25 @@ _CORE_DATES = re.compile(
 )
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()``, False for a name too long to exist."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def check_output_path(output: Path, inputs: tuple[Path, ...] = ()) -> None:
-    """Refuse an output that is an input, sits in a missing folder, or is open in Excel."""
+    """Refuse an output that is an input, sits in a missing folder, is open in Excel, or
+    whose name no file system takes."""
+    from ..filenames import MAX_NAME_BYTES, name_bytes  # noqa: PLC0415
+
     output = Path(output)
+    size = name_bytes(output.name)
+    if size > MAX_NAME_BYTES:
+        raise XlperfError(f"{output.name[:40]}...: the file name is {size} bytes long, over "
+                          f"the {MAX_NAME_BYTES}-byte limit of file systems; choose a shorter "
+                          "name")
     for source in inputs:
         if output.resolve() == Path(source).resolve():
             raise XlperfError(f"{output}: is the input workbook; choose another output file")
@@ -51,10 +68,10 @@ def check_output_path(output: Path, inputs: tuple[Path, ...] = ()) -> None:
     if not folder.is_dir():
         raise XlperfError(f"{output}: {folder} is not a folder")
     lock = folder / f"~${output.name}"
-    if lock.exists():
+    if _exists(lock):
         raise XlperfError(f"{output}: is open in Excel (lock file {lock.name}); close it first")
     office_lock = folder / f".~lock.{output.name}#"
-    if office_lock.exists():
+    if _exists(office_lock):
         raise XlperfError(f"{output}: is open in LibreOffice (lock file {office_lock.name}); "
                           "close it first")
     if output.exists() and output.is_dir():
@@ -87,10 +104,23 @@ def _pause_for_test(temp_name: str) -> None:
         time.sleep(PAUSE_SECONDS)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _honour_umask(fd: int) -> None:
+    """Give the file the mode a plain ``open()`` would (0666 less the umask): the temporary
+    file is created 0600, which would make the output unreadable to a shared drive's group."""
+    if hasattr(os, "fchmod"):  # not on Windows, where modes do not apply
+        os.fchmod(fd, 0o666 & ~_current_umask())
+
+
 def write_bytes_atomically(data: bytes, output: Path) -> Path:
     output = Path(output)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
+        handle, temp_name = tempfile.mkstemp(prefix=temp_prefix(output.name), suffix=".tmp",
                                              dir=output.parent)
     except OSError as exc:  # a read-only or full disk refuses even an empty file
         reason = "the disk is full" if exc.errno == 28 else exc.strerror or str(exc)
@@ -100,6 +130,7 @@ def write_bytes_atomically(data: bytes, output: Path) -> Path:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
             temp.flush()
+            _honour_umask(temp.fileno())
             os.fsync(temp.fileno())
         _pause_for_test(temp_name)
         os.replace(temp_name, output)

@@ -33,6 +33,8 @@ MAX_CELL_CHARS = 32_767
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_SHEET_NAME = 31
+#: Excel's tallest row, in points: a taller height makes the file invalid.
+MAX_ROW_HEIGHT = 409
 FORBIDDEN_SHEET_CHARS = set("[]:*?/\\")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,254}$")
 
@@ -55,12 +57,27 @@ def anchors_from_workbook(book: Any, file: str) -> Anchors:
                 table.displayName, sheet.title, row, col, last_col - col + 1, last_row - row,
                 styles, _style_name(sheet.cell(row, col)),
                 _style_name(sheet.cell(row - 1, col)) if row > 1 else None)
+            _refuse_merges(sheet, table.displayName, max(row - 1, 1), col, last_row, last_col,
+                           file)
     for name, defined in book.defined_names.items():
         for sheet_name, coordinate in defined.destinations:
             if sheet_name in book.sheetnames:
                 row, col = parse_a1(coordinate.split(":")[0])
                 anchors.names[name] = NameAnchor(name, sheet_name, row, col)
     return anchors
+
+
+def _refuse_merges(sheet: Any, table: str, top: int, left: int, bottom: int, right: int,
+                   file: str) -> None:
+    """xlperf writes every cell of a table and its title: merged cells there are refused,
+    named by their template cells."""
+    for merged in sheet.merged_cells.ranges:
+        if (merged.min_row <= bottom and merged.max_row >= top and merged.min_col <= right
+                and merged.max_col >= left):
+            raise XlperfError(
+                f"{file}: cells {sheet_prefix(sheet.title)}!{merged.coord} are merged over "
+                f"table {table} (or its title row), where xlperf writes every cell; unmerge "
+                "them in the template (Home > Merge & Center)")
 
 
 def check_limits(pack: Pack) -> None:
@@ -117,6 +134,9 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, formula: str | None,
     except IllegalCharacterError:
         raise XlperfError(f"{where}: the text holds control characters Excel cannot store") \
             from None
+    except AttributeError:  # a MergedCell: only the top-left cell of a merge holds a value
+        raise XlperfError(f"{where}: the template merges this cell with others, where xlperf "
+                          "writes; unmerge it in the template (Home > Merge & Center)") from None
     if style:
         if style not in styles:
             raise XlperfError(f"{where}: the template has no cell style {style!r}")
@@ -142,7 +162,8 @@ def fit_row_heights(sheet: Any, wrapped: dict[int, int]) -> None:
     re-fit rows of a file they open, so without this wrapped text would be cut off."""
     for row, lines in sorted(wrapped.items()):
         if lines > 1:
-            sheet.row_dimensions[row].height = round(lines * LINE_HEIGHT + 3, 1)
+            sheet.row_dimensions[row].height = min(round(lines * LINE_HEIGHT + 3, 1),
+                                                   MAX_ROW_HEIGHT)
 
 
 def _clear(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
@@ -238,18 +259,19 @@ def render_pack(pack: Pack, template: Path) -> bytes:
     for name, rows in wrapped.items():
         fit_row_heights(book[name], rows)
 
-    for placed in placement.blocks.values():
-        if placed.block.new_page and placed.title_row > 1:
-            book[placed.sheet].row_breaks.append(Break(id=placed.title_row - 1))
-        table = Table(displayName=placed.block.name, ref=placed.ref)
+    for placed_block in placement.blocks.values():
+        if placed_block.block.new_page and placed_block.title_row > 1:
+            book[placed_block.sheet].row_breaks.append(Break(id=placed_block.title_row - 1))
+        table = Table(displayName=placed_block.block.name, ref=placed_block.ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        book[placed.sheet].add_table(table)
+        book[placed_block.sheet].add_table(table)
 
-    for name, anchor in placement.names.items():
-        if anchor.sheet not in book.sheetnames:  # no name may point at a deleted sheet
+    for name, name_anchor in placement.names.items():
+        if name_anchor.sheet not in book.sheetnames:  # no name may point at a deleted sheet
             book.defined_names.pop(name, None)
             continue
-        target = f"{sheet_prefix(anchor.sheet)}!${column_letter(anchor.col)}${anchor.row}"
+        target = (f"{sheet_prefix(name_anchor.sheet)}!${column_letter(name_anchor.col)}"
+                  f"${name_anchor.row}")
         book.defined_names[name] = DefinedName(name, attr_text=target)
 
     fields = pack.header_fields
@@ -261,8 +283,8 @@ def render_pack(pack: Pack, template: Path) -> bytes:
                 if text:
                     getattr(band, part).text = text.format_map(fields)
         for chart in sheet_desc.charts:
-            anchor = placement.names[chart.anchor]
+            chart_anchor = placement.names[chart.anchor]
             sheet.add_chart(_chart(placement, chart, sheet_desc.name, book),
-                            f"{column_letter(anchor.col)}{anchor.row}")
+                            f"{column_letter(chart_anchor.col)}{chart_anchor.row}")
     book.calculation.fullCalcOnLoad = True
     return workbook_bytes(book)

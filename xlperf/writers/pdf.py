@@ -19,8 +19,9 @@ from pathlib import Path
 from ..problems import XlperfError
 from .atomic import write_bytes_atomically
 
-#: Sheets a reviewer reads but the committee does not receive.
-REVIEWER_SHEETS = ("Audit", "Checks", "Data")
+#: Sheets a reviewer reads but the committee does not receive: how every grade was reached,
+#: the reconciliations (with the sources and input cells of every figure), the input data.
+REVIEWER_SHEETS = ("Reconciliation", "Audit", "Checks", "Data")
 #: How long LibreOffice may take to print a pack.
 TIMEOUT_SECONDS = 600
 

@@ -2,12 +2,12 @@
 ``xlwings.conf`` sheet and a VBA project, all from text sources.
 
 The input sheets come from :func:`xlperf.writers.input_workbook.build_input_workbook`; the
-Start sheet, the buttons and the conf sheet from ``xlperf/assets/macros/workbook.yaml``; the VBA from
-``xlperf/assets/macros/*.bas`` and the xlwings module shipped with the installed xlwings package (its
-``RunPython`` must match the Python side's version). openpyxl writes the workbook; the
-package is then completed here: ``xl/vbaProject.bin`` (:mod:`xlperf.writers.vba`), the
-buttons as form controls (a VML drawing, each with its macro), sheet code names and the
-macro-enabled content type. Same sources, same bytes.
+Start sheet, the buttons and the conf sheet from ``xlperf/assets/macros/workbook.yaml``; the
+VBA from ``xlperf/assets/macros/*.bas`` and the xlwings module shipped with the installed
+xlwings package (its ``RunPython`` must match the Python side's version). openpyxl writes
+the workbook; the package is then completed here: ``xl/vbaProject.bin``
+(:mod:`xlperf.writers.vba`), the buttons as form controls (a VML drawing, each with its
+macro), sheet code names and the macro-enabled content type. Same sources, same bytes.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def load_spec(folder: Path | None = None) -> WorkbookSpec:
     )
 
 
-def _xlwings():  # type: ignore[no-untyped-def]
+def _xlwings() -> Any:
     try:
         import xlwings  # noqa: PLC0415 - only the workbook build needs it
     except ImportError:
@@ -194,8 +194,8 @@ def build_workbook(rows: Mapping[str, Sequence[Sequence[Any]]] | None = None,
     for button in spec.buttons:
         if not any(re.search(rf"^\s*(Public\s+)?Sub\s+{re.escape(button.macro)}\s*\(",
                              m.code, re.MULTILINE | re.IGNORECASE) for m in macros.values()):
-            raise XlperfError(f"xlperf/assets/macros/workbook.yaml: button {button.caption!r} runs macro "
-                              f"{button.macro!r}, which no VBA module defines")
+            raise XlperfError(f"xlperf/assets/macros/workbook.yaml: button {button.caption!r} "
+                              f"runs macro {button.macro!r}, which no VBA module defines")
     package = workbook_bytes(book)
     return add_vba(package, vba_project(modules), spec.sheet, spec.buttons)
 

@@ -5,6 +5,8 @@ year and of the baseline year. All averages and changes are formulas over the mo
 
 from __future__ import annotations
 
+from ...domain.figures import FigureKey, asb_quarter_total, asb_wards, ward_rank, ward_sectors
+from ...model import Dataset
 from ...periods import CALENDAR_MONTHS
 from ...schema import load_data
 from ..cells import change_or_na, formula, text
@@ -78,6 +80,16 @@ def describe(ctx: Context) -> Sheet | None:
                         formula("=IFERROR((SUM({0})-SUM({1}))/SUM({1}),\"N/A\")",
                                 quarter_ref(end_year), quarter_ref(year),
                                 value=change_or_na(total_new, total_old), style="Change")))
+        ctx.show(FigureKey("asb-quarter-change", "", q.label,
+                           q.previous(4 * (end_year - year)).label),
+                 Ref(SUMMARY, len(summary) - 1, 1), change_or_na(total_new, total_old))
+    peak = asb_peak_12_months(ds, end_year, end_month)
+    if peak is not None and end_year - 1 in years:
+        summary.append((f"Peak month, 12 months to {q.end_month_label}: {peak[0]}",
+                        formula("=MAX({0},{1})",
+                                Ref(NAME, years.index(end_year - 1), end_month + 1, None, 12),
+                                Ref(NAME, cur_row, 1, None, end_month), value=peak[1],
+                                style="Count")))
     summary_block = Block(SUMMARY, SUMMARY, ["ASB incidents", "Value"],
                           [[text(k), c] for k, c in summary], "ASB: averages and changes",
                           [k for k, _ in summary])
@@ -87,7 +99,97 @@ def describe(ctx: Context) -> Sheet | None:
     note = NamedCell("ASBNote", text(
         f"Incidents by calendar month to {q.end_month_label}. Averages are per month; changes "
         f"compare the total of {label} with the same months of last year and of {baseline}."))
-    return Sheet("ASB", [block, summary_block], [note])
+    quarters = _quarters_block(ctx, years)
+    return Sheet("ASB", [block, summary_block, *quarters, *_wards_block(ctx)], [note])
+
+
+def _wards_block(ctx: Context) -> list[Block]:
+    """ASB incidents by ward in the quarter, ranked, with each sector's total (wards and
+    sectors: data/wards.yaml, seed 002 lines 57-61)."""
+    q = ctx.quarter
+    wards = asb_wards(ctx.ds, q)
+    if not wards:
+        return []
+    name = "tblASBWards"
+    sectors = load_data("wards")["sectors"]
+    last = len(wards) - 1
+    rows: list[list[Cell]] = []
+    for r, (ward, count, _cell) in enumerate(wards):
+        rank = ward_rank(ctx.ds, ward, q)
+        rows.append([text(ward_sectors()[ward]), text(ward), Cell(count, "Input Count"),
+                     formula("=RANK({0},{1})", Ref(name, r, 2),
+                             Ref(name, 0, 2, last, 2, fixed_row=True), value=rank,
+                             style="Count")])
+        ctx.show(FigureKey("asb-ward", ward, q.label), Ref(name, r, 2), count)
+        ctx.show(FigureKey("asb-ward-rank", ward, q.label), Ref(name, r, 3), rank)
+    for sector in sectors:
+        label = sector["sector"]
+        total = sum(n for w, n, _c in wards if ward_sectors()[w] == label)
+        r = len(rows)
+        known = sum(1 for w, _n, _c in wards if ward_sectors()[w] == label)
+        rows.append([text(label, "Label Bold"),
+                     text(f"Sector total ({known} of its {len(sector['wards'])} wards counted)",
+                          "Label Bold"),
+                     formula("=SUMIF({0},{1},{2})", Ref(name, 0, 0, last, 0, fixed_row=True),
+                             Ref(name, r, 0), Ref(name, 0, 2, last, 2, fixed_row=True),
+                             value=total, style="Count Bold"),
+                     text("", "Count")])
+        if known:
+            ctx.show(FigureKey("asb-sector", label, q.label), Ref(name, r, 2), total)
+    return [Block(name, name, ["Sector", "Ward", "Incidents", "Rank"], rows,
+                  f"ASB incidents by ward, {q.label} (rank 1 = most incidents)")]
+
+
+def _quarters_block(ctx: Context, years: list[int]) -> list[Block]:
+    """The reporting quarter's incidents against the previous quarter and the same quarter
+    of the three years before (issue 16, family 3)."""
+    q = ctx.quarter
+    name = "tblASBQuarters"
+    periods = [q, q.previous(), *[q.previous(4 * k) for k in (1, 2, 3)]]
+    rows: list[list[Cell]] = []
+    keys: list[str] = []
+    for period in periods:
+        total, _cells = asb_quarter_total(ctx.ds, period)
+        first_index, last_index = period.month_indices[0], period.month_indices[-1]
+        year, first_month = period.fy.month_year(first_index)
+        _year, last_month = period.fy.month_year(last_index)
+        if total is None or year not in years:
+            continue
+        r = len(rows)
+        months = f"{CALENDAR_MONTHS[first_month - 1]}-{CALENDAR_MONTHS[last_month - 1]} {year}"
+        count = formula("=SUM({0})", Ref(NAME, years.index(year), first_month, None, last_month),
+                        value=total, style="Count")
+        ctx.show(FigureKey("asb-quarter", "", period.label), Ref(name, r, 2), total)
+        if r == 0:
+            change: Cell = text("", "Change")
+            now = total
+        else:
+            change = formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(name, 0, 2), Ref(name, r, 2),
+                             value=change_or_na(now, total), style="Change")
+            ctx.show(FigureKey("asb-quarter-change", "", q.label, period.label),
+                     Ref(name, r, 3), change_or_na(now, total))
+        rows.append([text(period.label), text(months), count, change])
+        keys.append(period.label)
+    if not rows:
+        return []
+    return [Block(name, name, ["Quarter", "Months", "Incidents", f"{q.label} change on it"],
+                  rows, f"ASB incidents by quarter: {q.label} against the previous quarter and "
+                  "the same quarter of the three years before", keys)]
+
+
+def asb_peak_12_months(ds: Dataset, end_year: int, end_month: int) -> tuple[str, int] | None:
+    """The month with most incidents in the 12 months to ``end_month`` of ``end_year``
+    (the first such month on a tie)."""
+    best: tuple[str, int] | None = None
+    for offset in range(11, -1, -1):
+        month = end_month - offset
+        year = end_year if month > 0 else end_year - 1
+        month = month if month > 0 else month + 12
+        series = ds.asb.get(year)
+        value = None if series is None else series.values[month - 1]
+        if value is not None and (best is None or value > best[1]):
+            best = (f"{CALENDAR_MONTHS[month - 1]} {year}", value)
+    return best
 
 
 def _upto(values: tuple[int | None, ...] | list[int | None], end_month: int) -> list[int | None]:

@@ -21,6 +21,10 @@ CONTENTS = {
     "Key Data": "The quarter's and the year's crime against last year and 2019-20, monthly "
                 "five-year charts, MPS comparison",
     "National Comparison": "All crime over 12 months: every force's change and rank, chart",
+    "Result History": ("A measure's results by quarter over several years with the trend, and "
+                       "two quarters compared"),
+    "Reconciliation": ("Every published figure, analyst number, grade and tracker count that "
+                       "disagrees with the figure computed from the input"),
     "Audit": "How every grade was reached, and reported grades that differ from the rule",
     "Checks": "Reconciliations of the pack's formulas against an independent computation",
     "Data": "The input figures the pack's formulas are computed from",

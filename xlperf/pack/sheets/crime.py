@@ -6,6 +6,7 @@ expected values the Checks sheet compares them with.
 from __future__ import annotations
 
 from ...arithmetic import total
+from ...domain.figures import FigureKey
 from ...domain.values import crime_series, ytd
 from ...periods import FY_MONTHS, FinancialYear, Quarter
 from ...schema import load_data
@@ -25,13 +26,38 @@ def _ytd(ctx: Context, name: str, fy: FinancialYear, quarter: Quarter) -> int | 
     return None if months is None else ytd(months, Quarter(fy, quarter.number))
 
 
+def _baseline_cells(ctx: Context, data: CrimeData, name: str, r: int, category: str,
+                    base: FinancialYear, style: str) -> list[Cell]:
+    """Baseline-year YTD and the change on it, count and % (issue 16, family 1)."""
+    q = ctx.quarter
+    if not data.has(base):
+        return [text("N/A", "Percent")] * 3
+    old = _ytd(ctx, category, base, q)
+    new = _ytd(ctx, category, q.fy, q)
+    both = old is not None and new is not None
+    count = (new - old) if both and new is not None and old is not None else None
+    pct = change_or_na(new, old)
+    cells = [formula("=SUM({0})", data.rect(category, base, 0, q.last_month_index), value=old,
+                     style=style),
+             formula("={0}-{1}", Ref(name, r, 2), Ref(name, r, 5), value=count, style=style),
+             formula('=IFERROR({0}/{1},"N/A")', Ref(name, r, 6), Ref(name, r, 5), value=pct,
+                     style="Change")]
+    period, compared = q.label, base.label
+    ctx.show(FigureKey("crime-change", category, period, compared), Ref(name, r, 6), count)
+    ctx.show(FigureKey("crime-change-pct", category, period, compared), Ref(name, r, 7), pct)
+    return cells
+
+
 def describe_summary(ctx: Context, data: CrimeData) -> Sheet:
     order: list[str] = load_data("categories")["summary_order"]
     subtotals = {s["name"]: s["parts"] for s in load_data("categories")["subtotals"]}
     q, prev, cur = ctx.quarter, ctx.previous_fy, ctx.fy
     last = q.last_month_index
+    base = FinancialYear.parse(str(load_data("figures")["crime_baseline_fy"]))
     header = ["Crime Category", f"{prev.slash_label} Apr-{FY_MONTHS[last]}",
-              f"{cur.slash_label} Apr-{FY_MONTHS[last]}", "Change (number)", "Change (%)"]
+              f"{cur.slash_label} Apr-{FY_MONTHS[last]}", "Change (number)", "Change (%)",
+              f"{base.slash_label} Apr-{FY_MONTHS[last]} (baseline)",
+              f"Change v {base.slash_label} (number)", f"Change v {base.slash_label} (%)"]
     name = "tblCrimeSummary"
     rows: list[list[Cell]] = []
     for r, category in enumerate(order):
@@ -49,11 +75,18 @@ def describe_summary(ctx: Context, data: CrimeData) -> Sheet:
         old, new = values
         both = old is not None and new is not None
         cells.append(formula("={0}-{1}", Ref(name, r, 2), Ref(name, r, 1),
-                             value=(new - old) if both else None, style=style)
+                             value=(new - old) if new is not None and old is not None else None,
+                             style=style)
                      if data.has(prev) else text("N/A", "Percent"))
         cells.append(formula('=IFERROR({0}/{1},"N/A")', Ref(name, r, 3), Ref(name, r, 1),
                              value=change_or_na(new, old), style="Change")
                      if data.has(prev) else text("N/A", "Percent"))
+        if data.has(prev):
+            ctx.show(FigureKey("crime-change", category, q.label, prev.label), Ref(name, r, 3),
+                     (new - old) if both and new is not None and old is not None else None)
+            ctx.show(FigureKey("crime-change-pct", category, q.label, prev.label),
+                     Ref(name, r, 4), change_or_na(new, old))
+        cells += _baseline_cells(ctx, data, name, r, category, base, style)
         rows.append(cells)
     block = Block(name, name, header, rows, f"Crime Summary - Year to Date ({q.label})",
                   list(order))
@@ -70,7 +103,8 @@ def describe_summary(ctx: Context, data: CrimeData) -> Sheet:
         f"Recorded crime, 1 April to the end of {q.end_month_label}, against the same months of "
         f"{prev.slash_label}. Subtotals add the categories above them (Victim-Based Crime adds "
         "the three victim-based subtotals; All Crime adds Victim-Based Crime and Crimes Against "
-        "Society). Change (%) is (current - previous) / previous."))
+        f"Society). Change (%) is (current - previous) / previous; the baseline columns compare "
+        f"with the same months of {base.slash_label}, the last pre-Covid year."))
     return Sheet(SUMMARY_SHEET, [block], [note])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ...domain.figures import FigureKey
 from ...domain.values import crime_series, months_sum
 from ...model import ForceCrime
 from ...periods import FY_MONTHS, MONTH_NAMES, FinancialYear, Quarter
@@ -124,8 +125,8 @@ def rank_block(ctx: Context, name: str = "tblNationalRank",
 
 
 def crime_baseline_fy() -> FinancialYear:
-    """The financial year Key Data compares the year's crime with (data/baselines.yaml)."""
-    return FinancialYear.parse(str(load_data("baselines")["crime_baseline_fy"]))
+    """The financial year Key Data compares the year's crime with (data/figures.yaml)."""
+    return FinancialYear.parse(str(load_data("figures")["crime_baseline_fy"]))
 
 
 def year_total(ctx: Context, subject: str, fy: FinancialYear) -> int | None:
@@ -155,7 +156,8 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
         return len(figures) - 1
 
     def change_rows(subject: str, what: str, label: str, now_row: int, then_row: int,
-                    now: int | None, then: int | None) -> None:
+                    now: int | None, then: int | None) -> tuple[int, int]:
+        first = len(figures)
         add(f"{subject}|{what} n", f"{subject}: change on {label} (number)",
             formula('=IF(AND(ISNUMBER({0}),ISNUMBER({1})),{0}-{1},"N/A")', Ref(key, now_row, 1),
                     Ref(key, then_row, 1),
@@ -163,6 +165,7 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
         add(f"{subject}|{what}", f"{subject}: change on {label}",
             formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, now_row, 1), Ref(key, then_row, 1),
                     value=change_or_na(now, then), style="Change"))
+        return first, first + 1
 
     def total(row_key: str, label: str, subject: str, fy: FinancialYear, first: int,
               last: int, value: int | None) -> int:
@@ -197,8 +200,14 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
                                subject, fy, 0, q.last_month_index, values[what])
         change_rows(subject, "change on last year", _year_label(ctx, q.fy.shift(-1)),
                     rows["year"], rows["last year"], values["year"], values["last year"])
-        change_rows(subject, "change on baseline year", f"{_year_label(ctx, baseline)} (baseline)",
-                    rows["year"], rows["baseline year"], values["year"], values["baseline year"])
+        n_row, pct_row = change_rows(
+            subject, "change on baseline year", f"{_year_label(ctx, baseline)} (baseline)",
+            rows["year"], rows["baseline year"], values["year"], values["baseline year"])
+        if data.has(baseline) and data.has(q.fy):
+            ctx.show(FigureKey("crime-change", subject, q.label, baseline.label),
+                     Ref(key, n_row, 1), figures[n_row][1].value)
+            ctx.show(FigureKey("crime-change-pct", subject, q.label, baseline.label),
+                     Ref(key, pct_row, 1), figures[pct_row][1].value)
         now = values["quarter"]
         if now is not None:
             ctx.checks.add(f"Key Data: {subject} in {q.label}", "Key Data",
@@ -220,10 +229,14 @@ def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
         keys.append("rank")
         figures.append((f"{ctx.ds.force}: national rank by 12-month change (1 = largest fall)",
                         formula("={0}", ranks.ref(row, 5), value=rank_value, style="Count")))
+        ctx.show(FigureKey("force-rank", ctx.ds.force), Ref(key, len(figures) - 1, 1),
+                 rank_value)
         keys.append("force 12-month change")
         figures.append((f"{ctx.ds.force}: 12-month change in all crime",
                         formula("={0}", ranks.ref(row, 4), value=ranks.rows[row][4].value,
                                 style="Change")))
+        ctx.show(FigureKey("force-12-month-change", ctx.ds.force),
+                 Ref(key, len(figures) - 1, 1), ranks.rows[row][4].value)
     if ranks is not None:
         crimes = sum(f.crimes for f in latest_national(ctx))
         previous = sum(f.previous for f in latest_national(ctx))
@@ -232,7 +245,9 @@ def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
         figures.append((f"England and Wales ({len(ranks.rows)} forces): 12-month change",
                         formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
                                 Ref(ranks.name, 0, 2, last, 2), Ref(ranks.name, 0, 3, last, 3),
-                                value=change_or_na(crimes, previous), style="Change")))
+                                value=change_or_na(crimes, previous), style="Change 1dp")))
+        ctx.show(FigureKey("england-wales-change"), Ref(key, len(figures) - 1, 1),
+                 change_or_na(crimes, previous))
     key_block = Block(key, key, ["Figure", "Value"], [[text(k), c] for k, c in figures],
                       f"Key figures, {q.label}", keys)
 

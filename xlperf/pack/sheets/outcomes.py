@@ -4,6 +4,7 @@ positive-outcome rates as formulas. Rates are pooled: total positives / total st
 
 from __future__ import annotations
 
+from ...domain.figures import FigureKey
 from ...domain.values import servator_rate_ytd
 from ...model import SeriesTable
 from ...periods import FY_MONTHS, FinancialYear, Quarter
@@ -67,6 +68,9 @@ def describe_servator(ctx: Context) -> Sheet:
                       rows, f"Project Servator stats {fy.slash_label}",
                       [*keys, "Stop Search Positive Outcome Rate"])
         blocks.append(block)
+        ctx.show(FigureKey("servator-rate", "", fy.label),
+                 block.ref("Stop Search Positive Outcome Rate", TOTAL_COL),
+                 ratio_or_na(positives[-1], stops[-1]))
         quarter = ctx.quarter if fy == ctx.fy else Quarter(fy, 4)
         expected = servator_rate_ytd(ctx.ds, quarter).value
         if expected is not None:
@@ -74,11 +78,83 @@ def describe_servator(ctx: Context) -> Sheet:
                            "the rate the grade used", "Servator",
                            block.ref("Stop Search Positive Outcome Rate", TOTAL_COL),
                            expected / 100)  # the domain's rates are percentages
+    blocks += _servator_quarters(ctx, blocks)
     note = NamedCell("ServatorNote", text(
         "Inputs are the monthly counts from the input workbook. TOTAL adds the months; the "
         "positive outcome rate is positive stops / stops, so the TOTAL rate is pooled over the "
-        "year (not an average of monthly rates). N/A: no stops that month."))
+        "year (not an average of monthly rates). N/A: no stops that month. A quarter's rate "
+        "pools its three months only. Changes between rates are percentage points worked out "
+        "from the unrounded rates (rounding each rate first can move the result by a point)."))
     return Sheet("Servator", blocks, [note])
+
+
+def _servator_quarters(ctx: Context, fy_blocks: list[Block]) -> list[Block]:
+    """Each quarter's pooled rate this year, and the year's rate against earlier years in
+    points (issue 16, family 4)."""
+    by_name = {b.name: b for b in fy_blocks}
+    current = by_name.get(f"tblServator{ctx.fy.start}")
+    if current is None:
+        return []
+    stops_row = current.row_of("Stop and Search")
+    pos_row = current.row_of("Positive Stop & Searches")
+    stops = ctx.ds.servator["Stop and Search"][ctx.fy].values
+    positives = ctx.ds.servator["Positive Stop & Searches"][ctx.fy].values
+    name = "tblServatorQuarters"
+    rows: list[list[Cell]] = []
+    for number in range(1, ctx.quarter.number + 1):
+        quarter = Quarter(ctx.fy, number)
+        first, last = quarter.month_indices[0] + 1, quarter.month_indices[-1] + 1
+        s_sum = _sum(stops[first - 1:last])
+        p_sum = _sum(positives[first - 1:last])
+        r = len(rows)
+        rate_value = ratio_or_na(p_sum, s_sum)
+        rows.append([
+            text(quarter.label),
+            formula("=SUM({0})", Ref(current.name, stops_row, first).to(stops_row, last),
+                    value=s_sum, style="Count"),
+            formula("=SUM({0})", Ref(current.name, pos_row, first).to(pos_row, last),
+                    value=p_sum, style="Count"),
+            formula('=IFERROR({0}/{1},"N/A")', Ref(name, r, 2), Ref(name, r, 1),
+                    value=rate_value, style="Percent")])
+        ctx.show(FigureKey("servator-rate-quarter", "", quarter.label), Ref(name, r, 3),
+                 rate_value)
+    quarters = Block(name, name, ["Quarter", "Stop and Search", "Positive Stop & Searches",
+                                  "Positive outcome rate"], rows,
+                     f"Project Servator by quarter, {ctx.fy.slash_label}",
+                     [q[0].value for q in rows])  # type: ignore[misc]
+    change_name = "tblServatorChange"
+    change_rows: list[list[Cell]] = []
+    rate_col = TOTAL_COL
+    now_row = current.row_of("Stop Search Positive Outcome Rate")
+    now = ratio_or_na(_sum(positives), _sum(stops))
+    for block in fy_blocks[1:]:
+        fy_start = int(block.name.removeprefix("tblServator"))
+        other_fy = FinancialYear(fy_start)
+        o_stops = ctx.ds.servator["Stop and Search"][other_fy].values
+        o_pos = ctx.ds.servator["Positive Stop & Searches"][other_fy].values
+        other = ratio_or_na(_sum(o_pos), _sum(o_stops))
+        r = len(change_rows)
+        points = (now - other) if isinstance(now, float) and isinstance(other, float) else (
+            "N/A")
+        change_rows.append([
+            text(f"{ctx.fy.slash_label} on {other_fy.slash_label}"),
+            formula("={0}", Ref(current.name, now_row, rate_col), value=now, style="Percent"),
+            formula("={0}", Ref(block.name, block.row_of("Stop Search Positive Outcome Rate"),
+                                rate_col), value=other, style="Percent"),
+            formula("={0}-{1}", Ref(change_name, r, 1), Ref(change_name, r, 2), value=points,
+                    style="Change")])
+        ctx.show(FigureKey("servator-rate-change", "", ctx.fy.label, other_fy.label),
+                 Ref(change_name, r, 3), points)
+        ctx.show(FigureKey("servator-rate", "", ctx.fy.label), Ref(change_name, r, 1), now)
+        ctx.show(FigureKey("servator-rate", "", other_fy.label), Ref(change_name, r, 2), other)
+    out = [quarters]
+    if change_rows:
+        out.append(Block(change_name, change_name,
+                         ["Comparison", "This year's rate", "Other year's rate",
+                          "Change (points)"], change_rows,
+                         "Positive outcome rate against earlier years (points, from unrounded "
+                         "rates)"))
+    return out
 
 
 def describe_public_order(ctx: Context) -> Sheet:
@@ -107,6 +183,10 @@ def describe_public_order(ctx: Context) -> Sheet:
             formula('=IFERROR({0}/{1},"N/A")', Ref(summary, r, 2), Ref(summary, r, 1),
                     value=ratio_or_na(outcomes[-1], offences[-1]), style="Percent"),
         ])
+        ctx.show(FigureKey("public-order-rate", "", fy.label), Ref(summary, r, 3),
+                 ratio_or_na(outcomes[-1], offences[-1]))
+        ctx.show(FigureKey("public-order-rate", "", fy.label), Ref(name, 2, TOTAL_COL),
+                 ratio_or_na(outcomes[-1], offences[-1]))
         ctx.checks.add(f"Public order {fy.slash_label}: TOTAL positive outcomes", "Public Order",
                        Ref(name, 1, TOTAL_COL), outcomes[-1])
     blocks.append(Block(summary, summary,

@@ -112,7 +112,7 @@ def _neighbourhood_rows(ctx: Context, tables: StatementTables) -> tuple[
         cell = national.rows[r][1]
         if cell.formula is None:
             continue
-        rows.append(_link_row(national.rows[r][0].value or "", NATIONAL, r, 1, cell.value,
+        rows.append(_link_row(str(national.rows[r][0].value or ""), NATIONAL, r, 1, cell.value,
                               cell.style or "Change"))
         keys.append(key)
     return rows, keys

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...arithmetic import round_half_away
+from ...domain.figures import FigureKey
 from ...domain.statement import (
     Month,
     NeighbourhoodPeriods,
@@ -193,8 +194,8 @@ def _neighbourhood(ctx: Context, data: StatementData, periods: NeighbourhoodPeri
                          formula(CHANGE, Ref(name, r, 2), Ref(name, r, 1), value=change,
                                  style="Change"),
                          direction(now, before)])
-            for key, value in (("baseline", before), ("current", now), ("change", change)):
-                out.figures[("neighbourhood", offence, table, key)] = value
+            for key, figure in (("baseline", before), ("current", now), ("change", change)):
+                out.figures[("neighbourhood", offence, table, key)] = figure
         title = text_fields[f"{table}_title"].format(**fields)
         blocks.append(Block(name, name, ["Offence", *labels, heading, "Direction"], rows,
                             title, neighbourhood_offences()))
@@ -289,15 +290,18 @@ def _national(ctx: Context, data: StatementData, out: StatementTables) -> Block:
             values.update(force_change=changes[r], force_rank=forces.rows[r][5].value)
             rows.append([text(f"{me}: change in all crime, 12 months to {data_to} v the "
                               "previous 12 months"),
-                         formula("={0}", forces.ref(r, 4), value=changes[r], style="Change Fine")])
+                         formula("={0}", forces.ref(r, 4), value=changes[r], style="Change")])
             keys.append("force_change")
+            ctx.show(FigureKey("force-12-month-change", me), Ref(NATIONAL, len(rows) - 1, 1),
+                     changes[r])
         e_and_w = change_or_na(crimes, previous)
         values["england_wales_change"] = e_and_w
         rows.append([text(f"England and Wales ({n} forces): change in all crime"),
                      formula('=IFERROR((SUM({0})-SUM({1}))/SUM({1}),"N/A")',
                              Ref(FORCES, 0, 2).to(n - 1, 2), Ref(FORCES, 0, 3).to(n - 1, 3),
-                             value=e_and_w, style="Change Fine")])
+                             value=e_and_w, style="Change 1dp")])
         keys.append("england_wales_change")
+        ctx.show(FigureKey("england-wales-change"), Ref(NATIONAL, len(rows) - 1, 1), e_and_w)
         if isinstance(e_and_w, float):
             ctx.checks.add("National priorities: England and Wales change in all crime",
                            out.sheet.name, Ref(NATIONAL, len(rows) - 1, 1), e_and_w)
@@ -307,6 +311,8 @@ def _national(ctx: Context, data: StatementData, out: StatementTables) -> Block:
                          formula("={0}", forces.ref(r, 5), value=forces.rows[r][5].value,
                                  style="Count")])
             keys.append("force_rank")
+            ctx.show(FigureKey("force-rank", me), Ref(NATIONAL, len(rows) - 1, 1),
+                     forces.rows[r][5].value)
         if met in forces.row_keys and met != me:
             r = forces.row_of(met)
             values["metropolitan_change"] = changes[r]

@@ -14,9 +14,10 @@ over 255 characters).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from ...domain import trackers as t
-from ...model import Dataset
+from ...model import Dataset, Recommendation
 from ...schema import load_schema
 from ..cells import Checks, arrow, formula, text
 from ..model import Block, Cell, NamedCell, Ref, Sheet
@@ -82,7 +83,7 @@ def _list_sheet(groups: list[t.Report]) -> tuple[Sheet, dict[int, int]]:
     return Sheet(LIST_SHEET, [block], [note]), index
 
 
-def _summary_sheet(ds: Dataset, recs: list, n: int, report_date: dt.date | None,
+def _summary_sheet(ds: Dataset, recs: list[Recommendation], n: int, report_date: dt.date | None,
                    previous_date: dt.date | None) -> Sheet:
     rows: list[list[Cell]] = []
     keys: list[str] = []
@@ -127,7 +128,9 @@ def _summary_sheet(ds: Dataset, recs: list, n: int, report_date: dt.date | None,
         NamedCell(REPORT_DATE, Cell(report_date, "Input Date"))])
 
 
-def _reports_sheet(groups: list[t.Report], n: int, checks: Checks) -> Sheet:
+def _reports_sheet(groups: list[t.Report], n: int, checks: Checks,
+                   ds_totals: Mapping[str, tuple[int, int, str]] | None = None) -> Sheet:
+    ds_totals = ds_totals or {}
     states = t.statuses()
     header = ["Report", "Type",
               *[f"Previous: {t.status_short(s)}" for s in states],
@@ -176,10 +179,32 @@ def _reports_sheet(groups: list[t.Report], n: int, checks: Checks) -> Sheet:
         "the previous report, current from its status now. Recommendations no longer listed "
         "(signed off since the previous report) are not counted here; the HMICFRS Summary "
         "uses the published previous figures where the input gives them."))
-    return Sheet(REPORTS_SHEET, [block], [note])
+    return Sheet(REPORTS_SHEET, [block, *_totals_block(ds_totals, groups, n)], [note])
 
 
-def _overdue_sheet(recs: list, index: dict[int, int], report_date: dt.date | None) -> Sheet:
+def _totals_block(totals: Mapping[str, tuple[int, int, str]], groups: list[t.Report],
+                  n: int) -> list[Block]:
+    """Each report's recommendations for the police and for other bodies (issue 16): the
+    list holds only the police's, so a report's total is not a count of the list."""
+    if not totals:
+        return []
+    name = "tblHMICFRSTotals"
+    listed = {g.title: len(g.recommendations) for g in groups}
+    rows: list[list[Cell]] = []
+    for r, (title, (police, others, _cell)) in enumerate(totals.items()):
+        rows.append([text(title, "Label"), Cell(police, "Input Count"),
+                     Cell(others, "Input Count"),
+                     formula("={0}+{1}", Ref(name, r, 1), Ref(name, r, 2), value=police + others,
+                             style="Count Bold"),
+                     formula("=COUNTIF({0},{1})", _column(REPORT, n), Ref(name, r, 0),
+                             value=listed.get(title, 0), style="Count")])
+    return [Block(name, name, ["Report", "For the police", "For other bodies",
+                               "Recommendations in total", "Listed (open, for the police)"],
+                  rows, "Recommendations each report made, for the police and other bodies")]
+
+
+def _overdue_sheet(recs: list[Recommendation], index: dict[int, int],
+                   report_date: dt.date | None) -> Sheet:
     rows: list[list[Cell]] = []
     late = t.overdue(recs, report_date) if report_date else []
     for k, item in enumerate(late):
@@ -220,5 +245,5 @@ def describe(ds: Dataset, checks: Checks) -> list[Sheet]:
     list_sheet, index = _list_sheet(groups)
     n = len(ordered)
     return [_summary_sheet(ds, ordered, n, report_date, previous_date),
-            _reports_sheet(groups, n, checks), list_sheet,
+            _reports_sheet(groups, n, checks, ds.hmicfrs_totals), list_sheet,
             _overdue_sheet(ordered, index, report_date)]

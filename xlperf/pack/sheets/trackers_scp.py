@@ -89,7 +89,9 @@ def _focus(rows: list[t.PriorityRow]) -> Sheet:
         body: list[list[Cell]] = [
             [text(f"Target {k.kpa.kpa}"), text(k.kpa.description), _light(k.kpa.light)]
             for k in group.kpas]
+        grouped = t.priority_light([k.kpa.light for k in group.kpas])
         body += [
+            [text("Grouped traffic light (rule)"), text(t.rule_description()), _light(grouped)],
             [text("Target owner"), text(group.owner or "not recorded"), Cell(None, "Text")],
             [text("Traffic light criteria"), text(criteria), Cell(None, "Text")],
             [text("Current position"), text(group.position or "not recorded"),

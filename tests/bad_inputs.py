@@ -3,11 +3,11 @@
 Every case is data: a name, a builder that writes the malformed input into a folder, the
 stable problem code and the cell (``Crime!D5``, as Excel writes an address; ``''`` for a
 problem with the file itself) that ``xlperf validate`` and ``xlperf build`` must name.
-Cases start from a tiny valid input (scripts/tiny_input.py, which tests/test_validate.py
+Cases start from a tiny valid input (tests/tiny_input.py, which tests/test_validate.py
 uses too) or from the demo workbook, and break one thing, with openpyxl or by editing the
 package's XML. The output is deterministic: the same script gives the same bytes.
 
-Run:  python3 scripts/bad_inputs.py OUTDIR     (writes every case and OUTDIR/catalogue.json)
+Run:  .venv/bin/python tests/bad_inputs.py OUTDIR  (writes every case and OUTDIR/catalogue.json)
 Used by tests/test_catalogue.py, which runs both commands on every case.
 """
 
@@ -23,11 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from tiny_input import (  # noqa: E402
+from tiny_input import (
     FY_MONTHS,
     crime_rows,
     measure,
@@ -36,7 +32,10 @@ from tiny_input import (  # noqa: E402
     valid_rows,
 )
 
-from xlperf.reading.xlsx import MAX_INPUT_BYTES  # noqa: E402
+from xlperf.reading.xlsx import MAX_INPUT_BYTES
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 DEMO = ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
 #: Excel's last row: a sheet filled to it has almost certainly lost rows.

@@ -1,0 +1,214 @@
+"""Every contradiction in one list (issue 16): published figures that differ from xlperf's,
+numbers in analyst text that match no computed figure, reported grades that differ from
+their rule, and the action trackers' published counts and lights.
+
+Each :class:`Finding` carries the published value, xlperf's value, where the published
+value was printed (document and line) and typed (input cell), and the rule or convention
+xlperf used. ``figure`` names the computed figure so the pack can point at the cell that
+shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..model import Dataset, PublishedFigure
+from ..periods import Quarter
+from ..schema import load_data
+from .figures import Computed, FigureKey, agrees, compute, fmt, parse_printed
+from .grading import Grading, reconciliation
+from .trackers import FocusGroup, PriorityRow, focus_groups, priority_light, rule_description
+
+
+@dataclass(frozen=True)
+class Finding:
+    topic: str
+    item: str
+    period: str
+    published: str
+    xlperf: str
+    printed_at: str
+    input_cell: str
+    convention: str
+    note: str = ""
+    figure: FigureKey | None = None
+
+
+def _label(key: FigureKey) -> str:
+    parts = [key.kind.replace("-", " ")]
+    if key.subject:
+        parts.append(key.subject)
+    if key.compared:
+        parts.append(f"v {key.compared}")
+    return ": ".join([parts[0], " ".join(parts[1:])]) if len(parts) > 1 else parts[0]
+
+
+def published_findings(ds: Dataset) -> list[Finding]:
+    """Published figures that differ from xlperf's, rounded as printed."""
+    out: list[Finding] = []
+    for pub in ds.published:
+        key = FigureKey(pub.kind, pub.subject, pub.period, pub.compared)
+        computed = compute(ds, key)
+        printed = parse_printed(pub.published)
+        if printed is None:
+            out.append(_finding(pub, computed, "the published text holds no number"))
+            continue
+        if agrees(printed, computed.value):
+            continue
+        if computed.alternative is not None and agrees(printed, computed.alternative):
+            note = (f"matches xlperf's figure only {computed.alternative_label} "
+                    f"({fmt(computed.alternative, _alt_unit(computed), printed.decimals)}); "
+                    f"xlperf uses {computed.convention}")
+        elif computed.value is None:
+            note = computed.working
+        else:
+            note = f"xlperf: {computed.working}"
+        out.append(_finding(pub, computed, note, printed.decimals))
+    return out
+
+
+def _alt_unit(computed: Computed) -> str:
+    return "%" if "relative" in computed.alternative_label else computed.unit
+
+
+def _finding(pub: PublishedFigure, computed: Computed, note: str,
+             decimals: int = 0) -> Finding:
+    key = computed.key
+    return Finding("Published figure", _label(key), pub.period, pub.published,
+                   fmt(computed.value, computed.unit, decimals), pub.printed_at, pub.cell,
+                   computed.convention, note, key)
+
+
+# -- numbers in analyst text ------------------------------------------------------------
+
+_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?%")
+
+
+@lru_cache(maxsize=1)
+def _text_checks() -> dict[str, list[str]]:
+    return {k: list(v) for k, v in load_data("figures").get("text_checks", {}).items()}
+
+
+def _candidates(ds: Dataset, kinds: Sequence[str], quarter: Quarter) -> list[Computed]:
+    out: list[Computed] = []
+    for kind in kinds:
+        for back in range(3):
+            fy = quarter.fy.shift(-back)
+            period = quarter.label if back == 0 else fy.label
+            result = compute(ds, FigureKey(kind, "", period))
+            if result.value is not None:
+                out.append(result)
+    return out
+
+
+def text_findings(ds: Dataset, grading: Grading, quarters: Sequence[Quarter]) -> list[Finding]:
+    """Percentages in the analysts' reasons that match no figure xlperf computed for the
+    measure (this year's and the two years before)."""
+    out: list[Finding] = []
+    checks = _text_checks()
+    for quarter in quarters:
+        for measure in ds.measures:
+            grade = grading.measures.get((measure.id, quarter))
+            kinds = checks.get(measure.source.name)
+            if grade is None or not grade.reason or not kinds:
+                continue
+            candidates = _candidates(ds, kinds, quarter)
+            for match in _PERCENT.finditer(grade.reason):
+                printed = parse_printed(match.group(0))
+                if printed is None or any(agrees(printed, c.value) for c in candidates):
+                    continue
+                nearest = min(candidates, key=lambda c: abs((c.value or 0) - printed.value),
+                              default=None)
+                xl = "N/A" if nearest is None else fmt(nearest.value, nearest.unit)
+                where = "" if nearest is None else (
+                    f"; nearest: {_label(nearest.key)} {nearest.key.period} = {xl} "
+                    f"({nearest.working})")
+                out.append(Finding(
+                    "Analyst text", f"{measure.id} reason: {match.group(0)}", quarter.label,
+                    match.group(0), xl, "analyst's reason (input)", grade.reported_cell,
+                    "every number in analyst text must be a figure xlperf computes",
+                    f"{match.group(0)} in \"{grade.reason}\" matches no figure xlperf computed "
+                    f"for {measure.id}{where}", None if nearest is None else nearest.key))
+    return out
+
+
+# -- grades and trackers ------------------------------------------------------------------
+
+def grade_findings(ds: Dataset, grading: Grading, quarters: list[Quarter]) -> list[Finding]:
+    out: list[Finding] = []
+    for d in reconciliation(grading, quarters):
+        rule = (load_data("rules").get("rollup_description", "") if d.level == "priority"
+                else _rule_text(ds, d.name))
+        out.append(Finding("Grade" if d.level == "measure" else "Priority roll-up", d.name,
+                           d.quarter.label, d.reported, d.computed, "reported grade (input)",
+                           d.cell, " ".join(str(rule).split()),
+                           f"reason given: {d.reason or 'none recorded'}"))
+    return out
+
+
+def _rule_text(ds: Dataset, label: str) -> str:
+    for measure in ds.measures:
+        if measure.label == label:
+            rule = ds.rules[measure.rule]
+            return f"{rule.name}: {rule.description}"
+    return ""
+
+
+def tracker_findings(differences: Sequence[Any]) -> list[Finding]:
+    """The trackers' differences (:func:`xlperf.domain.trackers.hmicfrs_differences` ...)."""
+    return [Finding(d.tracker, f"{d.check}: {d.item}", d.period, _s(d.published), _s(d.found),
+                    "published count (input)", d.cells, d.check, d.note)
+            for d in differences]
+
+
+def focus_findings(ds: Dataset, rows: Sequence[PriorityRow], period: str | None,
+                   rule: str | None = None) -> list[Finding]:
+    """"KPA's in focus" blocks whose printed light is not their targets' lights grouped by
+    the partnership rule (issue 16, family 9). The note says whether any rule on the count
+    or share of AMBER targets could give the printed lights of every block at once."""
+    if period is None:
+        return []
+    groups = [(g, ds.kpa_focus.get((g.kpas[0].kpa.kpa, period))) for g in focus_groups(rows)]
+    printed = [(g, rep) for g, rep in groups if rep is not None]
+
+    def ambers(group: FocusGroup) -> tuple[int, int]:
+        lights = [k.kpa.light for k in group.kpas]
+        return sum(1 for x in lights if x != "GREEN"), len(lights)
+
+    out: list[Finding] = []
+    for group, reported in printed:
+        light, cell = reported
+        computed = priority_light([k.kpa.light for k in group.kpas], rule)
+        if computed == light:
+            continue
+        n, total = ambers(group)
+        contradicts = [
+            f"KPA {g.priority} ({ambers(g)[0]} of {ambers(g)[1]} not GREEN, printed {rep[0]})"
+            for g, rep in printed
+            if g is not group and rep[0] == "GREEN" and light != "GREEN"
+            and ambers(g)[0] >= n and ambers(g)[0] / ambers(g)[1] >= n / total]
+        note = (f"{n} of its {total} targets are not GREEN"
+                + (f"; no rule on the count or share of such targets gives this block "
+                   f"{light} and {', '.join(contradicts)} GREEN" if contradicts else ""))
+        out.append(Finding(
+            "SCP", f"KPA {group.priority} in focus (targets "
+            f"{', '.join(k.kpa.kpa for k in group.kpas)})", period, light, computed or "",
+            "reported focus light (input)", cell, rule_description(rule), note))
+    return out
+
+
+def _s(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def findings(ds: Dataset, grading: Grading, quarters: list[Quarter],
+             tracker_differences: Sequence[Any] = (),
+             dashboard: tuple[Sequence[PriorityRow], str | None] = ((), None)) -> list[Finding]:
+    """Everything a reviewer must see, in one list."""
+    return [*published_findings(ds), *text_findings(ds, grading, quarters[-1:]),
+            *grade_findings(ds, grading, quarters), *tracker_findings(tracker_differences),
+            *focus_findings(ds, dashboard[0], dashboard[1])]
