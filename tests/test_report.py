@@ -61,7 +61,7 @@ def test_key_data_prose_states_the_seeds_figures_from_the_table_cells(
         pack: Pack, seed_text: str) -> None:
     text = prose(pack)
     all_q, all_q3 = (cell(pack, "tblKeyFigures", f"All Crime|{k}")
-                     for k in ("quarter", "previous quarter"))
+                     for k in ("quarter", "quarter before"))
     change = cell(pack, "tblKeyFigures", "All Crime|change on previous quarter")
     sentence = (f"There were {count(all_q)} crimes recorded across Q4, a {pct(change)} decrease "
                 f"from the {count(all_q3)} offences recorded in Q3")
@@ -72,14 +72,14 @@ def test_key_data_prose_states_the_seeds_figures_from_the_table_cells(
     assert (all_q, all_q3, pct(change)) == (1636, 1860, "12%")
 
     vb = {k: cell(pack, "tblKeyFigures", f"Victim-Based Crime|{k}") for k in (
-        "quarter", "previous quarter", "change on previous quarter", "change on baseline year n",
+        "quarter", "quarter before", "change on previous quarter", "change on baseline year n",
         "change on baseline year", "change on last year n", "change on last year")}
     assert (f"There were {count(vb['quarter'])} victim-based crimes recorded across Q4, a "
             f"{pct(vb['change on previous quarter'])} decrease from the "
-            f"{count(vb['previous quarter'])} offences") in text
+            f"{count(vb['quarter before'])} offences") in text
     assert "There were 1,297 victim-based crimes recorded across Q4, a 13% decrease from the " \
            "1,484 offences recorded in Q3" in seed_text
-    assert (vb["quarter"], vb["previous quarter"]) == (1297, 1484)
+    assert (vb["quarter"], vb["quarter before"]) == (1297, 1484)
     assert f"a {pct(vb['change on baseline year'])} decrease " \
            f"(n={count(vb['change on baseline year n'])})" in text
     assert "a 32% decrease (n=-2,301)" in text and "(n=-2,301)" in seed_text

@@ -17,7 +17,7 @@ from ..model import Dataset
 from ..periods import Quarter
 from ..schema import load_data
 from .grading import ANNUAL, GRADED, NEW, MeasureGrade, PriorityGrade
-from .rules import GRADES
+from .rules import GRADES, Reference, RuleKind
 from .statement import fill, placeholders
 
 
@@ -148,19 +148,19 @@ def _periods(mgrade: MeasureGrade, quarter: Quarter) -> tuple[str, str]:
         value_period = f"in {fy.label}"
     else:
         value_period = f"in {fy.label} to the end of {quarter.label.split()[0]}"
-    ref = None if rule.reference is None else str(rule.reference)
-    if ref == "fixed":
+    ref = rule.reference
+    if ref is Reference.FIXED:
         reference_period = "(the baseline)"
-    elif survey and ref in ("previous FY", "same period last year"):
+    elif survey and ref in (Reference.PREVIOUS_FY, Reference.SAME_PERIOD_LAST_YEAR):
         reference_period = f"in the {fy.shift(-1).label} survey"
-    elif ref == "previous FY":
+    elif ref is Reference.PREVIOUS_FY:
         reference_period = f"in {fy.shift(-1).label}"
-    elif ref == "same period last year":
+    elif ref is Reference.SAME_PERIOD_LAST_YEAR:
         reference_period = (f"in {fy.shift(-1).label}" if full_year else
                             f"in the same period of {fy.shift(-1).label}")
-    elif ref == "previous quarter":
+    elif ref is Reference.PREVIOUS_QUARTER:
         reference_period = f"in {quarter.previous().label}"
-    elif ref == "baseline FY" and rule.baseline_fy is not None:
+    elif ref is Reference.BASELINE_FY and rule.baseline_fy is not None:
         base = rule.baseline_fy.label
         reference_period = (f"in {base}, the baseline year" if full_year else
                             f"in the same period of {base}, the baseline year")
@@ -190,16 +190,17 @@ def measure_position(mgrade: MeasureGrade, quarter: Quarter) -> str:
     fields = {"grade": grade, "value": _value(value, unit), "value_period": value_period,
               "reference": _value(reference, unit), "reference_period": reference_period,
               "change_words": "", "n": ""}
-    kind = str(mgrade.rule.kind)
-    if kind == "relative-change" and reference:
+    kind = mgrade.rule.kind
+    if kind is RuleKind.RELATIVE_CHANGE and reference:
         fields["change_words"] = change_words((value - reference) / reference)
         fields["n"] = signed_count(value - reference)
-    elif kind == "points-change" and reference is not None:
+    elif kind is RuleKind.POINTS_CHANGE and reference is not None:
         shown = round_half_away(value) - round_half_away(reference)
         fields["change_words"] = points_words(shown)
     else:
-        kind = "bands"
-    text = " ".join(str(templates[kind]).split())
+        kind = RuleKind.BANDS
+    # the templates are keyed by the rule kind's name (data/narrative.yaml)
+    text = " ".join(str(templates[kind.value]).split())
     return fill(text, fields)
 
 

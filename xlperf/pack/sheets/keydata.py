@@ -180,15 +180,15 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
     for subject in SUBJECTS:
         rows: dict[str, int] = {}
         values: dict[str, int | None] = {}
-        for what, quarter in (("quarter", q), ("previous quarter", q.previous()),
+        for what, quarter in (("quarter", q), ("quarter before", q.previous()),
                               ("same quarter last year", q.same_quarter_last_year())):
             values[what] = quarter_total(ctx, subject, quarter)
             rows[what] = total(f"{subject}|{what}", f"{subject}, {quarter.label}", subject,
                                quarter.fy, quarter.month_indices[0], quarter.month_indices[-1],
                                values[what])
         change_rows(subject, "change on previous quarter", q.previous().label,
-                    rows["quarter"], rows["previous quarter"], values["quarter"],
-                    values["previous quarter"])
+                    rows["quarter"], rows["quarter before"], values["quarter"],
+                    values["quarter before"])
         change_rows(subject, "change on same quarter last year",
                     q.same_quarter_last_year().label, rows["quarter"],
                     rows["same quarter last year"], values["quarter"],

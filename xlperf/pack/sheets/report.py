@@ -27,12 +27,16 @@ from ...domain.narrative import (
 from ...domain.rules import CLOSE_MONITORING, REQUIRES_ACTION
 from ...domain.statement import ordinal
 from ...periods import MONTH_NAMES
+from ...schema import load_data
 from ..cells import text
 from ..context import Context
 from ..model import Block, Cell, Sheet
 from .keydata import crime_baseline_fy, latest_national
 
 SHEET = "Report"
+#: (placeholder prefix, Key Data subject): data/categories.yaml ``key_data``.
+KEY_DATA_PLACEHOLDERS = tuple((str(k["placeholder"]), str(k["name"]))
+                              for k in load_data("categories")["key_data"])
 
 #: Front sheet rows: (label, Settings key, default when the setting is blank).
 FRONT_SHEET = (
@@ -68,12 +72,12 @@ def _setting(ctx: Context, key: str) -> str | None:
 
 def _key_figures(ctx: Context, blocks: dict[str, Block]) -> dict[str, str]:
     figures: dict[str, str] = {}
-    for prefix, subject in (("all", "All Crime"), ("victim", "Victim-Based Crime")):
+    for prefix, subject in KEY_DATA_PLACEHOLDERS:
         def get(what: str, subject: str = subject) -> Any:
             return _cell_value(blocks, "tblKeyFigures", f"{subject}|{what}")
         figures.update({
             f"{prefix}_quarter": count_text(get("quarter")),
-            f"{prefix}_previous_quarter": count_text(get("previous quarter")),
+            f"{prefix}_previous_quarter": count_text(get("quarter before")),
             f"{prefix}_change_previous_quarter_words": change_words(
                 get("change on previous quarter")),
             f"{prefix}_year": count_text(get("year")),
