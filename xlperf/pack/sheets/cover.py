@@ -21,6 +21,8 @@ CONTENTS = {
     "Key Data": "The quarter's and the year's crime against last year and 2019-20, monthly "
                 "five-year charts, MPS comparison",
     "National Comparison": "All crime over 12 months: every force's change and rank, chart",
+    "Measure Figures": ("The figures behind every measure's grade this quarter: value, "
+                        "reference, change"),
     "Result History": ("A measure's results by quarter over several years with the trend, and "
                        "two quarters compared"),
     "Reconciliation": ("Every published figure, analyst number, grade and tracker count that "

@@ -204,6 +204,10 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
             subject, "change on baseline year", f"{_year_label(ctx, baseline)} (baseline)",
             rows["year"], rows["baseline year"], values["year"], values["baseline year"])
         if data.has(baseline) and data.has(q.fy):
+            ctx.show(FigureKey("crime-ytd", subject, q.label), Ref(key, rows["year"], 1),
+                     values["year"])
+            ctx.show(FigureKey("crime-ytd", subject, Quarter(baseline, q.number).label),
+                     Ref(key, rows["baseline year"], 1), values["baseline year"])
             ctx.show(FigureKey("crime-change", subject, q.label, baseline.label),
                      Ref(key, n_row, 1), figures[n_row][1].value)
             ctx.show(FigureKey("crime-change-pct", subject, q.label, baseline.label),
@@ -259,6 +263,8 @@ def describe(ctx: Context, data: CrimeData) -> list[Sheet]:
         for subject in SUBJECTS:
             months = crime_series(ctx.ds, subject, fy)
             value = None if months is None else months_sum(months, range(0, last + 1))
+            ctx.show(FigureKey("crime-ytd", subject, Quarter(fy, last // 3 + 1).label),
+                     Ref("tblTrend", len(trend_rows), len(cells)), value)
             cells.append(formula("=SUM({0})", data.rect(subject, fy, 0, last), value=value,
                                  style="Count"))
         trend_rows.append(cells)
