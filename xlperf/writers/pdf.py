@@ -19,9 +19,10 @@ from pathlib import Path
 from ..problems import XlperfError
 from .atomic import write_bytes_atomically
 
-#: Sheets a reviewer reads but the committee does not receive: how every grade was reached,
+#: Sheets a reviewer reads but the committee does not receive: the figures behind each grade
+#: (with measure ids), how every grade was reached,
 #: the reconciliations (with the sources and input cells of every figure), the input data.
-REVIEWER_SHEETS = ("Reconciliation", "Audit", "Checks", "Data")
+REVIEWER_SHEETS = ("Measure Figures", "Reconciliation", "Audit", "Checks", "Data")
 #: How long LibreOffice may take to print a pack.
 TIMEOUT_SECONDS = 600
 
