@@ -217,7 +217,11 @@ def test_benchmark_command_prints_its_table(tmp_path):
     header = next(i for i, line in enumerate(lines) if line.startswith("| run"))
     runs = [line.split("|")[1].strip() for line in lines[header + 2:] if line.startswith("|")]
     assert runs == ["xlperf --help", "validate demo", "build demo",
-                    "build-all demo, 2 quarters", "build-all 2 forces x 1 quarter"]
+                    "build-all demo, 2 quarters", "build-all 2 forces x 1 quarter",
+                    "warm press: Validate (Excel entry point)"]
+    rows = {line.split("|")[1].strip(): line.split("|") for line in lines[header + 2:]}
+    for build in ("build demo", "build-all demo, 2 quarters"):  # both yardsticks measured
+        assert float(rows[build][7]) > 0 and float(rows[build][8]) > 0
 
 
 def test_every_quarter_of_the_demo_builds(tmp_path, demo):

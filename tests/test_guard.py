@@ -26,6 +26,8 @@ COMMANDS = [
     (["trackers", "-o", "{tmp}/trackers.xlsx"], "build_trackers"),
     (["statement", "-o", "{tmp}/statement.xlsx"], "build_statement"),
     (["workbook", "-o", "{tmp}/book.xlsm"], "write_analyst_workbook"),
+    (["addin", "-o", "{tmp}/xlperf.xlam"], "write_addin"),
+    (["excel", "install", "--dry-run"], "install_addin"),
 ]
 
 

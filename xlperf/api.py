@@ -147,17 +147,6 @@ def _write(describe, output: Path, template: Path | None,  # type: ignore[no-unt
 
 
 def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
-    """Every measure and priority cell, in the five quarters shown, where the reported grade
-    differs from the rule's."""
-    from .domain.grading import grade_all, reconciliation  # noqa: PLC0415
-    from .pack.build import shown_quarters  # noqa: PLC0415
-
-    ds = load_dataset(path)
-    quarters = shown_quarters(resolve_quarter(ds, quarter))
-    return reconciliation(grade_all(ds, quarters), quarters)
-
-
-def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
     """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
     differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
     quarters shown, and the trackers' published counts and lights."""
@@ -242,3 +231,50 @@ def _check_plain_text(option: str, value: str) -> None:
             raise XlperfError(
                 f"{option}: character {position} is a control character (U+{ord(char):04X}), "
                 "which a path cannot contain; give the interpreter's path as plain text")
+
+
+def write_addin(output: Path) -> Path:
+    """Build the xlperf add-in (``.xlam``: the ribbon tab, its VBA) at ``output``."""
+    from .writers.xlam import write_addin as write  # noqa: PLC0415
+
+    return write(Path(output))
+
+
+def install_addin(dry_run: bool = False, python: str | None = None) -> list[str]:
+    """``xlperf excel install``: check, then put the add-in in Excel's start-up folder and
+    record the Python that runs it (``python``, default this one); what is (or, with
+    ``dry_run``, would be) done. Where Excel does not run, only a dry run is possible."""
+    import os  # noqa: PLC0415
+
+    from .excel import install as setup  # noqa: PLC0415
+
+    platform = setup.current_platform()
+    if platform not in ("windows", "macos"):
+        if not dry_run:
+            raise XlperfError(setup.not_available(platform))
+        return setup.preview(platform, python).lines
+    chosen = python or setup.default_python()
+    setup.check_python(chosen)
+    home = Path.home()
+    where = setup.places(platform, os.environ, home)
+    plan = setup.plan_install(where, chosen, setup.portable(chosen, platform, os.environ, home))
+    if not dry_run:
+        setup.carry_out(plan)
+    return plan.lines
+
+
+def uninstall_addin(dry_run: bool = False) -> list[str]:
+    """``xlperf excel uninstall``: remove the add-in and its settings, only if xlperf's."""
+    import os  # noqa: PLC0415
+
+    from .excel import install as setup  # noqa: PLC0415
+
+    platform = setup.current_platform()
+    if platform not in ("windows", "macos"):
+        if not dry_run:
+            raise XlperfError(setup.not_available(platform, "uninstall"))
+        return setup.preview(platform, None, "uninstall").lines
+    plan = setup.plan_uninstall(setup.places(platform, os.environ, Path.home()))
+    if not dry_run:
+        setup.carry_out(plan)
+    return plan.lines

@@ -140,10 +140,8 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 def reconcile(path: Path | None, quarter: str | None) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
-    from .api import (  # noqa: PLC0415
-        demo_path,
-        findings,
-    )
+    from .api import demo_path  # noqa: PLC0415
+    from .api import reconcile as findings  # noqa: PLC0415
 
     try:
         rows = findings(path or demo_path(), _quarter(quarter))
@@ -285,6 +283,70 @@ def workbook(output: Path, demo: bool, interpreter_win: str | None,
     except XlperfError as exc:
         raise _fail(exc) from None
     click.echo(f"Wrote {output}")
+
+
+@main.command()
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlam file to write.")
+def addin(output: Path) -> None:
+    """Write the xlperf add-in: an "xlperf" ribbon tab acting on the active workbook
+    ('xlperf excel install' puts it where Excel loads it)."""
+    from .api import write_addin  # noqa: PLC0415
+
+    try:
+        write_addin(output)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {output}")
+
+
+@main.group()
+def excel() -> None:
+    """Install or remove the xlperf add-in in Excel on this PC (Windows, macOS)."""
+
+
+dry_run_option = click.option("--dry-run", is_flag=True,
+                              help="Show what would be done; change nothing.")
+
+
+@excel.command()
+@dry_run_option
+@click.option("--python", "python", metavar="PATH",
+              help="The Python that runs the add-in's buttons; it must have xlperf and its "
+              "xlwings installed (default: this Python, the one running xlperf).")
+def install(dry_run: bool, python: str | None) -> None:
+    """Put the xlperf add-in in Excel's start-up folder and record which Python runs it.
+    Never overwrites a file that is not xlperf's."""
+    from .api import install_addin  # noqa: PLC0415
+
+    try:
+        lines = install_addin(dry_run, python)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    _show_plan(lines, dry_run)
+    if not dry_run:
+        click.echo("Done. Restart Excel (on macOS quit it with Cmd-Q first): the xlperf tab "
+                   "is on the ribbon.")
+
+
+@excel.command()
+@dry_run_option
+def uninstall(dry_run: bool) -> None:
+    """Remove the xlperf add-in and its settings (only files xlperf wrote)."""
+    from .api import uninstall_addin  # noqa: PLC0415
+
+    try:
+        lines = uninstall_addin(dry_run)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    _show_plan(lines, dry_run)
+
+
+def _show_plan(lines: list[str], dry_run: bool) -> None:
+    if dry_run:
+        click.echo("Dry run, nothing changed. This would:")
+    for line in lines:
+        click.echo(f"- {line}" if not line.startswith("  ") else f"  {line}")
 
 
 if __name__ == "__main__":  # pragma: no cover
