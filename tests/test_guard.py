@@ -19,7 +19,7 @@ COMMANDS = [
     (["init", "{tmp}/new.xlsx"], "init_workbook"),
     (["validate", "{tmp}/in.xlsx"], "validate_workbook"),
     (["explain", "CT1"], "explain_measure"),
-    (["reconcile"], "findings"),
+    (["reconcile"], "reconcile"),
     (["build", "-o", "{tmp}/pack.xlsx"], "build_pack"),
     (["template", "{tmp}/template.xlsx"], "write_template"),
     (["build-all", "-o", "{tmp}/packs"], "build_all"),
