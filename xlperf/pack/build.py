@@ -23,6 +23,7 @@ from .sheets import (
     outcomes,
     reconciliation,
     report,
+    spc,
 )
 from .sheets import statement as statement_sheets
 from .sheets import trackers as tracker_sheets
@@ -31,7 +32,8 @@ from .sheets import trackers as tracker_sheets
 SheetGroup = Callable[[Context], tuple[list[Sheet], dict[str, str]]]
 
 #: Groups written after Key Data and before the reviewer sheets (Audit, Checks, Data).
-EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group)
+EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group,
+                                        spc.describe)
 
 
 def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:
@@ -47,9 +49,12 @@ def context(ds: Dataset, quarter: Quarter) -> Context:
 def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     ctx = context(ds, quarter)
     data_sheet, crime_data = data.describe(ctx)
+    summary, measures = grades.describe_summary(ctx), grades.describe_measures(ctx)
+    summary.blocks.append(spc.summary_block(ctx))  # XmR signals beside the grades
+    measures.blocks.append(spc.measures_block(ctx))
     sheets: list[Sheet] = [
-        grades.describe_summary(ctx),
-        grades.describe_measures(ctx),
+        summary,
+        measures,
         grades.describe_appendix(ctx),
         crime.describe_summary(ctx, crime_data),
         crime.describe_monthly(ctx, crime_data),

@@ -126,6 +126,10 @@ class Series:
     title: str
     values: Ref
     kind: str | None = None  # "line" draws this series as a line over a column chart
+    colour: str | None = None  # hex RGB of the line and markers; None: the chart's default
+    dashed: bool = False
+    marker: bool = False  # a round marker on each point (with ``colour``)
+    line: bool = True  # False: markers only (blank cells leave no point)
 
 
 @dataclass(frozen=True)
