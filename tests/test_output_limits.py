@@ -174,4 +174,5 @@ def test_the_demo_packs_tallest_row_is_excels_maximum(demo_pack_file: Path) -> N
     heights = [d.height for sheet in book.worksheets
                for d in sheet.row_dimensions.values() if d.height]
     assert MAX_ROW_HEIGHT == 409
-    assert max(heights) == 409
+    # the narratives now take a row per paragraph (issue 15), so no row needs the cap
+    assert max(heights) <= MAX_ROW_HEIGHT
