@@ -155,7 +155,7 @@ def test_page_count_stays_reasonable(printed: list[tuple[str, Page]]) -> None:
     # measured 75 of these pages for the demo (2 Cover, 4 Report, 16 HMICFRS List ...)
     assert len(committee) <= 85, per_sheet
     assert max(per_sheet.values()) <= 18, per_sheet
-    assert per_sheet["Summary"] == 1 and per_sheet["Servator"] == 1
+    assert per_sheet["Summary"] == 1 and per_sheet["Servator"] <= 2  # 2: by quarter too
 
 
 @pytest.mark.slow
