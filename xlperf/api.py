@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -225,10 +226,55 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 def _check_plain_text(option: str, value: str) -> None:
     """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
     them, and no interpreter path contains one."""
-    import unicodedata  # noqa: PLC0415
-
     for position, char in enumerate(value, 1):
         if unicodedata.category(char) == "Cc":
             raise XlperfError(
                 f"{option}: character {position} is a control character (U+{ord(char):04X}), "
                 "which a path cannot contain; give the interpreter's path as plain text")
+
+
+def write_addin(output: Path) -> Path:
+    """Build the xlperf add-in (``.xlam``: the ribbon tab, its VBA) at ``output``."""
+    from .writers.xlam import write_addin as write  # noqa: PLC0415
+
+    return write(Path(output))
+
+
+def install_addin(dry_run: bool = False, python: str | None = None) -> list[str]:
+    """``xlperf excel install``: check, then put the add-in in Excel's start-up folder and
+    record the Python that runs it (``python``, default this one); what is (or, with
+    ``dry_run``, would be) done. Where Excel does not run, only a dry run is possible."""
+    import os  # noqa: PLC0415
+
+    from .excel import install as setup  # noqa: PLC0415
+
+    platform = setup.current_platform()
+    if platform not in ("windows", "macos"):
+        if not dry_run:
+            raise XlperfError(setup.not_available(platform))
+        return setup.preview(platform, python).lines
+    chosen = python or setup.default_python()
+    setup.check_python(chosen)
+    home = Path.home()
+    where = setup.places(platform, os.environ, home)
+    plan = setup.plan_install(where, chosen, setup.portable(chosen, platform, os.environ, home))
+    if not dry_run:
+        setup.carry_out(plan)
+    return plan.lines
+
+
+def uninstall_addin(dry_run: bool = False) -> list[str]:
+    """``xlperf excel uninstall``: remove the add-in and its settings, only if xlperf's."""
+    import os  # noqa: PLC0415
+
+    from .excel import install as setup  # noqa: PLC0415
+
+    platform = setup.current_platform()
+    if platform not in ("windows", "macos"):
+        if not dry_run:
+            raise XlperfError(setup.not_available(platform, "uninstall"))
+        return setup.preview(platform, None, "uninstall").lines
+    plan = setup.plan_uninstall(setup.places(platform, os.environ, Path.home()))
+    if not dry_run:
+        setup.carry_out(plan)
+    return plan.lines

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .guard import EXIT_INTERNAL, expected, report
 from .problems import XlperfError
 
 
@@ -20,22 +21,40 @@ def _fail(exc: XlperfError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+#: Exit code of bad input or arguments (2 is an unexpected internal error: xlperf.guard).
+EXIT_BAD_INPUT = 1
+
+
+class BadArgument(click.UsageError):
+    """A wrong argument: bad input, exit 1 (click's usage errors exit 2, which xlperf keeps
+    for internal errors)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class Guarded(click.Group):
     """The command group with the last line of defence (:mod:`xlperf.guard`): an error
-    xlperf reports is exit 1; any other exception is one sentence on stderr, a log file with
-    the traceback, and exit 2, never a traceback on screen."""
+    xlperf reports, or a wrong argument, is exit 1; any other exception is one sentence on
+    stderr, a log file with the traceback, and exit 2, never a traceback on screen."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: object) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise BadArgument(exc.format_message(), exc.ctx) from None
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise BadArgument(exc.format_message(), exc.ctx) from None
         except (click.exceptions.ClickException, click.exceptions.Abort,
                 click.exceptions.Exit):
             raise
         except XlperfError as exc:
             raise _fail(exc) from None
         except Exception as exc:
-            from .guard import EXIT_INTERNAL, expected, report  # noqa: PLC0415
-
             if expected(exc):
                 raise
             click.echo(report(exc, " ".join(["xlperf", *sys.argv[1:]])), err=True)
@@ -264,6 +283,70 @@ def workbook(output: Path, demo: bool, interpreter_win: str | None,
     except XlperfError as exc:
         raise _fail(exc) from None
     click.echo(f"Wrote {output}")
+
+
+@main.command()
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlam file to write.")
+def addin(output: Path) -> None:
+    """Write the xlperf add-in: an "xlperf" ribbon tab acting on the active workbook
+    ('xlperf excel install' puts it where Excel loads it)."""
+    from .api import write_addin  # noqa: PLC0415
+
+    try:
+        write_addin(output)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {output}")
+
+
+@main.group()
+def excel() -> None:
+    """Install or remove the xlperf add-in in Excel on this PC (Windows, macOS)."""
+
+
+dry_run_option = click.option("--dry-run", is_flag=True,
+                              help="Show what would be done; change nothing.")
+
+
+@excel.command()
+@dry_run_option
+@click.option("--python", "python", metavar="PATH",
+              help="The Python that runs the add-in's buttons; it must have xlperf and its "
+              "xlwings installed (default: this Python, the one running xlperf).")
+def install(dry_run: bool, python: str | None) -> None:
+    """Put the xlperf add-in in Excel's start-up folder and record which Python runs it.
+    Never overwrites a file that is not xlperf's."""
+    from .api import install_addin  # noqa: PLC0415
+
+    try:
+        lines = install_addin(dry_run, python)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    _show_plan(lines, dry_run)
+    if not dry_run:
+        click.echo("Done. Restart Excel (on macOS quit it with Cmd-Q first): the xlperf tab "
+                   "is on the ribbon.")
+
+
+@excel.command()
+@dry_run_option
+def uninstall(dry_run: bool) -> None:
+    """Remove the xlperf add-in and its settings (only files xlperf wrote)."""
+    from .api import uninstall_addin  # noqa: PLC0415
+
+    try:
+        lines = uninstall_addin(dry_run)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    _show_plan(lines, dry_run)
+
+
+def _show_plan(lines: list[str], dry_run: bool) -> None:
+    if dry_run:
+        click.echo("Dry run, nothing changed. This would:")
+    for line in lines:
+        click.echo(f"- {line}" if not line.startswith("  ") else f"  {line}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import struct
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .cfb import compound_file
@@ -33,6 +33,11 @@ WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
 STDOLE = ("stdole", "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#"
           "C:\\Windows\\System32\\stdole2.tlb#OLE Automation")
+#: The Office object library (``IRibbonControl``, the type of a ribbon callback's argument),
+#: as Excel 2016+ records it; VBA finds the installed version by its GUID.
+OFFICE = ("Office", "*\\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#"
+          "C:\\Program Files\\Common Files\\Microsoft Shared\\OFFICE16\\MSO.DLL#"
+          "Microsoft Office 16.0 Object Library")
 _NAMESPACE = uuid.UUID("6f2b3c52-8f1a-4a4e-9d7e-1c0de0f0b7a1")
 
 
@@ -241,7 +246,8 @@ def _text_record(record_id: int, unicode_id: int, text: str) -> bytes:
                                                                 text.encode("utf-16-le"))
 
 
-def dir_stream(modules: list[Module], project_name: str) -> bytes:
+def dir_stream(modules: list[Module], project_name: str,
+               references: Sequence[tuple[str, str]] = (STDOLE,)) -> bytes:
     """The uncompressed ``VBA/dir`` stream: project information, references, modules."""
     out = bytearray()
     out += _record(0x0001, struct.pack("<I", 3))  # PROJECTSYSKIND: 64-bit Windows
@@ -256,10 +262,11 @@ def dir_stream(modules: list[Module], project_name: str) -> bytes:
     # PROJECTVERSION: its "size" field is a reserved 4, followed by major (4) and minor (2)
     out += struct.pack("<HIIH", 0x0009, 4, 1, 0)
     out += _text_record(0x000C, 0x003C, "")  # PROJECTCONSTANTS
-    name, libid = STDOLE
-    out += _text_record(0x0016, 0x003E, name)  # REFERENCENAME
-    registered = struct.pack("<I", len(libid)) + libid.encode(ENCODING) + struct.pack("<IH", 0, 0)
-    out += _record(0x000D, registered)  # REFERENCEREGISTERED
+    for name, libid in references:
+        out += _text_record(0x0016, 0x003E, name)  # REFERENCENAME
+        registered = (struct.pack("<I", len(libid)) + libid.encode(ENCODING)
+                      + struct.pack("<IH", 0, 0))
+        out += _record(0x000D, registered)  # REFERENCEREGISTERED
     out += _record(0x000F, struct.pack("<H", len(modules)))  # PROJECTMODULES
     out += _record(0x0013, struct.pack("<H", 0xFFFF))  # PROJECTCOOKIE
     for module in modules:
@@ -317,8 +324,10 @@ def projectwm_stream(modules: list[Module]) -> bytes:
     return bytes(out + b"\0\0")
 
 
-def vba_project(modules: Iterable[Module], project_name: str = "VBAProject") -> bytes:
-    """The bytes of ``xl/vbaProject.bin`` holding ``modules``."""
+def vba_project(modules: Iterable[Module], project_name: str = "VBAProject",
+                references: Sequence[tuple[str, str]] = (STDOLE,)) -> bytes:
+    """The bytes of ``xl/vbaProject.bin`` holding ``modules``; ``references`` are the type
+    libraries the code uses (name, LibidReference)."""
     modules = list(modules)
     names = [m.name.lower() for m in modules]
     if len(set(names)) != len(names):
@@ -331,7 +340,7 @@ def vba_project(modules: Iterable[Module], project_name: str = "VBAProject") -> 
         "PROJECT": project_stream(modules, project_name, ident),
         "PROJECTwm": projectwm_stream(modules),
         "VBA/_VBA_PROJECT": struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001),
-        "VBA/dir": compress(dir_stream(modules, project_name)),
+        "VBA/dir": compress(dir_stream(modules, project_name, references)),
     }
     for module in modules:
         streams[f"VBA/{module.name}"] = compress(stored_source(module).encode(ENCODING))

@@ -5,9 +5,10 @@ The input sheets come from :func:`xlperf.writers.input_workbook.build_input_work
 Start sheet, the buttons and the conf sheet from ``xlperf/assets/macros/workbook.yaml``; the
 VBA from ``xlperf/assets/macros/*.bas`` and the xlwings module shipped with the installed
 xlwings package (its ``RunPython`` must match the Python side's version). openpyxl writes
-the workbook; the package is then completed here: ``xl/vbaProject.bin``
-(:mod:`xlperf.writers.vba`), the buttons as form controls (a VML drawing, each with its
-macro), sheet code names and the macro-enabled content type. Same sources, same bytes.
+the workbook; the package is then completed here (:class:`Package`, which the add-in's
+build shares): ``xl/vbaProject.bin`` (:mod:`xlperf.writers.vba`), the buttons as form
+controls (a VML drawing, each with its macro), sheet code names and the macro-enabled
+content type. Same sources, same bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -81,7 +83,8 @@ def load_spec(folder: Path | None = None) -> WorkbookSpec:
     )
 
 
-def _xlwings() -> Any:
+def installed_xlwings() -> ModuleType:
+    """The installed xlwings package (the Excel extra), or a plain error."""
     try:
         import xlwings  # noqa: PLC0415 - only the workbook build needs it
     except ImportError:
@@ -90,10 +93,17 @@ def _xlwings() -> Any:
     return xlwings
 
 
-def xlwings_module_text() -> str:
-    """The xlwings VBA module (``RunPython``) of the installed xlwings, checked to match it."""
-    xlwings = _xlwings()
-    path = Path(xlwings.__file__).with_name("xlwings.bas")
+def xlwings_folder() -> Path:
+    """The folder of the installed xlwings package (its VBA modules, add-ins, AppleScript)."""
+    return Path(str(installed_xlwings().__file__)).parent
+
+
+def xlwings_vba_text(name: str = "xlwings.bas") -> str:
+    """A VBA module shipped with the installed xlwings (``xlwings.bas``, the standalone
+    module with ``RunPython``; ``xlwings_custom_addin.bas``, the same for a custom add-in),
+    checked to be of the installed xlwings' version (the DLL it names has that version)."""
+    xlwings = installed_xlwings()
+    path = xlwings_folder() / name
     text = path.read_text(encoding="cp1252")
     match = re.search(r"^'Version: (\S+)", text, re.MULTILINE)
     if match is None or match.group(1) != xlwings.__version__:
@@ -103,9 +113,14 @@ def xlwings_module_text() -> str:
     return text
 
 
+def xlwings_module_text() -> str:
+    """The xlwings VBA module (``RunPython``) of the installed xlwings, checked to match it."""
+    return xlwings_vba_text("xlwings.bas")
+
+
 def xlwings_dictionary_text() -> str:
     """The Dictionary class the xlwings module uses on macOS (shipped with xlwings)."""
-    return (Path(_xlwings().__file__).parent / "addin" / "Dictionary.cls").read_text("cp1252")
+    return (xlwings_folder() / "addin" / "Dictionary.cls").read_text("cp1252")
 
 
 def vba_modules(sheet_count: int, folder: Path | None = None) -> list[Module]:
@@ -280,44 +295,74 @@ def _sheet_part(files: dict[str, bytes], sheet_name: str) -> str:
     return path if path.startswith("xl/") else f"xl/{path}"
 
 
+class Package:
+    """The parts of an Office package, in their order, to complete and write back."""
+
+    def __init__(self, data: bytes) -> None:
+        source = zipfile.ZipFile(io.BytesIO(data))
+        self.files = {info.filename: source.read(info.filename) for info in source.infolist()}
+        self.order = [info.filename for info in source.infolist()]
+
+    def text(self, name: str) -> str:
+        return self.files[name].decode("utf-8")
+
+    def put(self, name: str, data: bytes | str) -> None:
+        if name not in self.files:
+            self.order.append(name)
+        self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def add_defaults(self, defaults: Sequence[tuple[str, str]]) -> None:
+        """Default content types by extension, where not declared yet."""
+        types = self.text("[Content_Types].xml")
+        added = "".join(f'<Default Extension="{ext}" ContentType="{content_type}"/>'
+                        for ext, content_type in defaults
+                        if f'Extension="{ext}"' not in types)
+        types = re.sub(r"(<Types[^>]*>)", lambda m: m.group(1) + added, types, count=1)
+        self.put("[Content_Types].xml", types)
+
+    def add_relationship(self, rels_name: str, rel_type: str, target: str) -> str:
+        """Add a relationship to ``rels_name`` (created if missing); its id."""
+        rels = self.files.get(rels_name, b"").decode("utf-8") or (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"></Relationships>')
+        rels, rel_id = _add_rel(rels, rel_type, target)
+        self.put(rels_name, rels)
+        return rel_id
+
+    def make_macro_enabled(self, main_content_type: str, vba: bytes) -> None:
+        """The workbook part gets ``main_content_type`` (macro-enabled workbook or add-in)
+        and the VBA project ``vba``."""
+        types = self.text("[Content_Types].xml")
+        if XLSX_CONTENT_TYPE not in types:  # pragma: no cover - openpyxl always writes it
+            raise XlperfError("workbook package: unexpected workbook content type")
+        self.put("[Content_Types].xml", types.replace(XLSX_CONTENT_TYPE, main_content_type))
+        self.add_defaults([("bin", VBA_CONTENT_TYPE)])
+        self.add_relationship("xl/_rels/workbook.xml.rels", VBA_REL, "vbaProject.bin")
+        self.put("xl/vbaProject.bin", vba)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for filename in self.order:
+                target.writestr(filename, self.files[filename])
+        return normalise_package(out.getvalue())
+
+
 def add_vba(package: bytes, vba: bytes, button_sheet: str, buttons: Sequence[Button]) -> bytes:
     """Turn an .xlsx package into an .xlsm: the VBA project, the buttons, the content type."""
-    source = zipfile.ZipFile(io.BytesIO(package))
-    files = {info.filename: source.read(info.filename) for info in source.infolist()}
-    order = [info.filename for info in source.infolist()]
-
-    types = files["[Content_Types].xml"].decode("utf-8")
-    if XLSX_CONTENT_TYPE not in types:  # pragma: no cover - openpyxl always writes it
-        raise XlperfError("analyst workbook: unexpected workbook content type")
-    types = types.replace(XLSX_CONTENT_TYPE, MACRO_CONTENT_TYPE)
-    defaults = ""
-    for ext, content_type in (("bin", VBA_CONTENT_TYPE), ("vml", VML_CONTENT_TYPE)):
-        if f'Extension="{ext}"' not in types:
-            defaults += f'<Default Extension="{ext}" ContentType="{content_type}"/>'
-    types = re.sub(r"(<Types[^>]*>)", lambda m: m.group(1) + defaults, types, count=1)
-    files["[Content_Types].xml"] = types.encode("utf-8")
-
-    rels = files["xl/_rels/workbook.xml.rels"].decode("utf-8")
-    rels, _ = _add_rel(rels, VBA_REL, "vbaProject.bin")
-    files["xl/_rels/workbook.xml.rels"] = rels.encode("utf-8")
-    files["xl/vbaProject.bin"] = vba
-    order.append("xl/vbaProject.bin")
+    parts = Package(package)
+    parts.add_defaults([("vml", VML_CONTENT_TYPE)])
+    parts.make_macro_enabled(MACRO_CONTENT_TYPE, vba)
+    files = parts.files
 
     part = _sheet_part(files, button_sheet)
     folder, name = part.rsplit("/", 1)
-    sheet_rels_name = f"{folder}/_rels/{name}.rels"
-    sheet_rels = files.get(sheet_rels_name, b"").decode("utf-8") or (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        "</Relationships>")
-    if sheet_rels_name not in files:
-        order.append(sheet_rels_name)
     drawing = "xl/drawings/vmlDrawingButtons.vml"
-    sheet_rels, rel_id = _add_rel(sheet_rels, VML_REL, "../drawings/vmlDrawingButtons.vml")
-    files[sheet_rels_name] = sheet_rels.encode("utf-8")
-    files[drawing] = button_vml(buttons)
-    order.append(drawing)
-    sheet_xml = files[part].decode("utf-8")
+    rel_id = parts.add_relationship(f"{folder}/_rels/{name}.rels", VML_REL,
+                                    "../drawings/vmlDrawingButtons.vml")
+    parts.put(drawing, button_vml(buttons))
+    sheet_xml = parts.text(part)
     if "<legacyDrawing" in sheet_xml:  # pragma: no cover - the Start sheet has no comments
         raise XlperfError("analyst workbook: the Start sheet already has a legacy drawing")
     if 'xmlns:r="' not in sheet_xml[:500]:
@@ -330,10 +375,5 @@ def add_vba(package: bytes, vba: bytes, button_sheet: str, buttons: Sequence[But
         if follower in sheet_xml:
             sheet_xml = sheet_xml.replace(follower, tag + follower, 1)
             break
-    files[part] = sheet_xml.encode("utf-8")
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for filename in order:
-            target.writestr(filename, files[filename])
-    return normalise_package(out.getvalue())
+    parts.put(part, sheet_xml)
+    return parts.to_bytes()
