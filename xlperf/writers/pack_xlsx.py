@@ -124,6 +124,14 @@ LINE_HEIGHT = 13.0
 CHARS_PER_WIDTH = 1.15
 
 
+def fitted_heights(wrapped: dict[int, int]) -> dict[int, float]:
+    """Each row's height for its tallest wrapped cell (row -> lines), capped at Excel's
+    409 pt: Excel and LibreOffice do not re-fit the rows of a file they open, so without
+    this wrapped text would be cut off."""
+    return {row: min(round(lines * LINE_HEIGHT + 3, 1), MAX_ROW_HEIGHT)
+            for row, lines in sorted(wrapped.items()) if lines > 1}
+
+
 def _lines(value: Any, width: float) -> int:
     """How many lines a wrapped text needs in a column ``width`` characters wide."""
     if not isinstance(value, str) or not value:
@@ -599,12 +607,8 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
             rows = book.heights.setdefault(sheet, {})
             if lines > rows.get(placed.row, 1):
                 rows[placed.row] = lines
-    for rows in book.heights.values():
-        for row in [r for r, lines in rows.items() if lines <= 1]:
-            del rows[row]
-        for row, lines in rows.items():
-            rows[row] = min(round(lines * LINE_HEIGHT + 3, 1),  # type: ignore[assignment]
-                            MAX_ROW_HEIGHT)
+    for name, rows in book.heights.items():
+        book.heights[name] = fitted_heights(rows)  # type: ignore[assignment]
     written = clock()
     data = _package(book, pack, phases)
     if phases is not None:
