@@ -255,6 +255,17 @@ def survey_rows(seed: dict) -> tuple[list[list], list[list]]:
                  [(f"{topic} a priority", True, before), ("Not a priority", False, 350 - before)],
                  "synthetic: the 2019-20 survey is not printed in the seeds; the 2020-21 counts "
                  "repeated, so the 2020-21 grade is 'maintained'")
+    # ASB as the top priority and within the next two (two choices per respondent: 350
+    # answers); the overall 9.1% is the mean of the two unrounded shares (issue 16)
+    question(COMMUNITY, "2021-22", "Q3", "ASB_TOP",
+             "Which issue should be the Force's top priority? (antisocial behaviour)",
+             [("Antisocial behaviour", True, 11), ("Another issue", False, 164)],
+             f"{SEED}:442 \"11 people (6.3%) identified ASB as the top priority\"; 175 derived")
+    question(COMMUNITY, "2021-22", "Q3", "ASB_NEXT_TWO",
+             "Which issues should be the Force's next two priorities? (antisocial behaviour)",
+             [("Antisocial behaviour", True, 42), ("Another issue", False, 308)],
+             f"{SEED}:442 \"42 respondents (12%) placed ASB within the next two\"; two "
+             "choices for each of 175 respondents")
     question("Neighbourhood Alert Survey", "2020-21", "Q4", "SCAM_AWARE",
              "Do you find it easier to spot a scam after our engagement?",
              [("Yes", True, 243), ("No", False, 57)],
@@ -329,7 +340,7 @@ TYPED_VALUES = [
     ("SOC3", "2021-22", 48, 401), ("SOC3", "2020-21", 52, 401), ("SOC3", "2019-20", 52, 401),
     ("SOC4", "2021-22", 36, 402), ("SOC4", "2020-21", 26, 402),
     ("VAC3", "2021-22", 6, 419), ("VAC3", "2020-21", 7, 419),
-    ("LP4", "2021-22", 1136, 443), ("LP4", "2020-21", 758, 443),
+    ("LP4", "2021-22", 1136, 444), ("LP4", "2020-21", 758, 444),
     ("ECC4", "2021-22", 47, 369), ("ECC4", "2020-21", 49, 369),
     ("SOC1", "2021-22", 78, 398), ("SOC1", "2020-21", 59, 398),
 ]
@@ -399,6 +410,21 @@ def measure_rows(seed: dict) -> tuple[list[list], list[list], list[list], list[l
                 priority_grades.append([name, fy, q, grade.title(), None,
                                         f"seed {priority['summary_1_1']['source']}"])
     return measures, values, priorities, priority_grades
+
+
+def measure_figure_rows(seed: dict) -> list[list]:
+    """tblMeasureFigures: the figures seed 001 prints beside a grade; quotes are checked."""
+    seeds = Path("/work/shared/seeds")
+    rows = []
+    for row in seed["measure_figures"]["rows"]:
+        file, line = row["source"].split(":")
+        if (seeds / file).exists():
+            text = (seeds / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+            assert row["quote"] in text, (row["quote"], row["source"])
+        q, fy = row["period"].split()
+        rows.append([row["measure"], fy, q, row["figure"], row["value"], row["unit"],
+                     f"seed {row['source']}"])
+    return rows
 
 
 def history_rows(seed: dict) -> list[list]:
@@ -487,6 +513,7 @@ def demo_rows() -> dict[str, list[list]]:
         "tblPublished": published_rows(seed),
         "tblASBWards": asb_ward_rows(seed),
         "tblResultHistory": history_rows(seed),
+        "tblMeasureFigures": measure_figure_rows(seed),
         "tblKPAFocus": [[str(b["target_ids"][0]), _kpa_period(seed), b["traffic_light"]["text"],
                          f"seed {b['traffic_light']['source']}"]
                         for b in seed["scp_dashboard"]["kpas_in_focus"]["blocks"]],

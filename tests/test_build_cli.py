@@ -70,7 +70,7 @@ def test_a_quarter_after_the_data_is_refused(demo: Path, tmp_path: Path) -> None
 
 def test_bad_quarter_text_is_a_usage_error(tmp_path: Path) -> None:
     result = _run("build", "-q", "fourth quarter", "-o", str(tmp_path / "p.xlsx"))
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # bad input; 2 is kept for internal errors
     assert "is not a quarter" in result.output
 
 

@@ -31,7 +31,6 @@ from xlperf.writers.pack_xlsx import (
     MAX_COLS,
     MAX_ROWS,
     MAX_SHEET_NAME,
-    _write_cell,
     check_limits,
 )
 
@@ -275,7 +274,7 @@ def test_limits_are_checked_before_anything_is_written(
 
     monkeypatch.setattr(xlperf.pack.build, "describe_pack",
                         lambda *_a, **_k: pack_of(Sheet("Crime: Q4 2021/22")))
-    monkeypatch.setattr(xlperf.writers.pack_xlsx, "load_workbook",
+    monkeypatch.setattr(xlperf.writers.pack_xlsx, "cached_template",
                         lambda *_a, **_k: pytest.fail("the template was opened"))
     result = build(str(DEMO), "-o", str(tmp_path / "pack.xlsx"))
     assert result.exit_code == 1
@@ -284,9 +283,13 @@ def test_limits_are_checked_before_anything_is_written(
 
 
 def test_cells_beyond_the_sheet_are_refused() -> None:
-    from openpyxl import Workbook
+    from xlperf.api import template_path
+    from xlperf.pack.place import place
+    from xlperf.writers.pack_xlsx import _Book
+    from xlperf.writers.xlsx_template import cached_template
 
-    sheet = Workbook().active
+    template = cached_template(template_path())
+    book = _Book(template, place(pack_of(Sheet("Data")), template.anchors))
     for row, col in ((MAX_ROWS + 1, 1), (1, MAX_COLS + 1)):
         with pytest.raises(XlperfError, match="beyond Excel's last row or column"):
-            _write_cell(sheet, row, col, 1, None, None, set(), "Data!X")
+            book.put("Data", row, col, 1, None, None, "Data!X")

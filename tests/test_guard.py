@@ -151,3 +151,19 @@ def test_old_logs_are_pruned(cache: Path) -> None:
         os.utime(old, (i, i))
     guard.write_log(ValueError("new"))
     assert len(list(cache.glob("xlperf-*.log"))) == guard.KEEP_LOGS
+
+
+@pytest.mark.parametrize("args", [["build", "-q", "soon"], ["frobnicate"],
+                                  ["build", "--no-such-option"], ["--bogus"],
+                                  ["workbook"]])
+def test_a_wrong_argument_is_exit_1_so_that_2_always_means_a_bug(args: list[str],
+                                                                  cache: Path) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and not cache.exists()
+
+
+def test_help_and_version_still_exit_0() -> None:
+    assert CliRunner().invoke(main, ["--help"]).exit_code == 0
+    assert CliRunner().invoke(main, ["build", "--help"]).exit_code == 0
+    assert CliRunner().invoke(main, ["--version"]).exit_code == 0

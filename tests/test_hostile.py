@@ -426,22 +426,25 @@ def test_formula_text_goes_through_as_text(hostile_text: Path, tmp_path: Path, c
 
 def test_writer_keeps_formula_looking_text_as_text(tmp_path: Path) -> None:
     """The cell writer on its own: each of = + - @ stays text after a save and a reload."""
-    from openpyxl import Workbook
+    from xlperf.api import template_path
+    from xlperf.pack.model import Pack, Sheet
+    from xlperf.pack.place import place
+    from xlperf.writers.pack_xlsx import _Book, _package
+    from xlperf.writers.xlsx_template import cached_template
 
-    from xlperf.writers.pack_xlsx import _write_cell
-
-    book = Workbook()
-    sheet = book.active
+    template = cached_template(template_path())
+    pack = Pack("Test pack", "Q4 2021-22", "OFFICIAL", [Sheet("Data")])
+    book = _Book(template, place(pack, template.anchors))
     texts = ["=1+1", "+1+1", "-1+1", "@SUM(1,1)", "=cmd|' /C calc'!A0"]
     for i, value in enumerate(texts, start=1):
-        _write_cell(sheet, i, 1, value, None, None, set(), f"A{i}")
-    _write_cell(sheet, 10, 1, None, "=1+1", None, set(), "A10")  # a real formula stays one
+        book.put("Data", 100 + i, 1, value, None, None, f"A{i}")
+    book.put("Data", 110, 1, 2, "=1+1", None, "A10")  # a real formula stays one
     path = tmp_path / "cells.xlsx"
-    book.save(path)
-    again = load_workbook(path).active
-    assert [(again.cell(i, 1).value, again.cell(i, 1).data_type)
+    path.write_bytes(_package(book, pack))
+    again = load_workbook(path)["Data"]
+    assert [(again.cell(100 + i, 1).value, again.cell(100 + i, 1).data_type)
             for i in range(1, len(texts) + 1)] == [(t, "s") for t in texts]
-    assert (again["A10"].value, again["A10"].data_type) == ("=1+1", "f")
+    assert (again["A110"].value, again["A110"].data_type) == ("=1+1", "f")
 
 
 # -- a hostile template -------------------------------------------------------------------------

@@ -299,3 +299,55 @@ def test_measure_history_reproduces_seed_003(ds: Any, seed: dict[str, Any], pack
     whole = sheet.block("tblHistory1")
     assert whole.rows[-1][3].value == "0% ▶"
     assert whole.rows[0][3].formula is not None  # a percentage over the input counts
+
+
+def test_measures_graded_without_evidence_now_show_their_figures(ds: Any, pack: Any) -> None:
+    """Seed 001 lines 363-444: the figures printed beside each grade are in the pack."""
+    from xlperf.domain.evidence import measure_evidence
+
+    rows = measure_evidence(ds, grade_all(ds, [Q4]), Q4)
+
+    def figure(mid: str, label: str) -> float | None:
+        found = [r.value for r in rows if r.measure_id == mid and r.figure.startswith(label)]
+        assert found, (mid, label)
+        return found[0]
+
+    assert figure("ECC1", "Online") == 89 and figure("ECC1", "Telephone") == 96  # 001:363
+    assert figure("ECC1", "Value graded") == 91
+    assert any(r.measure_id == "ECC1" and "reported, not computed" in r.figure for r in rows)
+    assert round(figure("ECC3", "Change") or 0) == 43  # 001:368 "a 43% increase" (1,287 v 901)
+    # 001:369: 47 v 49 disruptions, 10 major both years: "from 20% to 21%"
+    shares = [round(r.value or 0) for r in rows
+              if r.measure_id == "ECC4" and "share" in r.figure]
+    assert shares == [21, 20]
+    assert figure("ECC6", "Value graded") == 1065  # 001:371
+    assert figure("ECC6", "Course satisfaction (year)") == 90
+    assert round(figure("SOC1", "Change") or 0) == 32  # 001:398 "increased by 32% from 59 to 78"
+    assert figure("SOC1", "Major and moderate disruptions") == 48
+    assert figure("SOC3", "Value graded") == 48 and figure("SOC3", "Reference") == 52  # 001:401
+    assert round(figure("SOC4", "Change") or 0) == 38  # 001:402
+    assert figure("VAC3", "Value graded") == 6 and figure("VAC3", "Reference") == 7  # 001:419
+    assert figure("VAC3", "Offenders identified") == 24
+    assert figure("VAC4", "Value graded") == 67 and figure("VAC4", "Reference") == 62  # 001:425
+    assert figure("LP4", "Public protection notices for children") == 378  # 001:444
+    assert figure("LP4", "Reference") == 265 + 493
+    assert figure("CT3", "Value graded") == 99 and figure("CT3", "Reference") == 83  # 001:384
+    assert any(r.measure_id == "ECC5" and "reported, not computed" in r.figure for r in rows)
+    block = pack.sheet("Measure Figures").block("tblMeasureFigures")
+    assert len(block.rows) == len(rows)
+
+
+def test_asb_survey_shares_and_overall_as_the_mean_of_unrounded_shares(ds: Any,
+                                                                        pack: Any) -> None:
+    # seed 001:442: "11 people (6.3%) ... 42 respondents (12%) ... Overall, 9.1% ... a
+    # decrease of 32% from the 43%": 9.1% is the mean of 6.29% and 12.0%; the fall is 34 points
+    top = compute(ds, FigureKey("survey-percent", "ASB_TOP", "2021-22")).value
+    two = compute(ds, FigureKey("survey-percent", "ASB_NEXT_TWO", "2021-22")).value
+    assert top is not None and two is not None
+    assert (round(top, 1), round(two)) == (6.3, 12)
+    mean = compute(ds, FigureKey("survey-mean", "ASB_TOP,ASB_NEXT_TWO", "2021-22")).value
+    assert mean is not None and round(mean, 1) == 9.1
+    block = pack.sheet("ASB").block("tblASBSurvey")
+    assert block.rows[3][3].formula is not None and block.rows[3][3].formula.text == (
+        "=AVERAGE({0},{1})")
+    assert round(block.rows[4][3].value * 100) == -34

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,17 +147,6 @@ def _write(describe, output: Path, template: Path | None,  # type: ignore[no-unt
 
 
 def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
-    """Every measure and priority cell, in the five quarters shown, where the reported grade
-    differs from the rule's."""
-    from .domain.grading import grade_all, reconciliation  # noqa: PLC0415
-    from .pack.build import shown_quarters  # noqa: PLC0415
-
-    ds = load_dataset(path)
-    quarters = shown_quarters(resolve_quarter(ds, quarter))
-    return reconciliation(grade_all(ds, quarters), quarters)
-
-
-def findings(path: Path, quarter: Quarter | None = None):  # type: ignore[no-untyped-def]
     """Every contradiction the Reconciliation sheet lists (issue 16): published figures that
     differ from xlperf's, numbers in analyst text, grade and roll-up differences in the five
     quarters shown, and the trackers' published counts and lights."""
@@ -236,8 +226,6 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 def _check_plain_text(option: str, value: str) -> None:
     """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
     them, and no interpreter path contains one."""
-    import unicodedata  # noqa: PLC0415
-
     for position, char in enumerate(value, 1):
         if unicodedata.category(char) == "Cc":
             raise XlperfError(

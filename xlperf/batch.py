@@ -18,6 +18,7 @@ does not grow with the number of inputs or quarters (figures in benchmarks/READM
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -30,11 +31,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .api import default_pack_name, template_path, write_pack
+from .filenames import MAX_OUTPUT_NAME_BYTES, slug
 from .model import Dataset
 from .periods import Quarter, quarters_between
 from .problems import Problem, XlperfError
+
+if TYPE_CHECKING:
+    from .reading.pipeline import Loaded
 
 BUILT, SKIPPED, FAILED = "built", "skipped", "failed"
 #: Packs xlperf writes; never taken as inputs when a folder is scanned.
@@ -194,8 +200,6 @@ def find_inputs(paths: Sequence[Path]) -> list[Path]:
 def pack_name(force: str, quarter: Quarter) -> str:
     """``kent-policing-plan-pack-q4-2021-22.xlsx``: safe and distinct for any force name,
     and short enough for any file system (:mod:`xlperf.filenames`)."""
-    from .filenames import MAX_OUTPUT_NAME_BYTES, slug  # noqa: PLC0415
-
     rest = f"-{default_pack_name(quarter)}"
     return f"{slug(force, MAX_OUTPUT_NAME_BYTES - len(rest))}{rest}"
 
@@ -257,7 +261,7 @@ def run_task(task: Task, notify: Notify) -> TaskResult:
     from .reading.pipeline import QUARTER_CODES, load  # noqa: PLC0415
 
     try:
-        loaded = load(task.input)
+        loaded = _PRELOADED.get(task.input) or load(task.input)
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other inputs
         return whole_input(FAILED, f"internal error: {type(exc).__name__}: {exc}")
     # checks against the reporting quarter are made again for each quarter built
@@ -310,6 +314,27 @@ def _build_quarter(task: Task, ds: Dataset, quarter: Quarter,
 
 
 # -- worker processes -------------------------------------------------------------------------
+#: Inputs read by the main process before its workers are forked: an input whose quarters are
+#: shared between workers is read once, and each worker inherits it instead of reading it.
+_PRELOADED: dict[Path, Loaded] = {}
+
+
+def _prepare_fork(tasks: list[Task], template: Path) -> None:
+    """Before forking the workers: import what every worker runs, read the template, and
+    read each input that several workers share, once; the forked workers inherit all of it
+    (copy-on-write) instead of doing it again each."""
+    from .pack.build import describe_pack  # noqa: F401, PLC0415 - imported to be inherited
+    from .reading.pipeline import load  # noqa: PLC0415 - only in the main process of a run
+    from .writers.xlsx_template import cached_template  # noqa: PLC0415 - as above
+
+    with contextlib.suppress(Exception):  # each worker reports it for its own packs
+        cached_template(template)
+    for task in tasks:
+        if task.parts > 1 and task.part == 0:
+            with contextlib.suppress(Exception):  # the workers read it and report why not
+                _PRELOADED[task.input] = load(task.input)
+
+
 _events: multiprocessing.Queue | None = None  # type: ignore[type-arg]
 
 
@@ -343,6 +368,8 @@ def _run_pool(tasks: list[Task], workers: int, notify: Notify) -> list[TaskResul
         notify(event)
         return True
 
+    if context.get_start_method() == "fork":
+        _prepare_fork(tasks, tasks[0].template)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(events,)) as pool:
         futures: list[Future[TaskResult]] = [pool.submit(_pool_task, t) for t in tasks]
@@ -366,6 +393,7 @@ def _run_pool(tasks: list[Task], workers: int, notify: Notify) -> list[TaskResul
         while received < expected and drain(1.0):
             pass
     events.close()
+    _PRELOADED.clear()
     return results
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .guard import EXIT_INTERNAL, expected, report
 from .problems import XlperfError
 
 
@@ -20,22 +21,40 @@ def _fail(exc: XlperfError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+#: Exit code of bad input or arguments (2 is an unexpected internal error: xlperf.guard).
+EXIT_BAD_INPUT = 1
+
+
+class BadArgument(click.UsageError):
+    """A wrong argument: bad input, exit 1 (click's usage errors exit 2, which xlperf keeps
+    for internal errors)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class Guarded(click.Group):
     """The command group with the last line of defence (:mod:`xlperf.guard`): an error
-    xlperf reports is exit 1; any other exception is one sentence on stderr, a log file with
-    the traceback, and exit 2, never a traceback on screen."""
+    xlperf reports, or a wrong argument, is exit 1; any other exception is one sentence on
+    stderr, a log file with the traceback, and exit 2, never a traceback on screen."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: object) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise BadArgument(exc.format_message(), exc.ctx) from None
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise BadArgument(exc.format_message(), exc.ctx) from None
         except (click.exceptions.ClickException, click.exceptions.Abort,
                 click.exceptions.Exit):
             raise
         except XlperfError as exc:
             raise _fail(exc) from None
         except Exception as exc:
-            from .guard import EXIT_INTERNAL, expected, report  # noqa: PLC0415
-
             if expected(exc):
                 raise
             click.echo(report(exc, " ".join(["xlperf", *sys.argv[1:]])), err=True)
@@ -121,10 +140,8 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 def reconcile(path: Path | None, quarter: str | None) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
-    from .api import (  # noqa: PLC0415
-        demo_path,
-        findings,
-    )
+    from .api import demo_path  # noqa: PLC0415
+    from .api import reconcile as findings  # noqa: PLC0415
 
     try:
         rows = findings(path or demo_path(), _quarter(quarter))

@@ -15,11 +15,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-import yaml
+from .yamlio import load_yaml
 
 Severity = Literal["error", "warning"]
 REGISTRY_FILE = "xlperf/data/problem_codes.yaml"
@@ -41,8 +40,10 @@ class ProblemCode:
 
 @cache
 def _document() -> dict[str, Any]:
+    from importlib import resources  # noqa: PLC0415 - not needed by xlperf --help
+
     text = resources.files("xlperf.data").joinpath("problem_codes.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 

@@ -183,6 +183,19 @@ class PublishedFigure:
 
 
 @dataclass(frozen=True)
+class MeasureFigure:
+    """A figure supporting a measure's grade in a quarter (issue 16): a part of its value or a
+    second indicator, typed on the Measure figures table."""
+
+    measure_id: str
+    quarter: Quarter
+    figure: str
+    value: float
+    unit: str
+    cell: str = ""
+
+
+@dataclass(frozen=True)
 class ResultPoint:
     """One quarter of a measure's result history (issue 16, seed 003): counts, or a percent
     where only the percentage was kept."""
@@ -239,6 +252,7 @@ class Dataset:
     #: (first target of a "KPA's in focus" block, period) -> (reported light, input cell)
     kpa_focus: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=_empty)
     result_history: tuple[ResultPoint, ...] = ()
+    measure_figures: tuple[MeasureFigure, ...] = ()
     #: (ward, quarter) -> (incidents, input cell)
     asb_wards: Mapping[tuple[str, Quarter], tuple[int, str]] = field(default_factory=_empty)
     #: The reporting quarter: Settings' Reporting quarter, else the latest complete quarter.

@@ -6,14 +6,25 @@ analyst fixes a workbook in one pass rather than one error per run.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from .codes import Severity, lookup
+if TYPE_CHECKING:
+    from .codes import Severity
 
 __all__ = ["InputError", "Problem", "Problems", "Severity", "XlperfError", "address",
            "split_address"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Severity``, from the registry module only when asked for: importing this module
+    (``xlperf --help`` does, for XlperfError) does not read the registry."""
+    if name == "Severity":
+        from .codes import Severity  # noqa: PLC0415
+
+        return Severity
+    raise AttributeError(name)
 
 
 def address(sheet: str, ref: str) -> str:
@@ -47,6 +58,8 @@ class Problem:
     severity: Severity = field(init=False)
 
     def __post_init__(self) -> None:
+        from .codes import lookup  # noqa: PLC0415 - see __getattr__
+
         object.__setattr__(self, "severity", lookup(self.code).severity)
 
     @property
@@ -92,6 +105,8 @@ class Problems:
         return Problems([replace(p, file=p.file or file) for p in self.items])
 
     def to_json(self) -> str:
+        import json  # noqa: PLC0415 - only for --json
+
         return json.dumps(
             {
                 "valid": not self.errors,

@@ -343,6 +343,17 @@ def _survey(ds: Dataset, key: FigureKey) -> _Result:
     return fig.value, fig.working, fig.cells, None, ""
 
 
+def _survey_mean(ds: Dataset, key: FigureKey) -> _Result:
+    fy = _fy(key.period)
+    parts = [survey_percent(ds, q.strip(), fy) for q in key.subject.split(",") if q.strip()]
+    values = [p.value for p in parts]
+    if not values or any(v is None for v in values):
+        return None, "a question has no result", (), None, ""
+    mean = sum(v for v in values if v is not None) / len(values)
+    return (mean, " + ".join(p.working for p in parts) + f", mean of {len(values)} shares",
+            tuple(c for p in parts for c in p.cells), None, "")
+
+
 def _survey_points(ds: Dataset, key: FigureKey) -> _Result:
     fy = _fy(key.period)
     other = _fy(key.compared) if key.compared else fy.shift(-1)
@@ -393,6 +404,7 @@ _COMPUTE: dict[str, Any] = {
     "history-trend": _history_trend,
     "history-falls": _history_falls,
     "survey-percent": _survey,
+    "survey-mean": _survey_mean,
     "survey-change-points": _survey_points,
     "measure-value": _measure,
     "measure-change": _measure_change,

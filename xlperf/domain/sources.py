@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..problems import XlperfError
+from ..yamlio import loader
 
 DECLARED_IN = "xlperf/data/value_sources.yaml"
 
@@ -79,7 +80,7 @@ def _declared_text() -> str:
 
 def _declared() -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and prefixed names of value_sources.yaml, each with its line number."""
-    root = yaml.compose(_declared_text())
+    root = yaml.compose(_declared_text(), Loader=loader())  # line numbers; C parser if built
     out: tuple[dict[str, int], dict[str, int]] = ({}, {})
     assert isinstance(root, yaml.MappingNode)
     for key, value in root.value:

@@ -19,6 +19,7 @@ from .sheets import (
     grades,
     history,
     keydata,
+    measure_figures,
     outcomes,
     reconciliation,
 )
@@ -58,6 +59,9 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     if asb_sheet is not None:
         sheets.append(asb_sheet)
     sheets.append(keydata.describe(ctx, crime_data))
+    figures_sheet = measure_figures.describe(ctx)
+    if figures_sheet is not None:
+        sheets.append(figures_sheet)
     history_sheet = history.describe(ctx)
     if history_sheet is not None:
         sheets.append(history_sheet)

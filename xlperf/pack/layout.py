@@ -12,9 +12,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..a1 import parse_a1
+from ..yamlio import load_yaml
 from .place import Anchors, NameAnchor, TableAnchor
 
 
@@ -67,7 +66,7 @@ class Layout:
 
 
 def _read(name: str) -> Any:
-    return yaml.safe_load(resources.files("xlperf.pack").joinpath(name).read_text("utf-8"))
+    return load_yaml(resources.files("xlperf.pack").joinpath(name).read_text("utf-8"))
 
 
 def _sheet(data: dict[str, Any]) -> SheetLayout:
@@ -91,7 +90,7 @@ def load_layout() -> Layout:
     folder = resources.files("xlperf.pack").joinpath("layouts")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")),
                    key=lambda f: f.name)
-    docs = [yaml.safe_load(f.read_text("utf-8")) for f in files]
+    docs = [load_yaml(f.read_text("utf-8")) for f in files]
     docs.sort(key=lambda d: d.get("order", 50))
     styles = _read("styles.yaml")
     page = _read("page.yaml")

@@ -26,6 +26,7 @@ from ..model import (
     ForceCrime,
     KPAStatus,
     Measure,
+    MeasureFigure,
     MeasureValue,
     Narrative,
     NationalMetric,
@@ -44,9 +45,9 @@ from .validate import Row, TypedTable
 
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
-    ForceCrime, KPAStatus, Measure, MeasureValue, Narrative, NationalMetric, PublishedCount,
-    PublishedFigure, Recommendation, ResultPoint, ReportedGrade, RollUpCondition, Rule, Series,
-    SurveyAnswer,
+    ForceCrime, KPAStatus, Measure, MeasureFigure, MeasureValue, Narrative, NationalMetric,
+    PublishedCount, PublishedFigure, Recommendation, ReportedGrade, ResultPoint,
+    RollUpCondition, Rule, Series, SurveyAnswer,
 )})
 
 

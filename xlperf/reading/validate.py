@@ -120,10 +120,15 @@ class Validator:
 
     def _missing_table(self, spec: TableSpec) -> None:
         if spec.sheet not in self.raw.sheet_names:
+            on_sheet = [t.name for t in self.schema.tables if t.sheet == spec.sheet]
+            if spec.name != on_sheet[0]:
+                return  # one problem per missing sheet, reported with its first table
             lookalike = [s for s in self.raw.sheet_names if plain(s) == plain(spec.sheet)]
             hint = f" (there is a sheet named {lookalike[0]!r})" if lookalike else ""
+            tables = (f"table {spec.name}" if len(on_sheet) == 1
+                      else f"tables {', '.join(on_sheet[:-1])} and {on_sheet[-1]}")
             self.add(codes.MISSING_SHEET,
-                     f"sheet {spec.sheet!r} with table {spec.name} is missing{hint}",
+                     f"sheet {spec.sheet!r} with {tables} is missing{hint}",
                      sheet=spec.sheet)
         else:
             self.add(codes.MISSING_TABLE,

@@ -8,10 +8,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..codes import lookup
 from ..periods import CALENDAR_MONTHS, FY_MONTHS
+from ..yamlio import load_yaml
 
 
 def load_data(name: str) -> dict[str, Any]:
@@ -23,7 +22,7 @@ def load_data(name: str) -> dict[str, Any]:
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
     text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 
@@ -153,7 +152,7 @@ def _expand_columns(raw: dict[str, Any]) -> tuple[ColumnSpec, ...]:
 @lru_cache(maxsize=1)
 def load_schema() -> Schema:
     text = resources.files("xlperf.schema").joinpath("input.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     categories = load_data("categories")
     national = load_data("national")
     from ..domain.rules import CHOICES  # noqa: PLC0415 - domain.rules reads data through here

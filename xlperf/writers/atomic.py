@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..filenames import temp_prefix
+from ..filenames import MAX_NAME_BYTES, name_bytes, temp_prefix
 from ..problems import XlperfError
 
 #: The timestamp written into every package, so that packs can be diffed byte for byte.
@@ -51,8 +51,6 @@ def _exists(path: Path) -> bool:
 def check_output_path(output: Path, inputs: tuple[Path, ...] = ()) -> None:
     """Refuse an output that is an input, sits in a missing folder, is open in Excel, or
     whose name no file system takes."""
-    from ..filenames import MAX_NAME_BYTES, name_bytes  # noqa: PLC0415
-
     output = Path(output)
     size = name_bytes(output.name)
     if size > MAX_NAME_BYTES:

@@ -1,30 +1,46 @@
-"""Write a pack description into the template workbook with openpyxl.
+"""Write a pack description into the template: the finished workbook as bytes.
 
-The template is opened, its tables and defined names read as anchors, the pack placed on
-them (:func:`xlperf.pack.place.place`), and every cell, table, name and chart written.
-Only then is the workbook serialised, so an error leaves nothing behind.
+The template is read and indexed once per process (:mod:`xlperf.writers.xlsx_template`):
+its tables and defined names are the anchors the pack is placed on
+(:func:`xlperf.pack.place.place`). Each pack then costs about the bytes it writes: every
+sheet's cell data is emitted as a stream of sheet XML (named styles as cell-format indices
+resolved once, text in a shared-string table, each formula with the value xlperf computed
+for it as its cached value), with the pack's tables, defined names, links, comments and
+charts; every other part of the template (styles, theme, widths, views, print setup,
+headers and footers, merged cells, validations, conditional formats, drawings) is kept as
+the template has it. Nothing forces a recalculation on load, so a pack opened in Protected
+View or a previewer shows its figures and Excel does not ask to save an unchanged pack.
+Everything is built in memory, so an error leaves nothing behind; the same pack and
+template give the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import io
 import re
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.comments import Comment
-from openpyxl.utils.exceptions import IllegalCharacterError
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..a1 import column_letter, parse_a1
 from ..pack.model import Chart, Pack, Ref
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
-from ..reading.xlsx import check_package
-from .atomic import workbook_bytes
+from .xlsx_template import (
+    REL_NS,
+    REL_TYPE,
+    Rel,
+    Template,
+    TemplateCell,
+    TemplateSheet,
+    attrs,
+    cached_template,
+    merged_ranges,
+    read_rels,
+)
 
 #: Excel's limits, checked before anything is written.
 MAX_CELL_CHARS = 32_767
@@ -55,27 +71,12 @@ def anchors_from_workbook(book: Any, file: str) -> Anchors:
                 table.displayName, sheet.title, row, col, last_col - col + 1, last_row - row,
                 styles, _style_name(sheet.cell(row, col)),
                 _style_name(sheet.cell(row - 1, col)) if row > 1 else None)
-            _refuse_merges(sheet, table.displayName, max(row - 1, 1), col, last_row, last_col,
-                           file)
     for name, defined in book.defined_names.items():
         for sheet_name, coordinate in defined.destinations:
             if sheet_name in book.sheetnames:
                 row, col = parse_a1(coordinate.split(":")[0])
                 anchors.names[name] = NameAnchor(name, sheet_name, row, col)
     return anchors
-
-
-def _refuse_merges(sheet: Any, table: str, top: int, left: int, bottom: int, right: int,
-                   file: str) -> None:
-    """xlperf writes every cell of a table and its title: merged cells there are refused,
-    named by their template cells."""
-    for merged in sheet.merged_cells.ranges:
-        if (merged.min_row <= bottom and merged.max_row >= top and merged.min_col <= right
-                and merged.max_col >= left):
-            raise XlperfError(
-                f"{file}: cells {sheet_prefix(sheet.title)}!{merged.coord} are merged over "
-                f"table {table} (or its title row), where xlperf writes every cell; unmerge "
-                "them in the template (Home > Merge & Center)")
 
 
 def check_limits(pack: Pack) -> None:
@@ -107,39 +108,15 @@ def check_limits(pack: Pack) -> None:
                 problems.append(f"table {block.name} needs unique, non-empty headings")
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row):
-                    longest = max((len(t) for t in (cell.value, cell.note) if isinstance(t, str)),
-                                  default=0)
+                    value, note = cell.value, cell.note
+                    longest = max(len(value) if type(value) is str else 0,
+                                  len(note) if note else 0)
                     if longest > MAX_CELL_CHARS:
                         problems.append(
                             f"{sheet.name}: table {block.name} row {r + 1} column {c + 1} holds "
                             f"{longest:,} characters, over Excel's {MAX_CELL_CHARS:,}")
     if problems:
         raise XlperfError("pack: " + "; ".join(problems))
-
-
-def _write_cell(sheet: Any, row: int, col: int, value: Any, formula: str | None,
-                style: str | None, styles: set[str], where: str) -> Any:
-    if row > MAX_ROWS or col > MAX_COLS:
-        raise XlperfError(f"{where}: beyond Excel's last row or column")
-    cell = sheet.cell(row, col)
-    try:
-        if formula is not None:
-            cell.value = formula
-        else:
-            cell.value = value
-            if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-                cell.data_type = "s"  # text copied from the input is never a formula
-    except IllegalCharacterError:
-        raise XlperfError(f"{where}: the text holds control characters Excel cannot store") \
-            from None
-    except AttributeError:  # a MergedCell: only the top-left cell of a merge holds a value
-        raise XlperfError(f"{where}: the template merges this cell with others, where xlperf "
-                          "writes; unmerge it in the template (Home > Merge & Center)") from None
-    if style:
-        if style not in styles:
-            raise XlperfError(f"{where}: the template has no cell style {style!r}")
-        cell.style = style
-    return cell
 
 
 #: Points per line of 10-point text, and the characters a column of width 1 holds.
@@ -155,119 +132,796 @@ def _lines(value: Any, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
-def fit_row_heights(sheet: Any, wrapped: dict[int, int]) -> None:
-    """Set each row's height to its tallest wrapped cell: Excel and LibreOffice do not
-    re-fit rows of a file they open, so without this wrapped text would be cut off."""
-    for row, lines in sorted(wrapped.items()):
-        if lines > 1:
-            sheet.row_dimensions[row].height = min(round(lines * LINE_HEIGHT + 3, 1),
-                                                   MAX_ROW_HEIGHT)
 
 
-def _clear(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-    for row in range(first_row, last_row + 1):
-        for col in range(first_col, last_col + 1):
-            cell = sheet.cell(row, col)
-            cell.value = None
-            cell.style = "Normal"
+# -- the streaming writer ---------------------------------------------------------------------
+
+#: openpyxl refuses these control characters in cell text; so does Excel.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"})
+_EPOCH = dt.datetime(1899, 12, 30)
+#: Excel's calculation engine id as Excel 2019 and Microsoft 365 write it: a file with an
+#: older id is recalculated on opening and Excel asks to save it on every close.
+CALC_ID = "191029"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CT = "application/vnd.openxmlformats-officedocument."
+_TABLE_CT = _CT + "spreadsheetml.table+xml"
+_COMMENTS_CT = _CT + "spreadsheetml.comments+xml"
+_DRAWING_CT = _CT + "drawing+xml"
+_CHART_CT = _CT + "drawingml.chart+xml"
+_SST_CT = _CT + "spreadsheetml.sharedStrings+xml"
+_VML_CT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+#: The order of a worksheet's elements after its cell data (ECMA-376, CT_Worksheet).
+_ORDER = {name: i for i, name in enumerate((
+    "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter",
+    "sortState", "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr",
+    "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions", "pageMargins",
+    "pageSetup", "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches",
+    "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF",
+    "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+    "extLst"))}
+#: A chart's size, as the openpyxl writer made it: 16 x 7.5 cm, in EMU.
+CHART_WIDTH_EMU, CHART_HEIGHT_EMU = 5_760_000, 2_700_000
 
 
-def _chart(placement: Placement, chart: Chart, sheet_name: str, book: Any) -> LineChart:
-    def reference(ref: Ref) -> Reference:
-        placed = placement.blocks[ref.block]
-        row, col = placed.position(ref.row, ref.col)
-        row2, col2 = placed.position(ref.row if ref.row2 is None else ref.row2,
-                                     ref.col if ref.col2 is None else ref.col2)
-        return Reference(book[placed.sheet], min_col=col, min_row=row, max_col=col2,
-                         max_row=row2)
-
-    line = LineChart()
-    line.title = chart.title
-    line.y_axis.title = chart.y_title
-    line.x_axis.title = chart.x_title
-    line.height, line.width = 7.5, 16
-    line.legend = None if len(chart.series) == 1 else line.legend
-    for series in chart.series:
-        line.add_data(reference(series.values), titles_from_data=False)
-        line.series[-1].smooth = False
-    line.set_categories(reference(chart.categories))
-    # openpyxl hides both axes unless told otherwise; a reviewer needs the scale.
-    line.x_axis.delete = False
-    line.y_axis.delete = False
-    return line
+def _where(sheet: str, row: int, col: int) -> str:
+    return f"{sheet_prefix(sheet)}!{column_letter(col)}{row}"
 
 
-def render_pack(pack: Pack, template: Path) -> bytes:
-    """The finished pack workbook as bytes (deterministic: same pack, same bytes)."""
-    check_package(Path(template))
+_LETTERS = [""] + [column_letter(c) for c in range(1, 703)]
+
+
+def _letter(col: int) -> str:
+    return _LETTERS[col] if col < 703 else column_letter(col)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
+
+
+def _t(text: str) -> str:
+    """A ``<t>`` element, keeping leading and trailing spaces and line breaks."""
+    if text != text.strip() or "\n" in text or "\t" in text:
+        return f'<t xml:space="preserve">{_esc(text)}</t>'
+    return f"<t>{_esc(text)}</t>"
+
+
+def _number(value: int | float) -> str:
+    return repr(float(value)) if isinstance(value, float) else str(int(value))
+
+
+def _serial(value: dt.date) -> int | float:
+    """A date as Excel's serial day number (1900 date system)."""
+    if isinstance(value, dt.datetime):
+        delta = value.replace(tzinfo=None) - _EPOCH
+        return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+    return (value - _EPOCH.date()).days
+
+
+class _Book:
+    """One pack being written: the kept sheets' cells, the shared strings, added formats."""
+
+    def __init__(self, template: Template, placement: Placement) -> None:
+        self.template = template
+        self.placement = placement
+        described = {s.name for s in placement.pack.sheets}
+        self.sheets: list[TemplateSheet] = [s for s in template.sheets if s.name in described]
+        self.kept = {s.name for s in self.sheets}
+        self.grids: dict[str, dict[tuple[int, int], Any]] = {
+            s.name: dict(s.cells) for s in self.sheets}
+        self.links: dict[str, dict[tuple[int, int], str]] = {s.name: {} for s in self.sheets}
+        self.notes: dict[str, dict[tuple[int, int], tuple[str, str]]] = {
+            s.name: {} for s in self.sheets}
+        self.heights: dict[str, dict[int, int]] = {}
+        self.strings: dict[str, int] = {}
+        self.string_list: list[str] = []
+        self.styles = template.styles
+        self.extra_xfs: list[str] = []
+        self.derived: dict[int, int] = {}
+        self.extra_fmt: str | None = None
+        #: cells covered by a merge (not its top-left cell): nothing may be written there
+        self.covered: dict[str, set[tuple[int, int]]] = {
+            s.name: {(r, c) for _coord, r1, c1, r2, c2 in merged_ranges(s)
+                     for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
+                     if (r, c) != (r1, c1)} for s in self.sheets}
+
+    # -- cells -----------------------------------------------------------------------------
+    def string(self, text: str) -> int:
+        index = self.strings.get(text)
+        if index is None:
+            index = self.strings[text] = len(self.string_list)
+            self.string_list.append(text)
+        return index
+
+    def _date_style(self, index: int) -> int:
+        """Cell format ``index`` with a date number format (a date written into a cell whose
+        style is not a date format, as openpyxl did)."""
+        if index < len(self.styles.date) and self.styles.date[index]:
+            return index
+        if index not in self.derived:
+            fmt_id = 1 + max([163, *self.styles.num_fmts])
+            self.extra_fmt = f'<numFmt numFmtId="{fmt_id}" formatCode="yyyy-mm-dd"/>'
+            base = self.styles.xfs[index] if index < len(self.styles.xfs) else \
+                '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+            base = re.sub(r'numFmtId="\d+"', f'numFmtId="{fmt_id}"', base, count=1)
+            if "applyNumberFormat" not in base:
+                base = base.replace("<xf ", '<xf applyNumberFormat="1" ', 1)
+            self.derived[index] = len(self.styles.xfs) + len(self.extra_xfs)
+            self.extra_xfs.append(base)
+        return self.derived[index]
+
+    def put(self, sheet: str, row: int, col: int, value: Any, formula: str | None,
+            style: str | None, where: str | None = None) -> int:
+        """Write one cell; returns its cell-format index. ``where`` names the cell in
+        messages (default: its address)."""
+        if row > MAX_ROWS or col > MAX_COLS:
+            raise XlperfError(f"{where or _where(sheet, row, col)}: beyond Excel's last row "
+                              "or column")
+        grid = self.grids[sheet]
+        old = grid.get((row, col))
+        if (row, col) in self.covered[sheet]:
+            raise XlperfError(f"{where or _where(sheet, row, col)}: the template merges this "
+                              "cell with others, where xlperf writes; unmerge it in the "
+                              "template (Home > Merge & Center)")
+        if style:
+            index = self.styles.named.get(style)
+            if index is None:
+                raise XlperfError(f"{where or _where(sheet, row, col)}: the template has no "
+                                  f"cell style {style!r}")
+        elif old is None:
+            index = 0
+        else:
+            index = old.style if isinstance(old, TemplateCell) else old[0]
+        if isinstance(old, TemplateCell):
+            if old.link is not None:
+                self.links[sheet].setdefault((row, col), old.link)
+            if old.comment is not None:
+                self.notes[sheet].setdefault((row, col), old.comment)
+        kind = type(value)
+        if kind is str:
+            if _ILLEGAL.search(value):
+                raise XlperfError(f"{where or _where(sheet, row, col)}: the text holds control "
+                                  "characters Excel cannot store")
+        elif kind is not bool and isinstance(value, dt.date):
+            if not style:
+                index = self._date_style(index)
+            value, kind = _serial(value), float
+        if formula is not None:
+            if _ILLEGAL.search(formula):
+                raise XlperfError(f"{where or _where(sheet, row, col)}: the formula holds "
+                                  "control characters Excel cannot store")
+            body = "<f>" + _esc(formula[1:] if formula.startswith("=") else formula) + "</f>"
+            if value is None:
+                rest = ">" + body + "</c>"
+            elif kind is bool:
+                rest = ' t="b">' + body + f"<v>{int(value)}</v></c>"
+            elif kind is int or kind is float or isinstance(value, (int, float)):
+                rest = ">" + body + "<v>" + _number(value) + "</v></c>"
+            else:
+                error = "e" if value in _ERRORS else "str"
+                rest = f' t="{error}">' + body + f"<v>{_esc(str(value))}</v></c>"
+        elif kind is str:
+            # text, even when it starts with "=": text copied from the input is never a formula
+            rest = ' t="s"><v>' + str(self.string(value)) + "</v></c>" if value else "/>"
+        elif value is None:
+            rest = "/>"
+        elif kind is bool:
+            rest = f' t="b"><v>{int(value)}</v></c>'
+        elif kind is int or kind is float or isinstance(value, (int, float)):
+            rest = "><v>" + _number(value) + "</v></c>"
+        else:
+            rest = ' t="s"><v>' + str(self.string(str(value))) + "</v></c>"
+        grid[(row, col)] = (index, rest)
+        return index
+
+    def cell_text(self, sheet: str, row: int, col: int) -> str:
+        """A cell's value as text (a table column's name)."""
+        cell = self.grids[sheet].get((row, col))
+        if cell is None:
+            return "None"
+        if isinstance(cell, TemplateCell):
+            if cell.text is not None:
+                return cell.text
+            m = re.search(r"<t\b[^>]*>(.*?)</t>|<v>(.*?)</v>", cell.inner, re.S)
+            return html.unescape(m.group(1) or m.group(2)) if m else "None"
+        rest = cell[1]
+        m = re.search(r"<v>(.*?)</v>", rest)
+        if m is None:
+            return "None"
+        if ' t="s"' in rest:
+            return self.string_list[int(m.group(1))]
+        return html.unescape(m.group(1))
+
+    def shift(self, sheet: str, after_row: int, by: int) -> None:
+        grid = self.grids[sheet]
+        moved = {(r + by if r > after_row else r, c): v for (r, c), v in grid.items()}
+        self.grids[sheet] = moved
+        # openpyxl moved the merged cells with the others; the merge itself stays
+        self.covered[sheet] = {(r + by if r > after_row else r, c)
+                               for r, c in self.covered[sheet]}
+
+    def clear(self, sheet: str, first_row: int, first_col: int, last_row: int,
+              last_col: int) -> None:
+        grid = self.grids[sheet]
+        for key in [k for k in grid if first_row <= k[0] <= last_row
+                    and first_col <= k[1] <= last_col]:
+            old = grid[key]
+            if isinstance(old, TemplateCell) and (old.link or old.comment):
+                grid[key] = TemplateCell(0, link=old.link, comment=old.comment)
+            else:
+                del grid[key]
+
+    # -- sheet XML -------------------------------------------------------------------------
+    def sheet_data(self, sheet: TemplateSheet) -> tuple[str, str]:
+        """The sheet's <sheetData> and its dimension."""
+        grid = self.grids[sheet.name]
+        heights = self.heights.get(sheet.name, {})
+        rows: dict[int, list[tuple[int, Any]]] = {}
+        for (r, c), v in grid.items():
+            rows.setdefault(r, []).append((c, v))
+        numbers = sorted(rows.keys() | sheet.rows.keys() | heights.keys())
+        out = ["<sheetData>"]
+        min_r = min_c = 1 << 30
+        max_r = max_c = 0
+        for r in numbers:
+            row_attrs = sheet.rows.get(r, "")
+            if r in heights:
+                row_attrs = re.sub(r'\s*\b(ht|customHeight)="[^"]*"', "", row_attrs).strip()
+                row_attrs = (row_attrs + " " if row_attrs else "") + \
+                    f'ht="{heights[r]}" customHeight="1"'
+            cells = sorted(rows.get(r, ()), key=lambda cv: cv[0])
+            head = f'<row r="{r}"' + (" " + row_attrs if row_attrs else "")
+            if not cells:
+                out.append(head + "/>")
+                continue
+            out.append(head + ">")
+            row_text = str(r)
+            for c, v in cells:
+                coordinate = _letter(c) + row_text
+                if isinstance(v, TemplateCell):
+                    if v.text is not None:
+                        body = f' t="s"><v>{self.string(v.text)}</v></c>'
+                        extra = ""
+                    else:
+                        extra = " " + v.attrs if v.attrs else ""
+                        body = f">{v.inner}</c>" if v.inner else "/>"
+                    style = f' s="{v.style}"' if v.style else ""
+                    out.append(f'<c r="{coordinate}"{style}{extra}{body}')
+                else:
+                    style = f' s="{v[0]}"' if v[0] else ""
+                    out.append(f'<c r="{coordinate}"{style}{v[1]}')
+                min_c, max_c = min(min_c, c), max(max_c, c)
+            min_r, max_r = min(min_r, r), max(max_r, r)
+            out.append("</row>")
+        out.append("</sheetData>")
+        dimension = "A1" if max_r == 0 else \
+            f"{column_letter(min_c)}{min_r}:{column_letter(max_c)}{max_r}"
+        return "".join(out), dimension
+
+
+def _header_footer(raw: str, fields: dict[str, str]) -> str:
+    """Fill ``{marking}``, ``{quarter}``, ``{title}`` in a sheet's headers and footers."""
+    def fill(m: re.Match[str]) -> str:
+        text = html.unescape(m.group(2))
+        try:
+            text = text.format_map(fields)
+        except (KeyError, ValueError, IndexError):
+            return m.group(0)  # a brace the analyst typed: left as it is
+        return f"{m.group(1)}{_esc(text)}{m.group(3)}"
+
+    return re.sub(r"(<(?:\w+:)?(?:odd|even|first)(?:Header|Footer)\b[^>/]*>)(.*?)(</[^>]+>)",
+                  fill, raw, flags=re.S)
+
+
+def _rels_xml(rels: list[tuple[str, str, str, bool]]) -> bytes:
+    """Relationships as (id, type, target, external)."""
+    body = "".join(
+        f'<Relationship Id="{_attr(i)}" Type="{_attr(t)}" Target="{_attr(target)}"'
+        + (' TargetMode="External"' if ext else "") + "/>"
+        for i, t, target, ext in rels)
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + body + "</Relationships>").encode("utf-8")
+
+
+def _rels_path(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def _title_xml(text: str) -> str:
+    run = f"<a:t>{_esc(text)}</a:t>" if text else "<a:t/>"
+    return ("<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r>"
+            + run + "</a:r></a:p></c:rich></c:tx></c:title>")
+
+
+def _chart_xml(chart: Chart, reference: Any) -> bytes:
+    """A line chart, as the openpyxl writer made it: one series per Series, categories
+    shared, both axes shown, no legend for a single series."""
+    series = []
+    for i, s in enumerate(chart.series):
+        series.append(
+            f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>'
+            '<c:spPr><a:ln><a:prstDash val="solid"/></a:ln></c:spPr>'
+            '<c:marker><c:symbol val="none"/><c:spPr><a:ln><a:prstDash val="solid"/></a:ln>'
+            "</c:spPr></c:marker>"
+            f"<c:cat><c:numRef><c:f>{_esc(reference(chart.categories))}</c:f></c:numRef>"
+            f"</c:cat><c:val><c:numRef><c:f>{_esc(reference(s.values))}</c:f></c:numRef>"
+            '</c:val><c:smooth val="0"/></c:ser>')
+    axis = ('<c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+            '<c:axPos val="l"/>')
+    legend = "" if len(chart.series) == 1 else '<c:legend><c:legendPos val="r"/></c:legend>'
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        "<c:chart>" + _title_xml(chart.title) + "<c:plotArea><c:lineChart>"
+        '<c:grouping val="standard"/>' + "".join(series)
+        + '<c:axId val="10"/><c:axId val="100"/></c:lineChart>'
+        '<c:catAx><c:axId val="10"/>' + axis + _title_xml(chart.x_title)
+        + '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:crossAx val="100"/>'
+        '<c:lblOffset val="100"/></c:catAx>'
+        '<c:valAx><c:axId val="100"/>' + axis + "<c:majorGridlines/>"
+        + _title_xml(chart.y_title)
+        + '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:crossAx val="10"/>'
+        "</c:valAx></c:plotArea>" + legend
+        + '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>')
+    return xml.encode("utf-8")
+
+
+def _anchor_xml(col: int, row: int, number: int, rel_id: str) -> str:
+    return (f"<xdr:oneCellAnchor><xdr:from><xdr:col>{col - 1}</xdr:col><xdr:colOff>0"
+            f"</xdr:colOff><xdr:row>{row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+            f'<xdr:ext cx="{CHART_WIDTH_EMU}" cy="{CHART_HEIGHT_EMU}"/><xdr:graphicFrame '
+            f'macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{number}" name="Chart {number}"/>'
+            "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x=\"0\" y=\"0\"/>"
+            '<a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData '
+            'uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart '
+            'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+            f'r:id="{rel_id}"/></a:graphicData></a:graphic></xdr:graphicFrame>'
+            "<xdr:clientData/></xdr:oneCellAnchor>")
+
+
+_DRAWING_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr '
+    'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    f'xmlns:r="{REL_NS}">')
+
+
+def _comments_xml(notes: list[tuple[tuple[int, int], tuple[str, str]]]) -> bytes:
+    authors: list[str] = []
+    body = []
+    for (row, col), (author, text) in notes:
+        if author not in authors:
+            authors.append(author)
+        body.append(f'<comment ref="{column_letter(col)}{row}" authorId="'
+                    f'{authors.index(author)}" shapeId="0"><text>{_t(text)}</text></comment>')
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments '
+            f'xmlns="{_MAIN_NS}"><authors>'
+            + "".join(f"<author>{_esc(a)}</author>" for a in authors)
+            + "</authors><commentList>" + "".join(body) + "</commentList></comments>"
+            ).encode("utf-8")
+
+
+def _vml_xml(notes: list[tuple[tuple[int, int], tuple[str, str]]], number: int) -> bytes:
+    shapes = []
+    for i, ((row, col), _note) in enumerate(notes):
+        shapes.append(
+            f'<v:shape id="_x0000_s{number * 1024 + 1 + i}" type="#_x0000_t202" '
+            'style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:300px;'
+            'height:120px;z-index:1;visibility:hidden" fillcolor="#ffffe1" '
+            'o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow color="black" '
+            'obscured="t"/><v:path o:connecttype="none"/><v:textbox '
+            'style="mso-direction-alt:auto"><div style="text-align:left"></div></v:textbox>'
+            '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+            f"<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{col - 1}"
+            "</x:Column></x:ClientData></v:shape>")
+    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{number}"/>'
+            '</o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" '
+            'o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+            '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+            + "".join(shapes) + "</xml>").encode("utf-8")
+
+
+def _table_xml(number: int, name: str, ref: str, first_col: int, names: list[str]) -> bytes:
+    columns = "".join(f'<tableColumn id="{first_col + i}" name="{_attr(n)}"/>'
+                      for i, n in enumerate(names))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<table '
+            f'xmlns="{_MAIN_NS}" id="{number}" name="{_attr(name)}" '
+            f'displayName="{_attr(name)}" ref="{ref}" headerRowCount="1">'
+            f'<autoFilter ref="{ref}"/><tableColumns count="{len(names)}">{columns}'
+            '</tableColumns><tableStyleInfo name="TableStyleLight1" showFirstColumn="0" '
+            'showLastColumn="0" showRowStripes="0" showColumnStripes="0"/></table>'
+            ).encode()
+
+
+def _next_free(parts: set[str], pattern: str) -> Any:
+    """Part names ``pattern.format(n)`` not already taken, n = 1, 2, ..."""
+    n = 0
+    while True:
+        n += 1
+        if pattern.format(n) not in parts:
+            parts.add(pattern.format(n))
+            yield n, pattern.format(n)
+
+
+def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = None) -> bytes:
+    """The finished pack workbook as bytes (deterministic: same pack, same bytes).
+
+    ``phases``, when given, receives the seconds spent in each step (benchmarks/run.py
+    --profile)."""
+    clock = time.perf_counter
+    started = clock()
     check_limits(pack)
-    book = load_workbook(template)
-    anchors = anchors_from_workbook(book, Path(template).name)
-    placement = place(pack, anchors)
-    styles = {s if isinstance(s, str) else s.name for s in book.named_styles}
-    described = {s.name for s in pack.sheets}
-    for name in list(book.sheetnames):
-        if name not in described:
-            del book[name]
+    tpl = cached_template(Path(template))
+    loaded = clock()
+    placement = place(pack, tpl.anchors)
+    book = _Book(tpl, placement)
 
-    for sheet in book.worksheets:
-        for table_name in list(sheet.tables):
-            del sheet.tables[table_name]
     for shift in placement.shifts:
-        sheet = book[shift.sheet]
-        if sheet.max_row > shift.after_row:
-            last = column_letter(max(sheet.max_column, 1))
-            sheet.move_range(f"A{shift.after_row + 1}:{last}{sheet.max_row}", rows=shift.by)
+        if shift.sheet in book.kept:
+            book.shift(shift.sheet, shift.after_row, shift.by)
     for name, first_row, first_col, last_row, last_col in placement.spare:
-        _clear(book[name], first_row, first_col, last_row, last_col)
+        if name in book.kept:
+            book.clear(name, first_row, first_col, last_row, last_col)
     for anchor in placement.unused_tables:
-        if anchor.sheet in book.sheetnames:  # a sheet not described was deleted above
-            _clear(book[anchor.sheet], anchor.top, anchor.col, anchor.bottom,
-                   anchor.col + anchor.width - 1)
+        if anchor.sheet in book.kept:  # a sheet not described is dropped
+            book.clear(anchor.sheet, anchor.top, anchor.col, anchor.bottom,
+                       anchor.col + anchor.width - 1)
 
-    wrapped: dict[str, dict[int, int]] = {}
+    wrap = tpl.styles.wrap
+    widths = {s.name: s.widths for s in book.sheets}
     for placed in placement.cells():
-        sheet = book[placed.sheet]
-        where = f"{sheet_prefix(placed.sheet)}!{placed.coordinate}"
-        cell = _write_cell(sheet, placed.row, placed.col, placed.cell.value, placed.formula,
-                           placed.cell.style, styles, where)
-        if placed.cell.link:
+        sheet = placed.sheet
+        cell = placed.cell
+        index = book.put(sheet, placed.row, placed.col, cell.value, placed.formula,
+                         cell.style)
+        if cell.link:
             # an internal link: a location in this workbook, not an external target
-            cell.hyperlink = Hyperlink(ref=cell.coordinate,
-                                       location=f"{sheet_prefix(placed.cell.link)}!A1")
-        if placed.cell.note:
-            cell.comment = Comment(placed.cell.note, "xlperf", width=300, height=120)
-        if cell.alignment.wrap_text and placed.formula is None:
-            width = sheet.column_dimensions[column_letter(placed.col)].width or 8.43
-            rows = wrapped.setdefault(placed.sheet, {})
-            rows[placed.row] = max(rows.get(placed.row, 1), _lines(placed.cell.value, width))
-    for name, rows in wrapped.items():
-        fit_row_heights(book[name], rows)
+            book.links[sheet][(placed.row, placed.col)] = \
+                f'location="{_attr(sheet_prefix(cell.link) + "!A1")}"'
+        if cell.note:
+            if _ILLEGAL.search(cell.note):
+                raise XlperfError(f"{_where(sheet, placed.row, placed.col)}: the note holds "
+                                  "control characters Excel cannot store")
+            book.notes[sheet][(placed.row, placed.col)] = ("xlperf", cell.note)
+        if placed.formula is None and index < len(wrap) and wrap[index]:
+            width = widths[sheet].get(placed.col) or 13.0
+            lines = _lines(cell.value, width)
+            rows = book.heights.setdefault(sheet, {})
+            if lines > rows.get(placed.row, 1):
+                rows[placed.row] = lines
+    for rows in book.heights.values():
+        for row in [r for r, lines in rows.items() if lines <= 1]:
+            del rows[row]
+        for row, lines in rows.items():
+            rows[row] = min(round(lines * LINE_HEIGHT + 3, 1),  # type: ignore[assignment]
+                            MAX_ROW_HEIGHT)
+    written = clock()
+    data = _package(book, pack, phases)
+    if phases is not None:
+        phases["template (read once per process)"] = loaded - started
+        phases["place and write cells"] = written - loaded
+        phases["package parts"] = clock() - written - phases.get("zip (deflate)", 0.0)
+    return data
 
-    for placed_block in placement.blocks.values():
-        table = Table(displayName=placed_block.block.name, ref=placed_block.ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        book[placed_block.sheet].add_table(table)
 
-    for name, name_anchor in placement.names.items():
-        if name_anchor.sheet not in book.sheetnames:  # no name may point at a deleted sheet
-            book.defined_names.pop(name, None)
-            continue
-        target = (f"{sheet_prefix(name_anchor.sheet)}!${column_letter(name_anchor.col)}"
-                  f"${name_anchor.row}")
-        book.defined_names[name] = DefinedName(name, attr_text=target)
-
+def _package(book: _Book, pack: Pack, phases: dict[str, float] | None = None) -> bytes:
+    tpl, placement = book.template, book.placement
+    taken = set(tpl.parts)
+    out: dict[str, bytes] = {}
+    types: dict[str, str] = {}
+    tables = _next_free(taken - {p for p, t in tpl.overrides.items() if t == _TABLE_CT},
+                        "xl/tables/table{}.xml")
+    comments = _next_free(taken, "xl/comments/comment{}.xml")
+    vmls = _next_free(taken, "xl/drawings/commentsDrawing{}.vml")
+    drawings = _next_free(taken, "xl/drawings/drawing{}.xml")
+    charts = _next_free(taken, "xl/charts/chart{}.xml")
+    blocks_by_sheet: dict[str, list[Any]] = {}
+    for placed in placement.blocks.values():
+        blocks_by_sheet.setdefault(placed.sheet, []).append(placed)
+    charts_by_sheet = {s.name: s.charts for s in pack.sheets}
     fields = pack.header_fields
-    for sheet_desc in pack.sheets:
-        sheet = book[sheet_desc.name]
-        for part in ("left", "center", "right"):
-            for band in (sheet.oddHeader, sheet.oddFooter):
-                text = getattr(band, part).text
-                if text:
-                    getattr(band, part).text = text.format_map(fields)
-        for chart in sheet_desc.charts:
-            chart_anchor = placement.names[chart.anchor]
-            sheet.add_chart(_chart(placement, chart, sheet_desc.name, book),
-                            f"{column_letter(chart_anchor.col)}{chart_anchor.row}")
-    book.calculation.fullCalcOnLoad = True
-    return workbook_bytes(book)
+    needs_vml = False
+    table_number = 0
+
+    for sheet in book.sheets:
+        sheet_data, dimension = book.sheet_data(sheet)
+        rels = [(r.id, attrs(r.raw)["Type"], _target(r, sheet.part), r.external)
+                for r in sheet.rels]
+        used_ids = {r[0] for r in rels}
+
+        def new_id(used: set[str] = used_ids) -> str:
+            n = len(used) + 1
+            while f"rId{n}" in used:
+                n += 1
+            used.add(f"rId{n}")
+            return f"rId{n}"
+
+        tail = [(n, raw) for n, raw in sheet.tail]
+        tail = [(n, _header_footer(raw, fields) if n == "headerFooter" else raw)
+                for n, raw in tail]
+        links = book.links[sheet.name]
+        for (r, c), v in book.grids[sheet.name].items():
+            if isinstance(v, TemplateCell) and v.link and (r, c) not in links:
+                links[(r, c)] = v.link
+        if links:
+            tail.append(("hyperlinks", "<hyperlinks>" + "".join(
+                f'<hyperlink ref="{column_letter(c)}{r}" {a}/>'
+                for (r, c), a in sorted(links.items())) + "</hyperlinks>"))
+        chart_list = charts_by_sheet.get(sheet.name) or []
+        if chart_list:
+            anchors_xml: list[str] = []
+            drawing_rels: list[tuple[str, str, str, bool]] = []
+            for chart in chart_list:
+                number, part = next(charts)
+                name_anchor = placement.names[chart.anchor]
+                out[part] = _chart_xml(chart, lambda ref: _reference(placement, ref))
+                types[part] = _CHART_CT
+                rel_id = f"rId{len(drawing_rels) + 1}"
+                drawing_rels.append((rel_id, REL_TYPE + "chart", "/" + part, False))
+                anchors_xml.append(_anchor_xml(name_anchor.col, name_anchor.row,
+                                               len(anchors_xml) + 1, rel_id))
+            if sheet.drawing is not None and not sheet.drawing.external:
+                # the template's own drawing (a logo, a chart) gets the pack's charts too
+                part = sheet.drawing.target
+                existing = tpl.parts[part].decode("utf-8")
+                old_rels = [(r.id, attrs(r.raw)["Type"], _target(r, part), r.external)
+                            for r in _drawing_rels(tpl, part)]
+                ids = {r[0] for r in old_rels}
+                renamed = []
+                for (rid, t, target, ext), xml_anchor in zip(drawing_rels, anchors_xml,
+                                                             strict=True):
+                    n = len(ids) + 1
+                    while f"rId{n}" in ids:
+                        n += 1
+                    ids.add(f"rId{n}")
+                    renamed.append((f"rId{n}", t, target, ext))
+                    xml_anchor = xml_anchor.replace(f'r:id="{rid}"', f'r:id="rId{n}"')
+                    close = existing.rindex("</")
+                    existing = existing[:close] + xml_anchor + existing[close:]
+                out[part] = existing.encode("utf-8")
+                out[_rels_path(part)] = _rels_xml(old_rels + renamed)
+            else:
+                _n, part = next(drawings)
+                out[part] = (_DRAWING_OPEN + "".join(anchors_xml) + "</xdr:wsDr>").encode()
+                out[_rels_path(part)] = _rels_xml(drawing_rels)
+                types[part] = _DRAWING_CT
+                rid = new_id()
+                rels.append((rid, REL_TYPE + "drawing", "/" + part, False))
+                tail.append(("drawing", f'<drawing xmlns:r="{REL_NS}" r:id="{rid}"/>'))
+        notes = dict(book.notes[sheet.name])
+        for (r, c), v in book.grids[sheet.name].items():
+            if isinstance(v, TemplateCell) and v.comment and (r, c) not in notes:
+                notes[(r, c)] = v.comment
+        if notes:
+            ordered = sorted(notes.items())
+            number, part = next(comments)
+            out[part] = _comments_xml(ordered)
+            types[part] = _COMMENTS_CT
+            _vn, vml = next(vmls)
+            out[vml] = _vml_xml(ordered, number)
+            needs_vml = True
+            rels.append((new_id(), REL_TYPE + "comments", "/" + part, False))
+            vml_id = new_id()
+            rels.append((vml_id, REL_TYPE + "vmlDrawing", "/" + vml, False))
+            tail.append(("legacyDrawing", f'<legacyDrawing xmlns:r="{REL_NS}" r:id="{vml_id}"/>'))
+        placed_here = blocks_by_sheet.get(sheet.name, [])
+        if placed_here:
+            parts_xml = []
+            for placed in placed_here:
+                table_number += 1
+                _n, part = next(tables)
+                first = placed.header_row
+                names = [book.cell_text(sheet.name, first, c)
+                         for c in range(placed.col, placed.last_col + 1)]
+                out[part] = _table_xml(table_number, placed.block.name, placed.ref,
+                                       placed.col, names)
+                types[part] = _TABLE_CT
+                rid = new_id()
+                rels.append((rid, REL_TYPE + "table", "/" + part, False))
+                parts_xml.append(f'<tablePart r:id="{rid}"/>')
+            tail.append(("tableParts", f'<tableParts xmlns:r="{REL_NS}" '
+                                       f'count="{len(parts_xml)}">' + "".join(parts_xml)
+                         + "</tableParts>"))
+        tail.sort(key=lambda item: _ORDER.get(item[0], len(_ORDER)))
+        head = re.sub(r"<dimension\b[^>]*/>", f'<dimension ref="{dimension}"/>', sheet.head,
+                      count=1)
+        if "<dimension" not in head:
+            head = re.sub(r"(<sheetViews\b|<sheetFormatPr\b|<cols\b|$)",
+                          f'<dimension ref="{dimension}"/>' + r"\1", head, count=1)
+        out[sheet.part] = (head + sheet_data + "".join(raw for _n, raw in tail)
+                           + sheet.close).encode("utf-8")
+        out[_rels_path(sheet.part)] = _rels_xml(rels) if rels else b""
+        if not rels:
+            del out[_rels_path(sheet.part)]
+
+    # shared strings, after every sheet has added its text
+    sst_rel = next((r for r in tpl.workbook_rels if r.type == "sharedStrings"), None)
+    sst_part = sst_rel.target if sst_rel else "xl/sharedStrings.xml"
+    out[sst_part] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst '
+                     f'xmlns="{_MAIN_NS}" count="{len(book.strings)}" '
+                     f'uniqueCount="{len(book.strings)}">'
+                     + "".join(f"<si>{_t(text)}</si>" for text in book.strings)
+                     + "</sst>").encode("utf-8")
+    types[sst_part] = _SST_CT
+    # styles: the template's, with any cell format a date needed
+    styles = tpl.styles.xml(book.extra_xfs)
+    if book.extra_fmt:
+        text = styles.decode("utf-8")
+        if "<numFmts" in text:
+            text = re.sub(r"<numFmts\b[^>]*>", lambda m: m.group(0), text, count=1)
+            text = text.replace("</numFmts>", book.extra_fmt + "</numFmts>", 1)
+            text = re.sub(r'(<numFmts\b[^>]*count=")(\d+)"',
+                          lambda m: f'{m.group(1)}{int(m.group(2)) + 1}"', text, count=1)
+        else:
+            text = re.sub(r"(<styleSheet\b[^>]*>)", r"\1<numFmts count=\"1\">"
+                          + book.extra_fmt.replace("\\", "\\\\") + "</numFmts>", text,
+                          count=1)
+        styles = text.encode("utf-8")
+    out[tpl.styles_part] = styles
+
+    # workbook: kept sheets, names, no forced recalculation
+    out[tpl.workbook_part] = _workbook_xml(book, placement).encode("utf-8")
+    kept_ids = {attrs(s.element).get("r:id") for s in book.sheets}
+    wb_rels = [(r.id, attrs(r.raw)["Type"], _target(r, tpl.workbook_part), r.external)
+               for r in tpl.workbook_rels
+               if r.type not in ("calcChain", "sharedStrings")
+               and (r.type != "worksheet" or r.id in kept_ids)]
+    ids = {r[0] for r in wb_rels}
+    sst_id = sst_rel.id if sst_rel else "rIdSharedStrings"
+    while sst_id in ids:
+        sst_id += "x"
+    wb_rels.append((sst_id, REL_TYPE + "sharedStrings", "/" + sst_part, False))
+    out[_rels_path(tpl.workbook_part)] = _rels_xml(wb_rels)
+    out["docProps/core.xml"] = _CORE
+    out["docProps/app.xml"] = _APP
+
+    # every other part the kept ones still refer to, as the template has it
+    out["_rels/.rels"] = tpl.parts["_rels/.rels"]
+    for part in sorted(_reachable(tpl, out)):
+        out[part] = tpl.parts[part]
+    overrides = {p: t for p, t in tpl.overrides.items() if p in out}
+    overrides.update(types)
+    overrides.setdefault("docProps/core.xml",
+                         "application/vnd.openxmlformats-package.core-properties+xml")
+    overrides.setdefault("docProps/app.xml", _CT + "extended-properties+xml")
+    defaults = list(tpl.defaults)
+    if needs_vml and not any('Extension="vml"' in d for d in defaults):
+        defaults.append(f'<Default Extension="vml" ContentType="{_VML_CT}"/>')
+    content_types = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types '
+                     'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                     + "".join(defaults)
+                     + "".join(f'<Override PartName="/{p}" ContentType="{_attr(t)}"/>'
+                               for p, t in overrides.items())
+                     + "</Types>").encode("utf-8")
+    zipping = time.perf_counter()
+    data = _zip([("[Content_Types].xml", content_types), *out.items()])
+    if phases is not None:
+        phases["zip (deflate)"] = time.perf_counter() - zipping
+    return data
+
+
+def _target(rel: Rel, source: str) -> str:
+    """A relationship's target as written: absolute for package parts."""
+    return rel.target if rel.external else "/" + rel.target
+
+
+def _drawing_rels(tpl: Template, part: str) -> list[Any]:
+    return read_rels(tpl.parts, part)
+
+
+def _reference(placement: Placement, ref: Ref) -> str:
+    placed = placement.blocks[ref.block]
+    row, col = placed.position(ref.row, ref.col)
+    row2, col2 = placed.position(ref.row if ref.row2 is None else ref.row2,
+                                 ref.col if ref.col2 is None else ref.col2)
+    return (f"{sheet_prefix(placed.sheet)}!${column_letter(col)}${row}:"
+            f"${column_letter(col2)}${row2}")
+
+
+def _workbook_xml(book: _Book, placement: Placement) -> str:
+    tpl = book.template
+    text = tpl.workbook_xml
+    order = [s.name for s in tpl.sheets]
+    new_index = {i: book.sheets.index(s) for i, s in enumerate(tpl.sheets) if s in book.sheets}
+    sheets_xml = "<sheets>" + "".join(s.element for s in book.sheets) + "</sheets>"
+    text = re.sub(r"<sheets\b[^>]*>.*?</sheets>", lambda _m: sheets_xml, text, count=1,
+                  flags=re.S)
+    names = []
+    for defined in tpl.names:
+        a = defined.attrs
+        body = _esc(defined.text)
+        if defined.local_sheet is not None:
+            if defined.local_sheet not in new_index:
+                continue
+            a = re.sub(r'localSheetId="\d+"', f'localSheetId="{new_index[defined.local_sheet]}"',
+                       a)
+        elif defined.name in placement.names and defined.name in tpl.anchors.names:
+            anchor = placement.names[defined.name]
+            if anchor.sheet not in book.kept:  # no name may point at a deleted sheet
+                continue
+            body = _esc(f"{sheet_prefix(anchor.sheet)}!${column_letter(anchor.col)}"
+                        f"${anchor.row}")
+        names.append(f"<definedName {a.strip()}>{body}</definedName>")
+    names_xml = "<definedNames>" + "".join(names) + "</definedNames>" if names else ""
+    if re.search(r"<definedNames\b", text):
+        text = re.sub(r"<definedNames\b[^>]*?(?:/>|>.*?</definedNames>)",
+                      lambda _m: names_xml, text, count=1, flags=re.S)
+    elif names_xml:
+        text = text.replace("</sheets>", "</sheets>" + names_xml, 1)
+    calc = re.search(r"<calcPr\b([^>]*?)/?>", text)
+    kept_attrs = "" if calc is None else re.sub(
+        r'\s*\b(fullCalcOnLoad|calcId|forceFullCalc)="[^"]*"', "", calc.group(1)).strip()
+    calc_xml = f'<calcPr calcId="{CALC_ID}"' + (" " + kept_attrs if kept_attrs else "") + "/>"
+    if calc is not None:
+        text = text[:calc.start()] + calc_xml + text[calc.end():]
+    else:
+        m = re.search(r"<(oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|"
+                      r"webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b|</workbook>",
+                      text)
+        at = m.start() if m else len(text)
+        text = text[:at] + calc_xml + text[at:]
+    count = len(book.sheets)
+    text = re.sub(r'\b(activeTab|firstSheet)="(\d+)"',
+                  lambda m: f'{m.group(1)}="{m.group(2) if int(m.group(2)) < count else 0}"',
+                  text)
+    del order
+    return text
+
+
+def _reachable(tpl: Template, out: dict[str, bytes]) -> set[str]:
+    """Every template part (and its relationships part) that the written parts still refer
+    to, followed through relationships (a kept drawing's image, custom properties)."""
+    todo: list[str] = []
+    for name in out:
+        if name.endswith(".rels"):
+            folder, _, file = name.rpartition("/_rels/") if "/_rels/" in name else \
+                ("", "", name.removeprefix("_rels/"))
+            source = f"{folder}/{file[:-5]}" if folder else file[:-5]
+            todo += [r.target for r in read_rels(out, source) if not r.external]
+    need: set[str] = set()
+    while todo:
+        part = todo.pop()
+        if part in need or part in out or part not in tpl.parts:
+            continue
+        need.add(part)
+        if _rels_path(part) in tpl.parts:
+            need.add(_rels_path(part))
+            todo += [r.target for r in read_rels(tpl.parts, part) if not r.external]
+    return need
+
+
+_CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
+         b'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+         b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+         b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>xlperf</dc:creator>'
+         b"<cp:lastModifiedBy>xlperf</cp:lastModifiedBy>"
+         b'<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>'
+         b'<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified>'
+         b"</cp:coreProperties>")
+_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
+        b'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        b"<Application>Microsoft Excel Compatible / xlperf</Application></Properties>"
+        )
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _zip(parts: list[tuple[str, bytes]]) -> bytes:
+    """The package: fixed timestamps, parts in a fixed order, so same parts, same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, data, compresslevel=6)
+    return buffer.getvalue()

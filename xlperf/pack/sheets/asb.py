@@ -100,7 +100,59 @@ def describe(ctx: Context) -> Sheet | None:
         f"Incidents by calendar month to {q.end_month_label}. Averages are per month; changes "
         f"compare the total of {label} with the same months of last year and of {baseline}."))
     quarters = _quarters_block(ctx, years)
-    return Sheet("ASB", [block, summary_block, *quarters, *_wards_block(ctx)], [note])
+    return Sheet("ASB", [block, summary_block, *quarters, *_wards_block(ctx),
+                         *_survey_block(ctx)], [note])
+
+
+def _survey_block(ctx: Context) -> list[Block]:
+    """ASB in the community survey (seed 001 line 442): the top-priority share, the
+    next-two share, their mean (the overall share, from the unrounded shares), last year's
+    overall share and the change in points."""
+    spec = load_data("figures")["asb_survey"]
+    fy = ctx.fy
+    answers = {q: [a for a in ctx.ds.survey_answers if a.question_id == q and a.fy == f]
+               for q, f in ((spec["top"], fy), (spec["next_two"], fy),
+                            (spec["overall"], fy.shift(-1)))}
+    if not all(answers.values()):
+        return []
+    name = "tblASBSurvey"
+    rows: list[list[Cell]] = []
+    shares: list[float | None] = []
+    labels = {spec["top"]: f"ASB the top priority, {fy.slash_label} survey",
+              spec["next_two"]: f"ASB within the next two priorities, {fy.slash_label} survey",
+              spec["overall"]: f"ASB a priority overall, {fy.shift(-1).slash_label} survey"}
+    for qid in (spec["top"], spec["next_two"], spec["overall"]):
+        found = answers[qid]
+        positive = sum(a.respondents for a in found if a.positive)
+        every = sum(a.respondents for a in found)
+        r = len(rows)
+        share = positive / every if every else None
+        shares.append(share)
+        rows.append([text(labels[qid]), Cell(positive, "Input Count"), Cell(every, "Input Count"),
+                     formula('=IFERROR({0}/{1},"N/A")', Ref(name, r, 1), Ref(name, r, 2),
+                             value=share, style="Percent 1dp")])
+    top, two, last = shares
+    mean = None if top is None or two is None else (top + two) / 2
+    rows.append([text(f"ASB a priority overall, {fy.slash_label}: mean of the two shares"),
+                  text(""), text(""),
+                  formula("=AVERAGE({0},{1})", Ref(name, 0, 3), Ref(name, 1, 3), value=mean,
+                          style="Percent 1dp")])
+    change = None if mean is None or last is None else mean - last
+    rows.append([text(f"Change on {fy.shift(-1).slash_label} (points)"), text(""), text(""),
+                 formula("={0}-{1}", Ref(name, 3, 3), Ref(name, 2, 3), value=change,
+                         style="Change")])
+    ctx.show(FigureKey("survey-percent", spec["top"], fy.label), Ref(name, 0, 3), top)
+    ctx.show(FigureKey("survey-percent", spec["next_two"], fy.label), Ref(name, 1, 3), two)
+    ctx.show(FigureKey("survey-percent", spec["overall"], fy.shift(-1).label), Ref(name, 2, 3),
+             last)
+    ctx.show(FigureKey("survey-mean", f"{spec['top']},{spec['next_two']}", fy.label),
+             Ref(name, 3, 3), mean)
+    ctx.show(FigureKey("survey-change-points", spec["overall"], fy.label, fy.shift(-1).label),
+             Ref(name, 4, 3), change)
+    return [Block(name, name, ["ASB in the community survey", "Answers naming ASB",
+                               "All answers", "Share"], rows,
+                  "ASB in the community survey: shares, overall (mean of the unrounded "
+                  "shares) and change in points")]
 
 
 def _wards_block(ctx: Context) -> list[Block]:

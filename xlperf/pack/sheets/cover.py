@@ -19,6 +19,8 @@ CONTENTS = {
     "Public Order": "Public order offences and positive outcome rates",
     "ASB": "Anti-social behaviour incidents by month, averages and changes",
     "Key Data": "The quarter's crime totals, five-year trend charts and national rank",
+    "Measure Figures": ("The figures behind every measure's grade this quarter: value, "
+                        "reference, change"),
     "Result History": ("A measure's results by quarter over several years with the trend, and "
                        "two quarters compared"),
     "Reconciliation": ("Every published figure, analyst number, grade and tracker count that "

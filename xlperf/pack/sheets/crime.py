@@ -43,6 +43,8 @@ def _baseline_cells(ctx: Context, data: CrimeData, name: str, r: int, category: 
              formula('=IFERROR({0}/{1},"N/A")', Ref(name, r, 6), Ref(name, r, 5), value=pct,
                      style="Change")]
     period, compared = q.label, base.label
+    ctx.show(FigureKey("crime-ytd", category, Quarter(base, q.number).label), Ref(name, r, 5),
+             old)
     ctx.show(FigureKey("crime-change", category, period, compared), Ref(name, r, 6), count)
     ctx.show(FigureKey("crime-change-pct", category, period, compared), Ref(name, r, 7), pct)
     return cells
@@ -68,6 +70,8 @@ def describe_summary(ctx: Context, data: CrimeData) -> Sheet:
             value = _ytd(ctx, category, fy, q) if data.has(fy) else None
             values.append(value)
             if data.has(fy):
+                ctx.show(FigureKey("crime-ytd", category, Quarter(fy, q.number).label),
+                         Ref(name, r, len(cells)), value)
                 cells.append(formula("=SUM({0})", data.rect(category, fy, 0, last),
                                      value=value, style=style))
             else:

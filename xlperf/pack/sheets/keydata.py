@@ -98,6 +98,9 @@ def _baseline_figures(ctx: Context, data: CrimeData, key: str, subject: str,
          formula('=IFERROR(({0}-{1})/{1},"N/A")', Ref(key, first, 1), Ref(key, first + 1, 1),
                  value=pct, style="Change")),
     ]
+    ctx.show(FigureKey("crime-ytd", subject, q.label), Ref(key, first, 1), now)
+    ctx.show(FigureKey("crime-ytd", subject, Quarter(base, q.number).label),
+             Ref(key, first + 1, 1), old)
     ctx.show(FigureKey("crime-change", subject, q.label, base.label), Ref(key, first + 2, 1),
              count)
     ctx.show(FigureKey("crime-change-pct", subject, q.label, base.label),
@@ -169,6 +172,8 @@ def describe(ctx: Context, data: CrimeData) -> Sheet:
         for subject in SUBJECTS:
             months = crime_series(ctx.ds, subject, fy)
             value = None if months is None else months_sum(months, range(0, last + 1))
+            ctx.show(FigureKey("crime-ytd", subject, Quarter(fy, last // 3 + 1).label),
+                     Ref("tblTrend", len(trend_rows), len(cells)), value)
             cells.append(formula("=SUM({0})", data.rect(subject, fy, 0, last), value=value,
                                  style="Count"))
         trend_rows.append(cells)
