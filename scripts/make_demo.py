@@ -370,7 +370,24 @@ WORKBOOK_RULES = [
     ["RATE-V-PREVIOUS-QUARTER", "points-change", "Higher is better", "previous quarter", None,
      None, "> 0", "> 5", None, None, "SATISFACTORY: at or above the previous quarter's rate. "
      "CLOSE MONITORING: up to 5 points below it. REQUIRES ACTION: more than 5 points below it."],
+    # kind spc (issue 18): no demo measure uses it (the seeds publish grades by other rules);
+    # set a crime measure's Rule to it to grade by its XmR chart
+    ["SPC-CONCERN-LAST-3", "spc", "Lower is better", None, None, None, ">= 1", ">= 1", None,
+     None, "Synthetic rule: REQUIRES ACTION when any of the last 3 months is a special-cause "
+     "concern on the measure's XmR chart (Making Data Count rules); SATISFACTORY on common "
+     "cause or improvement.", 3],
 ]
+# SPC rebase points (issue 18): new XmR limits from the first Covid restrictions.
+COVID_REBASE = "Covid-19 restrictions from 23 March 2020 (first national lockdown)"
+SPC_REBASE_SERIES = ["All Crime", "Victim-Based Crime", "Victim-Based Violence",
+                     "Victim-Based Acquisitive Crime", "Burglary", "Robbery",
+                     "Theft of Motor Vehicle", "Theft from Motor Vehicle", "Theft Person",
+                     "ASB incidents"]
+
+
+def spc_rebase_rows() -> list[list]:
+    return [[name, "2020-03", COVID_REBASE, "synthetic: the demo's known change"]
+            for name in SPC_REBASE_SERIES]
 QUARTERS = [("2020-21", "Q4"), ("2021-22", "Q1"), ("2021-22", "Q2"), ("2021-22", "Q3"),
             ("2021-22", "Q4")]
 
@@ -501,6 +518,7 @@ def demo_rows() -> dict[str, list[list]]:
         "tblServator": servator_rows(seed),
         "tblPublicOrder": public_order_rows(seed),
         "tblASB": asb_rows(seed),
+        "tblSpcRebase": spc_rebase_rows(),
         "tblSurveyAnswers": answers,
         "tblSurveyResponses": responses,
         "tblNationalCrime": national_crime_rows(),

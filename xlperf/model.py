@@ -217,6 +217,16 @@ class ResultPoint:
 
 
 @dataclass(frozen=True)
+class RebasePoint:
+    """A known change in a monthly series (SPC rebase table): new limits from ``period``."""
+
+    series: str
+    period: str  # YYYY-MM
+    reason: str
+    cell: str = ""
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything the pack is computed from: built once by the reading pipeline
     (:mod:`xlperf.reading.pipeline`) from the schema's ``dataset:`` specs, never changed
@@ -253,6 +263,7 @@ class Dataset:
     kpa_focus: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=_empty)
     result_history: tuple[ResultPoint, ...] = ()
     measure_figures: tuple[MeasureFigure, ...] = ()
+    spc_rebase: tuple[RebasePoint, ...] = ()
     #: (ward, quarter) -> (incidents, input cell)
     asb_wards: Mapping[tuple[str, Quarter], tuple[int, str]] = field(default_factory=_empty)
     #: The reporting quarter: Settings' Reporting quarter, else the latest complete quarter.

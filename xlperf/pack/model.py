@@ -123,6 +123,10 @@ class NamedCell:
 class Series:
     title: str
     values: Ref
+    colour: str | None = None  # hex RGB of the line and markers; None: the chart's default
+    dashed: bool = False
+    marker: bool = False  # a round marker on each point (with ``colour``)
+    line: bool = True  # False: markers only (blank cells leave no point)
 
 
 @dataclass(frozen=True)

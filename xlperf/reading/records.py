@@ -32,6 +32,7 @@ from ..model import (
     NationalMetric,
     PublishedCount,
     PublishedFigure,
+    RebasePoint,
     Recommendation,
     ReportedGrade,
     ResultPoint,
@@ -46,7 +47,7 @@ from .validate import Row, TypedTable
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureFigure, MeasureValue, Narrative, NationalMetric,
-    PublishedCount, PublishedFigure, Recommendation, ReportedGrade, ResultPoint,
+    PublishedCount, PublishedFigure, RebasePoint, Recommendation, ReportedGrade, ResultPoint,
     RollUpCondition, Rule, Series, SurveyAnswer,
 )})
 

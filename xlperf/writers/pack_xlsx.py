@@ -27,6 +27,7 @@ from typing import Any
 
 from ..a1 import column_letter, parse_a1
 from ..pack.model import Chart, Pack, Ref
+from ..pack.model import Series as ChartSeries
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
 from .xlsx_template import (
@@ -122,6 +123,14 @@ def check_limits(pack: Pack) -> None:
 #: Points per line of 10-point text, and the characters a column of width 1 holds.
 LINE_HEIGHT = 13.0
 CHARS_PER_WIDTH = 1.15
+
+
+def fitted_heights(wrapped: dict[int, int]) -> dict[int, float]:
+    """Each row's height for its tallest wrapped cell (row -> lines), capped at Excel's
+    409 pt: Excel and LibreOffice do not re-fit the rows of a file they open, so without
+    this wrapped text would be cut off."""
+    return {row: min(round(lines * LINE_HEIGHT + 3, 1), MAX_ROW_HEIGHT)
+            for row, lines in sorted(wrapped.items()) if lines > 1}
 
 
 def _lines(value: Any, width: float) -> int:
@@ -439,17 +448,31 @@ def _title_xml(text: str) -> str:
             + run + "</a:r></a:p></c:rich></c:tx></c:title>")
 
 
+def _series_look(s: ChartSeries) -> str:
+    """A series' title, line and markers: the default look, or (SPC charts) a titled series
+    in a colour, dashed or not, with round markers or markers only."""
+    if s.colour is None:
+        return ('<c:spPr><a:ln><a:prstDash val="solid"/></a:ln></c:spPr>'
+                '<c:marker><c:symbol val="none"/><c:spPr><a:ln><a:prstDash val="solid"/>'
+                "</a:ln></c:spPr></c:marker>")
+    fill = f'<a:solidFill><a:srgbClr val="{_attr(s.colour)}"/></a:solidFill>'
+    dash = "dash" if s.dashed else "solid"
+    line = (f'<a:ln w="19050">{fill}<a:prstDash val="{dash}"/></a:ln>' if s.line
+            else "<a:ln><a:noFill/></a:ln>")
+    marker = (f'<c:marker><c:symbol val="circle"/><c:size val="6"/><c:spPr>{fill}'
+              f"<a:ln>{fill}</a:ln></c:spPr></c:marker>" if s.marker
+              else '<c:marker><c:symbol val="none"/></c:marker>')
+    return f"<c:tx><c:v>{_esc(s.title)}</c:v></c:tx><c:spPr>{line}</c:spPr>{marker}"
+
+
 def _chart_xml(chart: Chart, reference: Any) -> bytes:
     """A line chart, as the openpyxl writer made it: one series per Series, categories
     shared, both axes shown, no legend for a single series."""
     series = []
     for i, s in enumerate(chart.series):
         series.append(
-            f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>'
-            '<c:spPr><a:ln><a:prstDash val="solid"/></a:ln></c:spPr>'
-            '<c:marker><c:symbol val="none"/><c:spPr><a:ln><a:prstDash val="solid"/></a:ln>'
-            "</c:spPr></c:marker>"
-            f"<c:cat><c:numRef><c:f>{_esc(reference(chart.categories))}</c:f></c:numRef>"
+            f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>' + _series_look(s)
+            + f"<c:cat><c:numRef><c:f>{_esc(reference(chart.categories))}</c:f></c:numRef>"
             f"</c:cat><c:val><c:numRef><c:f>{_esc(reference(s.values))}</c:f></c:numRef>"
             '</c:val><c:smooth val="0"/></c:ser>')
     axis = ('<c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
@@ -599,12 +622,8 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
             rows = book.heights.setdefault(sheet, {})
             if lines > rows.get(placed.row, 1):
                 rows[placed.row] = lines
-    for rows in book.heights.values():
-        for row in [r for r, lines in rows.items() if lines <= 1]:
-            del rows[row]
-        for row, lines in rows.items():
-            rows[row] = min(round(lines * LINE_HEIGHT + 3, 1),  # type: ignore[assignment]
-                            MAX_ROW_HEIGHT)
+    for name, rows in book.heights.items():
+        book.heights[name] = fitted_heights(rows)  # type: ignore[assignment]
     written = clock()
     data = _package(book, pack, phases)
     if phases is not None:
