@@ -155,7 +155,9 @@ def test_every_on_action_is_a_ribbon_callback_in_the_text_and_in_vbaproject(addi
 def test_every_button_runs_a_function_of_xlperf_excel_entry(addin):
     code = olevba_modules(addin)["xlperfRibbon"]
     calls = RUN_PYTHON.findall(code)
-    assert len(calls) == code.count("RunPython") == 7
+    statements = "\n".join(line for line in code.splitlines()
+                           if not line.lstrip().startswith("'"))  # comments may name it
+    assert len(calls) == statements.count("RunPython") == 7
     wanted = {"validate", "build_pack", "regrade", "explain", "export_pdf",
               "add_input_sheets", "settings"}
     assert {function for _, _, function, _ in calls} == wanted
