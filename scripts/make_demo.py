@@ -352,13 +352,16 @@ TYPED_QUARTER_VALUES = [
     ("VAC4", "2021-22", "Q4", 67, 425), ("VAC4", "2021-22", "Q3", 62, 425),
 ]
 #: Analysts' reasons where the published grade is not the rule's (seed line in the text).
+# The analysts' reasons, in their words (seed 001 lines 443 and 562 for LP3, 369 for ECC4;
+# where a value came from stays in the Source column, never in text that reaches the pack).
+# LP3's quotes the misprinted 33% as the force did: xlperf flags it (Reconciliation).
 REASONS = {
     ("LP3", "2021-22", "Q4"): (
-        "Analyst judgement (seed 001:443,562): outcomes rose but the outcome rate fell (23% v "
-        "33%); held at Close Monitoring, as 23% equals 2019/20's rate."),
+        "Outcomes rose but the outcome rate fell (23% v 33%); held at Close Monitoring, as 23% "
+        "equals 2019/20's rate."),
     ("ECC4", "2021-22", "Q4"): (
-        "Analyst judgement (seed 001:369): disruptions 47 v 49 last year, but major disruptions "
-        "were 10 in both years, so their share rose from 20% to 21%."),
+        "Disruptions were 47 against 49 last year, but major disruptions were 10 in both years, "
+        "so their share rose from 20% to 21%."),
 }
 WORKBOOK_RULES = [
     ["SCAM-AWARENESS-90", "bands", "Higher is better", None, None, None, "< 90", "< 80", None,
@@ -506,7 +509,17 @@ def demo_rows() -> dict[str, list[list]]:
                         ["HMICFRS report date", _date(2022, 4, 14)],
                         ["HMICFRS previous report date", _date(2022, 1, 20)],
                         ["Partnership period", _kpa_period(seed)],
-                        ["Partnership previous period", None]],
+                        ["Partnership previous period", None],
+                        ["Committee", "Strategic Planning and Performance Committee"],
+                        ["Meeting date", _date(2022, 5, 5)],
+                        ["Report subject", "Q4 Performance -v- Policing Plan Measures"],
+                        ["Classification", "Public"],
+                        ["Report of", "Commissioner of Police"],
+                        ["Report reference", "Pol 19-22"],
+                        ["Report author", "Senior Analyst Performance Information Unit"],
+                        ["Purpose", "For Information"],
+                        ["Report summary", None],
+                        ["Recommendation", "Members are asked to note the report."]],
         "tblPriorities": priorities,
         "tblRules": rules,
         "tblRollUp": rollup,
@@ -524,6 +537,7 @@ def demo_rows() -> dict[str, list[list]]:
         "tblNationalCrime": national_crime_rows(),
         "tblNationalMetrics": national_metrics_rows(seed),
         "tblNarratives": narrative_rows(seed),
+        "tblReportText": REPORT_TEXT,
         "tblHMICFRS": hmicfrs_rows(seed),
         "tblHMICFRSPublished": hmicfrs_published_rows(seed),
         "tblKPAs": kpa_rows(seed),
@@ -539,6 +553,18 @@ def demo_rows() -> dict[str, list[list]]:
                              for r in seed["hmicfrs_report_totals"]["rows"]],
     }
     return rows
+
+
+#: The analysts' own words around the generated paragraphs (seed 001, section 3.2 and the
+#: Project Servator bullet).
+REPORT_TEXT = [
+    ["keydata.all_quarter", "after",
+     "Levels were notably lower in January and February before increasing again in March "
+     "following the seasonal trend expected at this time of year."],
+    ["measure.bullet:CT2", "after",
+     "While the rate has fallen, the volume of stops has more than doubled, so maintaining a "
+     "similar rate with the increased volume is a positive achievement."],
+]
 
 
 def build(output: Path = OUTPUT) -> Path:

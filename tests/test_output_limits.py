@@ -161,3 +161,18 @@ def test_a_row_is_never_taller_than_excel_allows() -> None:
 
     assert fitted_heights({3: 2, 4: 500, 5: 1}) == {3: 29.0, 4: MAX_ROW_HEIGHT}
     assert MAX_ROW_HEIGHT == 409
+
+
+def test_the_demo_packs_tallest_row_is_excels_maximum(demo_pack_file: Path) -> None:
+    """The demo's longest narrative needs about 471 points of wrapped text; the row is
+    written at Excel's maximum, 409, not above it (a taller row makes the file invalid)."""
+    import openpyxl
+
+    from xlperf.writers.pack_xlsx import MAX_ROW_HEIGHT
+
+    book = openpyxl.load_workbook(demo_pack_file)
+    heights = [d.height for sheet in book.worksheets
+               for d in sheet.row_dimensions.values() if d.height]
+    assert MAX_ROW_HEIGHT == 409
+    # the narratives now take a row per paragraph (issue 15), so no row needs the cap
+    assert max(heights) <= MAX_ROW_HEIGHT

@@ -198,8 +198,10 @@ def reconcile(path: Path | None, quarter: str | None) -> None:
               help="Pack file to write (default: policing-plan-pack-qN-YYYY-YY.xlsx next to "
               "the input).")
 @template_option
+@click.option("--pdf", "pdf", is_flag=True, help="Also print the committee sheets to a PDF "
+              "next to the pack (needs LibreOffice).")
 def build(path: Path | None, quarter: str | None, output: Path | None,
-          template: Path | None) -> None:
+          template: Path | None, pdf: bool) -> None:
     """Build the Policing Plan pack from PATH (default: the demo workbook)."""
     from .api import build_pack, demo_path  # noqa: PLC0415
 
@@ -209,6 +211,14 @@ def build(path: Path | None, quarter: str | None, output: Path | None,
     except XlperfError as exc:
         raise _fail(exc) from None
     click.echo(f"Wrote {written} ({built.label})")
+    if pdf:
+        from .writers.pdf import committee_pdf  # noqa: PLC0415
+
+        try:
+            printed = committee_pdf(written)
+        except XlperfError as exc:
+            raise _fail(exc) from None
+        click.echo(f"Wrote {printed} (committee sheets)")
 
 
 @main.command()

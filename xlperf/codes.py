@@ -157,6 +157,8 @@ UNKNOWN_PERIOD: Final = _code("unknown-period")
 UNKNOWN_PLACEHOLDER: Final = _code("unknown-placeholder")
 MISSING_METRIC: Final = _code("missing-metric")
 MISSING_NARRATIVE: Final = _code("missing-narrative")
+UNKNOWN_PARAGRAPH: Final = _code("unknown-paragraph")
+UNKNOWN_REPORT_FIGURE: Final = _code("unknown-report-figure")
 VALUE_OUTSIDE_UNIT: Final = _code("value-outside-unit")
 
 

@@ -109,7 +109,7 @@ def spc(values: Iterable[object], improvement: object = "increase",
         else:
             return f"#SPC: value {i} ({value!r}) is not a number"
     try:
-        result = xmr(series, SpcOptions(improvement=direction))  # type: ignore[arg-type]
+        result = xmr(series, SpcOptions(improvement=direction))
     except SpcError as exc:
         return f"#SPC: {exc}"
     if str(form).strip().lower() == "limits":

@@ -124,6 +124,17 @@ class Narrative:
 
 
 @dataclass(frozen=True)
+class ReportText:
+    """The analysts' own text for a paragraph of the report: it replaces the generated
+    paragraph (``use`` "replace") or follows it ("after")."""
+
+    paragraph: str
+    use: str
+    text: str
+    cell: str = ""
+
+
+@dataclass(frozen=True)
 class Recommendation:
     report: str
     published: dt.date
@@ -252,6 +263,7 @@ class Dataset:
     national_crime: tuple[ForceCrime, ...] = ()
     national_metrics: Mapping[tuple[str, Quarter], NationalMetric] = field(default_factory=_empty)
     narratives: Mapping[tuple[str, Quarter], Narrative] = field(default_factory=_empty)
+    report_text: tuple[ReportText, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     kpas: tuple[KPAStatus, ...] = ()
     kpa_priorities: Mapping[tuple[str, str], str] = field(default_factory=_empty)

@@ -22,6 +22,7 @@ from .sheets import (
     measure_figures,
     outcomes,
     reconciliation,
+    report,
     spc,
 )
 from .sheets import statement as statement_sheets
@@ -63,7 +64,7 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     asb_sheet = asb.describe(ctx)
     if asb_sheet is not None:
         sheets.append(asb_sheet)
-    sheets.append(keydata.describe(ctx, crime_data))
+    sheets += keydata.describe(ctx, crime_data)
     figures_sheet = measure_figures.describe(ctx)
     if figures_sheet is not None:
         sheets.append(figures_sheet)
@@ -75,6 +76,7 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
         extra, described = group(ctx)
         sheets += extra
         descriptions.update(described)
+    sheets.insert(0, report.describe(ctx, sheets))
     sheets.append(reconciliation.describe(ctx))
     sheets.append(audit.describe_audit(ctx))
     checks = audit.describe_checks(ctx)

@@ -35,6 +35,7 @@ from ..model import (
     RebasePoint,
     Recommendation,
     ReportedGrade,
+    ReportText,
     ResultPoint,
     Series,
     SurveyAnswer,
@@ -47,7 +48,8 @@ from .validate import Row, TypedTable
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureFigure, MeasureValue, Narrative, NationalMetric,
-    PublishedCount, PublishedFigure, RebasePoint, Recommendation, ReportedGrade, ResultPoint,
+    PublishedCount, PublishedFigure, RebasePoint, Recommendation, ReportedGrade, ReportText,
+    ResultPoint,
     RollUpCondition, Rule, Series, SurveyAnswer,
 )})
 
