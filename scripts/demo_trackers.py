@@ -386,7 +386,7 @@ def hmicfrs_rows(seed: dict) -> list[list]:
             number = int(rec["number"])
             text = rec["recommendation_text"]
             if text is None:
-                text = f"(recommendation text not printed: the cell is empty at {rec['source']})"
+                text = "(recommendation text not given in the published tracker)"
             elif rec.get("label") == "Recommendation" and text.startswith("Recommendation "):
                 text = text[len("Recommendation "):]
             status = _status(rec["status_as_printed"])

@@ -352,13 +352,16 @@ TYPED_QUARTER_VALUES = [
     ("VAC4", "2021-22", "Q4", 67, 425), ("VAC4", "2021-22", "Q3", 62, 425),
 ]
 #: Analysts' reasons where the published grade is not the rule's (seed line in the text).
+# The analysts' reasons, in their words (seed 001 lines 443 and 562 for LP3, 369 for ECC4;
+# where a value came from stays in the Source column, never in text that reaches the pack).
+# LP3's quotes the misprinted 33% as the force did: xlperf flags it (Reconciliation).
 REASONS = {
     ("LP3", "2021-22", "Q4"): (
-        "Analyst judgement (seed 001:443,562): outcomes rose but the outcome rate fell (23% v "
-        "33%); held at Close Monitoring, as 23% equals 2019/20's rate."),
+        "Outcomes rose but the outcome rate fell (23% v 33%); held at Close Monitoring, as 23% "
+        "equals 2019/20's rate."),
     ("ECC4", "2021-22", "Q4"): (
-        "Analyst judgement (seed 001:369): disruptions 47 v 49 last year, but major disruptions "
-        "were 10 in both years, so their share rose from 20% to 21%."),
+        "Disruptions were 47 against 49 last year, but major disruptions were 10 in both years, "
+        "so their share rose from 20% to 21%."),
 }
 WORKBOOK_RULES = [
     ["SCAM-AWARENESS-90", "bands", "Higher is better", None, None, None, "< 90", "< 80", None,
@@ -370,7 +373,24 @@ WORKBOOK_RULES = [
     ["RATE-V-PREVIOUS-QUARTER", "points-change", "Higher is better", "previous quarter", None,
      None, "> 0", "> 5", None, None, "SATISFACTORY: at or above the previous quarter's rate. "
      "CLOSE MONITORING: up to 5 points below it. REQUIRES ACTION: more than 5 points below it."],
+    # kind spc (issue 18): no demo measure uses it (the seeds publish grades by other rules);
+    # set a crime measure's Rule to it to grade by its XmR chart
+    ["SPC-CONCERN-LAST-3", "spc", "Lower is better", None, None, None, ">= 1", ">= 1", None,
+     None, "Synthetic rule: REQUIRES ACTION when any of the last 3 months is a special-cause "
+     "concern on the measure's XmR chart (Making Data Count rules); SATISFACTORY on common "
+     "cause or improvement.", 3],
 ]
+# SPC rebase points (issue 18): new XmR limits from the first Covid restrictions.
+COVID_REBASE = "Covid-19 restrictions from 23 March 2020 (first national lockdown)"
+SPC_REBASE_SERIES = ["All Crime", "Victim-Based Crime", "Victim-Based Violence",
+                     "Victim-Based Acquisitive Crime", "Burglary", "Robbery",
+                     "Theft of Motor Vehicle", "Theft from Motor Vehicle", "Theft Person",
+                     "ASB incidents"]
+
+
+def spc_rebase_rows() -> list[list]:
+    return [[name, "2020-03", COVID_REBASE, "synthetic: the demo's known change"]
+            for name in SPC_REBASE_SERIES]
 QUARTERS = [("2020-21", "Q4"), ("2021-22", "Q1"), ("2021-22", "Q2"), ("2021-22", "Q3"),
             ("2021-22", "Q4")]
 
@@ -489,7 +509,17 @@ def demo_rows() -> dict[str, list[list]]:
                         ["HMICFRS report date", _date(2022, 4, 14)],
                         ["HMICFRS previous report date", _date(2022, 1, 20)],
                         ["Partnership period", _kpa_period(seed)],
-                        ["Partnership previous period", None]],
+                        ["Partnership previous period", None],
+                        ["Committee", "Strategic Planning and Performance Committee"],
+                        ["Meeting date", _date(2022, 5, 5)],
+                        ["Report subject", "Q4 Performance -v- Policing Plan Measures"],
+                        ["Classification", "Public"],
+                        ["Report of", "Commissioner of Police"],
+                        ["Report reference", "Pol 19-22"],
+                        ["Report author", "Senior Analyst Performance Information Unit"],
+                        ["Purpose", "For Information"],
+                        ["Report summary", None],
+                        ["Recommendation", "Members are asked to note the report."]],
         "tblPriorities": priorities,
         "tblRules": rules,
         "tblRollUp": rollup,
@@ -501,11 +531,13 @@ def demo_rows() -> dict[str, list[list]]:
         "tblServator": servator_rows(seed),
         "tblPublicOrder": public_order_rows(seed),
         "tblASB": asb_rows(seed),
+        "tblSpcRebase": spc_rebase_rows(),
         "tblSurveyAnswers": answers,
         "tblSurveyResponses": responses,
         "tblNationalCrime": national_crime_rows(),
         "tblNationalMetrics": national_metrics_rows(seed),
         "tblNarratives": narrative_rows(seed),
+        "tblReportText": REPORT_TEXT,
         "tblHMICFRS": hmicfrs_rows(seed),
         "tblHMICFRSPublished": hmicfrs_published_rows(seed),
         "tblKPAs": kpa_rows(seed),
@@ -521,6 +553,18 @@ def demo_rows() -> dict[str, list[list]]:
                              for r in seed["hmicfrs_report_totals"]["rows"]],
     }
     return rows
+
+
+#: The analysts' own words around the generated paragraphs (seed 001, section 3.2 and the
+#: Project Servator bullet).
+REPORT_TEXT = [
+    ["keydata.all_quarter", "after",
+     "Levels were notably lower in January and February before increasing again in March "
+     "following the seasonal trend expected at this time of year."],
+    ["measure.bullet:CT2", "after",
+     "While the rate has fallen, the volume of stops has more than doubled, so maintaining a "
+     "similar rate with the increased volume is a positive achievement."],
+]
 
 
 def build(output: Path = OUTPUT) -> Path:

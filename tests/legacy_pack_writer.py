@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.chart import LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.comments import Comment
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from xlperf.a1 import column_letter, parse_a1
@@ -175,7 +177,7 @@ def _clear(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: 
             cell.style = "Normal"
 
 
-def _chart(placement: Placement, chart: Chart, sheet_name: str, book: Any) -> LineChart:
+def _chart(placement: Placement, chart: Chart, sheet_name: str, book: Any) -> Any:
     def reference(ref: Ref) -> Reference:
         placed = placement.blocks[ref.block]
         row, col = placed.position(ref.row, ref.col)
@@ -184,19 +186,27 @@ def _chart(placement: Placement, chart: Chart, sheet_name: str, book: Any) -> Li
         return Reference(book[placed.sheet], min_col=col, min_row=row, max_col=col2,
                          max_row=row2)
 
-    line = LineChart()
+    line: Any = LineChart() if chart.kind == "line" else BarChart()
     line.title = chart.title
     line.y_axis.title = chart.y_title
     line.x_axis.title = chart.x_title
-    line.height, line.width = 7.5, 16
+    line.height, line.width = chart.height, chart.width
     line.legend = None if len(chart.series) == 1 else line.legend
+    if chart.kind == "bar":
+        line.type, line.overlap, line.gapWidth = "col", 100, 50
+    overlay = LineChart()
     for series in chart.series:
-        line.add_data(reference(series.values), titles_from_data=False)
-        line.series[-1].smooth = False
+        target = overlay if series.kind == "line" and chart.kind == "bar" else line
+        target.add_data(reference(series.values), titles_from_data=False)
+        target.series[-1].tx = SeriesLabel(v=series.title)
+        if target is not line or chart.kind == "line":
+            target.series[-1].smooth = False
     line.set_categories(reference(chart.categories))
     # openpyxl hides both axes unless told otherwise; a reviewer needs the scale.
     line.x_axis.delete = False
     line.y_axis.delete = False
+    if overlay.series:
+        line += overlay  # a line over the columns, on the same axes
     return line
 
 
@@ -229,6 +239,8 @@ def render_pack(pack: Pack, template: Path) -> bytes:
                    anchor.col + anchor.width - 1)
 
     wrapped: dict[str, dict[int, int]] = {}
+    merged = {(name, r.min_row, r.min_col): (r.min_col, r.max_col)
+              for name in described for r in book[name].merged_cells.ranges}
     for placed in placement.cells():
         sheet = book[placed.sheet]
         where = f"{sheet_prefix(placed.sheet)}!{placed.coordinate}"
@@ -241,13 +253,18 @@ def render_pack(pack: Pack, template: Path) -> bytes:
         if placed.cell.note:
             cell.comment = Comment(placed.cell.note, "xlperf", width=300, height=120)
         if cell.alignment.wrap_text and placed.formula is None:
-            width = sheet.column_dimensions[column_letter(placed.col)].width or 8.43
+            first, last = merged.get((placed.sheet, placed.row, placed.col),
+                                     (placed.col, placed.col))
+            width = sum(sheet.column_dimensions[column_letter(c)].width or 8.43
+                        for c in range(first, last + 1))
             rows = wrapped.setdefault(placed.sheet, {})
             rows[placed.row] = max(rows.get(placed.row, 1), _lines(placed.cell.value, width))
     for name, rows in wrapped.items():
         fit_row_heights(book[name], rows)
 
     for placed_block in placement.blocks.values():
+        if placed_block.block.new_page and placed_block.title_row > 1:
+            book[placed_block.sheet].row_breaks.append(Break(id=placed_block.title_row - 1))
         table = Table(displayName=placed_block.block.name, ref=placed_block.ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
         book[placed_block.sheet].add_table(table)

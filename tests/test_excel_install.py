@@ -7,6 +7,8 @@ user's folders (APPDATA, USERPROFILE, HOME) in tmp_path."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import os
 import re
 import shutil
@@ -15,14 +17,16 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
-import xlwings as xw
 from click.testing import CliRunner
 
 from xlperf.cli import main
 from xlperf.excel import install as setup
 from xlperf.writers import xlam
 
-XLWINGS = Path(xw.__file__).parent
+# xlwings is located, not imported, here: importing it before tests/test_excel.py sets its
+# licence variable would leave that file without xlwings' remote engine.
+XLWINGS = Path(str(importlib.util.find_spec("xlwings").origin)).parent  # type: ignore[union-attr]
+XLWINGS_VERSION = importlib.metadata.version("xlwings")
 #: How VBA's ``Input #`` reads a line the add-in's GetConfigFromFile reads: "key","value".
 PAIR = re.compile(r'^"([^"]*)","([^"]*)"$')
 
@@ -116,7 +120,7 @@ def test_macos_install_uses_excels_startup_folder_sandbox_settings_and_applescri
     assert setup.recorded_python() == (sandbox / "xlperf.conf", sys.executable)
     assert b"\r" not in (sandbox / "xlperf.conf").read_bytes()
     script = macos.joinpath("Library", "Application Scripts", "com.microsoft.Excel",
-                            f"xlwings-{xw.__version__}.applescript")
+                            f"xlwings-{XLWINGS_VERSION}.applescript")
     assert script.read_bytes() == (XLWINGS / script.name).read_bytes()
     assert invoke("install").exit_code == 0  # again: nothing to refuse
     result = invoke("uninstall")
@@ -226,12 +230,12 @@ def test_a_missing_or_wrong_python_is_refused_and_nothing_changes(windows, tmp_p
          "does not have xlperf installed"),
     ]
     cases.append((str(fake_python(folder, '{"xlperf": "0.1.0", "xlwings": "0.30.0"}')),
-                  f"has xlwings 0.30.0, but the add-in's VBA is xlwings {xw.__version__}'s"))
+                  f"has xlwings 0.30.0, but the add-in's VBA is xlwings {XLWINGS_VERSION}'s"))
     cases.append((str(fake_python(folder, '{"xlperf": "0.1.0", "xlwings": null}')),
                   "has no xlwings"))
     odd = tmp_path / 'my "python"'
     odd.mkdir()
-    cases.append((str(fake_python(odd, f'{{"xlperf": "0.1.0", "xlwings": "{xw.__version__}"}}')),
+    cases.append((str(fake_python(odd, f'{{"xlperf": "0.1.0", "xlwings": "{XLWINGS_VERSION}"}}')),
                   "cannot hold a double quote or a control character"))
     for python, message in cases:
         result = invoke("install", "--python", python)

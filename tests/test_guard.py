@@ -28,6 +28,7 @@ COMMANDS = [
     (["workbook", "-o", "{tmp}/book.xlsm"], "write_analyst_workbook"),
     (["addin", "-o", "{tmp}/xlperf.xlam"], "write_addin"),
     (["excel", "install", "--dry-run"], "install_addin"),
+    (["spc", "{tmp}/in.xlsx"], "spc_csv"),
 ]
 
 

@@ -30,8 +30,8 @@ def book(pack_path: Path) -> Any:
 
 def test_sheets_in_order(book: Any) -> None:
     names = book.sheetnames
-    expected = ["Cover", "Summary", "Measures", "Appendix A", "Crime Summary", "Monthly",
-                "Servator", "Public Order", "ASB", "Key Data"]
+    expected = ["Cover", "Report", "Summary", "Measures", "Appendix A", "Crime Summary",
+                "Monthly", "Servator", "Public Order", "ASB", "Key Data"]
     assert names[: len(expected)] == expected
     assert names[-3:] == ["Audit", "Checks", "Data"]
     assert all(sheet.sheet_state == "visible" for sheet in book.worksheets)
@@ -174,9 +174,14 @@ def test_monthly_tables_and_prediction_method(book: Any) -> None:
     assert book.defined_names["MonthsInYear"].attr_text == "Monthly!$C$3"
 
 
-def test_key_data_has_two_native_charts(book: Any) -> None:
+def test_key_data_has_its_native_charts(book: Any) -> None:
+    # All Crime and Victim-Based Crime by month (five lines each), the MPS comparison
     sheet = book["Key Data"]
-    assert len(sheet._charts) == 2
+    assert len(sheet._charts) == 3
+    assert [len(c.series) for c in sheet._charts] == [5, 5, 1]
+    national = book["National Comparison"]._charts
+    assert len(national) == 1 and len(national[0].series) == 2  # columns, the force marked
+    assert len(national[0]._charts) == 2  # and England and Wales as a line over them
     rows = keyed(book, "tblKeyFigures")
     assert "All Crime, Q4 2021-22" in rows and "All Crime: change on Q3 2021-22" in rows
 
@@ -190,8 +195,14 @@ def test_national_rank_table(book: Any) -> None:
 def test_every_sheet_prints_a4_landscape_with_marking(book: Any) -> None:
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
-        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
-        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        # reviewers' Audit on A3; wide tables print two pages wide (tests/test_committee_print.py
+        # measures the printed size)
+        a3 = sheet.title in ("Audit", "Reconciliation")
+        paper = sheet.PAPERSIZE_A3 if a3 else sheet.PAPERSIZE_A4
+        assert str(sheet.page_setup.paperSize) == paper, sheet.title
+        wide = sheet.title in ("HMICFRS List", "Audit", "Reconciliation")
+        assert sheet.page_setup.fitToWidth == (2 if wide else 1), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert "OFFICIAL" in sheet.oddHeader.center.text
         assert "Q4 2021-22" in sheet.oddFooter.left.text
         assert "&P" in sheet.oddFooter.right.text

@@ -105,7 +105,7 @@ def test_victim_satisfaction_reproduces_seed_001(demo: Path, seed: dict[str, Any
     published = seed["surveys"]["victim_satisfaction_2021_22"]
     pack = describe_statement_pack(load_dataset(demo), Q4)
     victims = pack.sheet(TABLES).block("tblNPVictims")
-    shown = {row[0].value: percent(row[4].value) for row in victims.rows}
+    shown = {row[0].value: percent(row[3].value) for row in victims.rows}
     assert shown == {
         "Treatment": f"{published['treatment']['value']}%",
         "Follow Up": f"{published['follow_up']['value']}%",
@@ -156,8 +156,10 @@ def test_narratives_quote_the_computed_figures(demo: Path, seed: dict[str, Any])
     priorities = {p["key"]: p for p in seed["national_priorities"]["priorities"]}
 
     def narrative(title: str) -> str:
-        block = blocks[title]
-        return block.rows[block.row_of("current position")][2].value
+        block = blocks[title]  # one row per paragraph
+        return "\n\n".join(row[2].value for key, row in zip(block.row_keys, block.rows,
+                                                             strict=True)
+                             if key.startswith("current position"))
 
     neighbourhood = narrative("Reduce neighbourhood crime")
     assert priorities["reduce_neighbourhood_crime"]["current_position"][1]["text"] \

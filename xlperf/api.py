@@ -278,3 +278,15 @@ def uninstall_addin(dry_run: bool = False) -> list[str]:
     if not dry_run:
         setup.carry_out(plan)
     return plan.lines
+
+
+def spc_csv(path: Path, options):  # type: ignore[no-untyped-def]
+    """The XmR chart of the ``period,value`` CSV at ``path`` (``xlperf spc``)."""
+    from .domain.spc import SpcError, spc  # noqa: PLC0415
+    from .reading.series_csv import read_series_csv  # noqa: PLC0415
+
+    rows = read_series_csv(Path(path))
+    try:
+        return spc(rows, options)
+    except SpcError as exc:
+        raise XlperfError(f"{path}: {exc}") from None

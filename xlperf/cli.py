@@ -135,6 +135,39 @@ def explain(measure_id: str, path: Path | None, quarter: str | None) -> None:
 
 
 @main.command()
+@click.argument("series_csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--improvement", type=click.Choice(["increase", "decrease", "neutral"]),
+              default="increase", show_default=True, help="Which direction is better.")
+@click.option("--rebase", multiple=True, metavar="PERIOD",
+              help="Start new limits at PERIOD (a known change); repeatable.")
+@click.option("--fix-after", type=int, metavar="N",
+              help="Base each segment's limits on its first N points (N >= 12).")
+@click.option("--target", type=float, help="A target, for the assurance type.")
+@click.option("--no-screen-outliers", is_flag=True,
+              help="Keep outlying moving ranges in the limits (as the Making Data Count "
+              "Excel tools do).")
+@click.option("--json", "as_json", is_flag=True, help="Print the chart as JSON.")
+def spc(series_csv: Path, improvement: str, rebase: tuple[str, ...], fix_after: int | None,
+        target: float | None, no_screen_outliers: bool, as_json: bool) -> None:
+    """XmR chart of SERIES_CSV (columns period,value; blank value = missing): mean,
+    process limits and the Making Data Count point types."""
+    from .api import spc_csv  # noqa: PLC0415
+    from .domain.spc import SpcOptions  # noqa: PLC0415
+    from .spc_text import spc_json, spc_table  # noqa: PLC0415
+
+    options = SpcOptions(improvement=improvement, rebase=rebase,  # type: ignore[arg-type]
+                         fix_after_n_points=fix_after, screen_outliers=not no_screen_outliers,
+                         target=target)
+    try:
+        result = spc_csv(series_csv, options)
+    except XlperfError as exc:
+        raise _fail(exc) from None
+    for warning in result.warnings:
+        click.echo(f"{series_csv}: warning: {warning}", err=True)
+    click.echo(spc_json(result) if as_json else spc_table(result))
+
+
+@main.command()
 @optional_input
 @quarter_option
 def reconcile(path: Path | None, quarter: str | None) -> None:
@@ -165,8 +198,10 @@ def reconcile(path: Path | None, quarter: str | None) -> None:
               help="Pack file to write (default: policing-plan-pack-qN-YYYY-YY.xlsx next to "
               "the input).")
 @template_option
+@click.option("--pdf", "pdf", is_flag=True, help="Also print the committee sheets to a PDF "
+              "next to the pack (needs LibreOffice).")
 def build(path: Path | None, quarter: str | None, output: Path | None,
-          template: Path | None) -> None:
+          template: Path | None, pdf: bool) -> None:
     """Build the Policing Plan pack from PATH (default: the demo workbook)."""
     from .api import build_pack, demo_path  # noqa: PLC0415
 
@@ -176,6 +211,14 @@ def build(path: Path | None, quarter: str | None, output: Path | None,
     except XlperfError as exc:
         raise _fail(exc) from None
     click.echo(f"Wrote {written} ({built.label})")
+    if pdf:
+        from .writers.pdf import committee_pdf  # noqa: PLC0415
+
+        try:
+            printed = committee_pdf(written)
+        except XlperfError as exc:
+            raise _fail(exc) from None
+        click.echo(f"Wrote {printed} (committee sheets)")
 
 
 @main.command()

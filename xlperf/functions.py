@@ -86,6 +86,37 @@ def direction_is_good(new: float, old: float, lower_is_better: bool = True) -> b
     return (arrow == "↓") == lower_is_better
 
 
+def spc(values: Iterable[object], improvement: object = "increase",
+        form: object = "type") -> str | list[list[object]]:
+    """XmR chart of a range of monthly values (blanks allowed at the start and the end).
+
+    ``form`` "type": the last point's type (``special_cause_concern`` ...); "limits": one row
+    per value with its mean, lower and upper process limit (blank for blank values). A range
+    the method cannot chart gives ``#SPC: <why>``.
+    """
+    from .domain.spc import IMPROVEMENTS, SpcError, SpcOptions  # noqa: PLC0415
+    from .domain.spc import spc as xmr  # noqa: PLC0415
+
+    direction = str(improvement or "increase").strip().lower()
+    if direction not in IMPROVEMENTS:
+        return f"#SPC: improvement must be {', '.join(IMPROVEMENTS)}, not {improvement!r}"
+    series: list[tuple[str, float | None]] = []
+    for i, value in enumerate(_flatten(values), start=1):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            series.append((str(i), None))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            series.append((str(i), float(value)))
+        else:
+            return f"#SPC: value {i} ({value!r}) is not a number"
+    try:
+        result = xmr(series, SpcOptions(improvement=direction))
+    except SpcError as exc:
+        return f"#SPC: {exc}"
+    if str(form).strip().lower() == "limits":
+        return [[p.mean, p.lpl, p.upl] for p in result.points]
+    return result.variation or ""
+
+
 def _flatten(values: Iterable[object]) -> list[object]:
     out: list[object] = []
     for value in values:

@@ -124,6 +124,17 @@ class Narrative:
 
 
 @dataclass(frozen=True)
+class ReportText:
+    """The analysts' own text for a paragraph of the report: it replaces the generated
+    paragraph (``use`` "replace") or follows it ("after")."""
+
+    paragraph: str
+    use: str
+    text: str
+    cell: str = ""
+
+
+@dataclass(frozen=True)
 class Recommendation:
     report: str
     published: dt.date
@@ -217,6 +228,16 @@ class ResultPoint:
 
 
 @dataclass(frozen=True)
+class RebasePoint:
+    """A known change in a monthly series (SPC rebase table): new limits from ``period``."""
+
+    series: str
+    period: str  # YYYY-MM
+    reason: str
+    cell: str = ""
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything the pack is computed from: built once by the reading pipeline
     (:mod:`xlperf.reading.pipeline`) from the schema's ``dataset:`` specs, never changed
@@ -242,6 +263,7 @@ class Dataset:
     national_crime: tuple[ForceCrime, ...] = ()
     national_metrics: Mapping[tuple[str, Quarter], NationalMetric] = field(default_factory=_empty)
     narratives: Mapping[tuple[str, Quarter], Narrative] = field(default_factory=_empty)
+    report_text: tuple[ReportText, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     kpas: tuple[KPAStatus, ...] = ()
     kpa_priorities: Mapping[tuple[str, str], str] = field(default_factory=_empty)
@@ -253,6 +275,7 @@ class Dataset:
     kpa_focus: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=_empty)
     result_history: tuple[ResultPoint, ...] = ()
     measure_figures: tuple[MeasureFigure, ...] = ()
+    spc_rebase: tuple[RebasePoint, ...] = ()
     #: (ward, quarter) -> (incidents, input cell)
     asb_wards: Mapping[tuple[str, Quarter], tuple[int, str]] = field(default_factory=_empty)
     #: The reporting quarter: Settings' Reporting quarter, else the latest complete quarter.

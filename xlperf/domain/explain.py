@@ -11,6 +11,8 @@ KIND_WORDS: dict[RuleKind, tuple[str, str]] = {
     RuleKind.BANDS: ("the value itself", ""),
     RuleKind.POINTS_CHANGE: ("how many percentage points worse than the reference", "points"),
     RuleKind.RELATIVE_CHANGE: ("how many per cent worse than the reference", "%"),
+    RuleKind.SPC: ("the number of special-cause concern points in the latest months of the "
+                   "measure's XmR chart (Making Data Count rules)", "special-cause concern points"),
 }
 
 
@@ -42,23 +44,34 @@ def explain(grade: MeasureGrade, previous: MeasureGrade | None = None) -> str:
     elif grade.state != GRADED:
         lines.append(f"Not graded by the rule: no data ({grade.value.working}).")
     else:
-        lines.append(f"Value: {show_value(grade.value.value, m.unit)} ({grade.value.working})")
+        if grade.rule.kind is RuleKind.SPC:
+            lines.append(f"Value: {grade.value.working}")
+        else:
+            lines.append(f"Value: {show_value(grade.value.value, m.unit)} "
+                         f"({grade.value.working})")
         if grade.value.cells:
             shown = ", ".join(grade.value.cells[:6])
             more = f" and {len(grade.value.cells) - 6} more" if len(grade.value.cells) > 6 else ""
             lines.append(f"  from cells {shown}{more}")
-        if grade.rule.kind is not RuleKind.BANDS:
+        if grade.rule.kind not in (RuleKind.BANDS, RuleKind.SPC):
             lines.append(f"Reference: {show_value(grade.reference.value, m.unit)} — "
                          f"{grade.reference_label} ({grade.reference.working})")
         unit = KIND_WORDS[grade.rule.kind][1]
         quantity = grade.quantity if grade.quantity is not None else 0
-        if grade.rule.kind is RuleKind.BANDS:
+        if grade.rule.kind is RuleKind.SPC:
+            lines.append(f"Graded quantity: {quantity:g} {unit} in the last "
+                         f"{grade.rule.spc_points} months.")
+        elif grade.rule.kind is RuleKind.BANDS:
             lines.append(f"Graded quantity: {quantity:g} (the value, rounded).")
         else:
             lines.append(f"Graded quantity: {quantity:g} {unit} worse than the reference "
                          "(negative = better; rounded as printed).")
         if grade.trend_note:
             lines.append(f"Note: {grade.trend_note}.")
+        if grade.spc is not None and not grade.spc.error:
+            lines.append(f"XmR chart of {grade.spc.series}, latest points "
+                         "(which special-cause rule fired on which point):")
+            lines.extend(grade.spc.lines())
         lines.append(f"Computed grade: {grade.computed}")
     if grade.reported:
         lines.append(f"Reported grade: {grade.reported}"

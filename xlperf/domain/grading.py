@@ -29,6 +29,7 @@ from .rules import (
     roll_up,
 )
 from .sources import source_function
+from .spc_grading import SpcSignal, spc_signal
 from .values import Figure, measure_value
 
 GRADED = "graded"
@@ -53,6 +54,7 @@ class MeasureGrade:
     reason: str = ""
     reported_cell: str = ""
     trend_note: str = ""
+    spc: SpcSignal | None = None
 
     @property
     def shown(self) -> str | None:
@@ -204,6 +206,15 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
               "reported_cell": entry.reported_cell if entry and reported else ""}
     if quarter.fy < measure.first_fy:
         return MeasureGrade(measure, quarter, rule, NEW, Figure(None), **common)
+    if rule.kind is RuleKind.SPC:
+        window = spc_signal(ds, measure, rule, quarter)
+        if window.error:
+            return MeasureGrade(measure, quarter, rule, NO_DATA, Figure(None, window.working),
+                                spc=window, **common)
+        count = float(len(window.concerns))
+        return MeasureGrade(measure, quarter, rule, GRADED, Figure(count, window.working),
+                            quantity=count, computed=grade_of(rule, count), spc=window,
+                            **common)
     value = measure_value(ds, measure, quarter)
     if value.value is None:
         annual = measure.frequency == "Annual"
@@ -226,8 +237,12 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
     if computed != REQUIRES_ACTION and _reducing_trend(ds, measure, rule, quarter):
         computed = REQUIRES_ACTION
         note = f"a reducing trend over {rule.reducing_trend_quarters} quarters"
+    signal = spc_signal(ds, measure, rule, quarter) if rule.spc_points else None
+    if signal is not None and signal.concerns and computed != REQUIRES_ACTION:
+        computed = REQUIRES_ACTION
+        note = f"special-cause concern: {signal.working}"
     return MeasureGrade(measure, quarter, rule, GRADED, value, reference, label, quantity,
-                        computed, trend_note=note, **common)
+                        computed, trend_note=note, spc=signal, **common)
 
 
 @dataclass

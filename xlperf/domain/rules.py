@@ -39,6 +39,7 @@ class RuleKind(_Declared):
     BANDS = "bands"
     POINTS_CHANGE = "points-change"
     RELATIVE_CHANGE = "relative-change"
+    SPC = "spc"
 
 
 class Polarity(_Declared):
@@ -110,6 +111,9 @@ class Rule:
     baseline_value: float | None = None
     baseline_fy: FinancialYear | None = None
     reducing_trend_quarters: int | None = None
+    #: spc: the last n points of the measure's monthly series whose special-cause concern
+    #: points are counted (kind spc grades that count; other kinds: Requires Action on one)
+    spc_points: int | None = None
     between_surveys: BetweenSurveys = BetweenSurveys.EXCLUDE
     description: str = ""
     origin: str = "default"  # "default" (data/rules.yaml) or "Rules!B7" (the input workbook)
@@ -132,7 +136,11 @@ class Rule:
             out.append((codes.THRESHOLDS_OUT_OF_ORDER, "Requires Action when",
                         f"rule {self.name}: Requires Action ('{ra.text}') must be stricter "
                         f"than Close Monitoring ('{cm.text}')"))
-        if self.kind is not RuleKind.BANDS:
+        if self.kind is RuleKind.SPC and not self.spc_points:
+            out.append((codes.MISSING_SPC_POINTS, "SPC points",
+                        f"rule {self.name}: an spc rule needs SPC points (how many of the "
+                        "latest months to look for special-cause concern in)"))
+        if self.kind not in (RuleKind.BANDS, RuleKind.SPC):
             if self.reference is None:
                 out.append((codes.MISSING_REFERENCE, "Reference",
                             f"rule {self.name}: a {self.kind} rule needs a reference"))
@@ -166,7 +174,8 @@ def graded_quantity(rule: Rule, value: float, reference: float | None) -> float 
     """The number the thresholds are compared with, rounded as it is printed.
 
     bands: the value. Change kinds: how much WORSE than the reference, so positive means
-    worse whatever the polarity (points, or percent of the reference).
+    worse whatever the polarity (points, or percent of the reference). spc: the value is
+    already the count of special-cause concern points (see domain/spc_grading.py).
     """
     change_of = CHANGES.get(rule.kind)
     if change_of is None:
@@ -201,6 +210,7 @@ def rule_from_mapping(data: dict[str, Any], origin: str = "default") -> Rule:
         baseline_value=data.get("baseline_value"),
         baseline_fy=FinancialYear.parse(str(baseline_fy)) if baseline_fy else None,
         reducing_trend_quarters=data.get("reducing_trend_quarters"),
+        spc_points=data.get("spc_points"),
         between_surveys=BetweenSurveys(data.get("between_surveys") or BetweenSurveys.EXCLUDE),
         description=" ".join(str(data.get("description", "")).split()),
         origin=origin,

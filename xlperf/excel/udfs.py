@@ -8,6 +8,8 @@ VBA wrappers: the Import functions button of the analyst workbook, Windows only)
     =XLPERF_TREND("Close Monitoring", "Satisfactory")    -> ↑
     =XLPERF_CHANGE(12, 23)                               -> -47.8
     =XLPERF_DIRECTION(12, 23)                            -> ↓
+    =XLPERF_SPC(C5:C40, "decrease")                      -> special_cause_concern
+    =XLPERF_SPC(C5:C40, "decrease", "limits")            -> spills mean, lower, upper limit
 """
 
 from __future__ import annotations
@@ -53,3 +55,13 @@ def XLPERF_CHANGE(new: float, old: float) -> float | str:  # noqa: N802
 def XLPERF_DIRECTION(new: float, old: float) -> str:  # noqa: N802
     """↑ rose, ↓ fell, → no change (rounded to a whole percent)."""
     return functions.direction(new, old)
+
+
+@xw.func(category="xlperf")
+@xw.arg("values", ndim=1, doc="A column or row of monthly values, oldest first")
+@xw.arg("improvement", doc='"increase", "decrease" or "neutral": which direction is better')
+@xw.arg("form", doc='"type" (default): the last point type; "limits": mean, LPL, UPL per value')
+def XLPERF_SPC(values: list[object], improvement: str = "increase",  # noqa: N802
+               form: str = "type") -> str | list[list[object]]:
+    """XmR chart (Making Data Count rules): the last point's type, or the limits."""
+    return functions.spc(values, improvement, form)

@@ -22,6 +22,8 @@ from .sheets import (
     measure_figures,
     outcomes,
     reconciliation,
+    report,
+    spc,
 )
 from .sheets import statement as statement_sheets
 from .sheets import trackers as tracker_sheets
@@ -30,7 +32,8 @@ from .sheets import trackers as tracker_sheets
 SheetGroup = Callable[[Context], tuple[list[Sheet], dict[str, str]]]
 
 #: Groups written after Key Data and before the reviewer sheets (Audit, Checks, Data).
-EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group)
+EXTRA_GROUPS: tuple[SheetGroup, ...] = (statement_sheets.describe, tracker_sheets.group,
+                                        spc.describe)
 
 
 def shown_quarters(quarter: Quarter, count: int = 5) -> list[Quarter]:
@@ -46,9 +49,12 @@ def context(ds: Dataset, quarter: Quarter) -> Context:
 def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     ctx = context(ds, quarter)
     data_sheet, crime_data = data.describe(ctx)
+    summary, measures = grades.describe_summary(ctx), grades.describe_measures(ctx)
+    summary.blocks.append(spc.summary_block(ctx))  # XmR signals beside the grades
+    measures.blocks.append(spc.measures_block(ctx))
     sheets: list[Sheet] = [
-        grades.describe_summary(ctx),
-        grades.describe_measures(ctx),
+        summary,
+        measures,
         grades.describe_appendix(ctx),
         crime.describe_summary(ctx, crime_data),
         crime.describe_monthly(ctx, crime_data),
@@ -58,7 +64,7 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
     asb_sheet = asb.describe(ctx)
     if asb_sheet is not None:
         sheets.append(asb_sheet)
-    sheets.append(keydata.describe(ctx, crime_data))
+    sheets += keydata.describe(ctx, crime_data)
     figures_sheet = measure_figures.describe(ctx)
     if figures_sheet is not None:
         sheets.append(figures_sheet)
@@ -70,6 +76,7 @@ def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
         extra, described = group(ctx)
         sheets += extra
         descriptions.update(described)
+    sheets.insert(0, report.describe(ctx, sheets))
     sheets.append(reconciliation.describe(ctx))
     sheets.append(audit.describe_audit(ctx))
     checks = audit.describe_checks(ctx)

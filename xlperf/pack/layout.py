@@ -49,6 +49,12 @@ class SheetLayout:
     tables: list[TableLayout] = field(default_factory=list)
     charts: list[NameLayout] = field(default_factory=list)
     tab_color: str | None = None
+    #: the table whose title and header rows repeat at the top of every printed page
+    print_titles: str | None = None
+    #: this sheet's print setup where it differs from page.yaml (paper, fit_to_width...)
+    page: dict[str, Any] = field(default_factory=dict)
+    #: rows after which a printed page always ends (tables above them must not grow)
+    row_breaks: tuple[int, ...] = ()
 
 
 @dataclass
@@ -81,6 +87,9 @@ def _sheet(data: dict[str, Any]) -> SheetLayout:
                 for t in data.get("tables") or []],
         charts=[NameLayout(n, at) for n, at in (data.get("charts") or {}).items()],
         tab_color=data.get("tab_color"),
+        print_titles=data.get("print_titles"),
+        page=dict(data.get("page") or {}),
+        row_breaks=tuple(int(r) for r in data.get("row_breaks") or ()),
     )
 
 

@@ -89,6 +89,8 @@ class Block:
     rows: list[list[Cell]]
     title: str | None = None
     row_keys: list[str] = field(default_factory=list)
+    #: printing starts a new page at this block's title (keeps a title with its table)
+    new_page: bool = False
 
     def row_of(self, key: str) -> int:
         return self.row_keys.index(key)
@@ -123,11 +125,16 @@ class NamedCell:
 class Series:
     title: str
     values: Ref
+    kind: str | None = None  # "line" draws this series as a line over a column chart
+    colour: str | None = None  # hex RGB of the line and markers; None: the chart's default
+    dashed: bool = False
+    marker: bool = False  # a round marker on each point (with ``colour``)
+    line: bool = True  # False: markers only (blank cells leave no point)
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A native line chart placed at the template's defined name ``anchor``."""
+    """A native line or column chart placed at the template's defined name ``anchor``."""
 
     anchor: str
     title: str
@@ -135,6 +142,9 @@ class Chart:
     series: tuple[Series, ...]
     y_title: str = ""
     x_title: str = ""
+    kind: str = "line"  # "line" or "bar" (columns)
+    width: float = 16  # centimetres
+    height: float = 7.5
 
 
 @dataclass

@@ -224,6 +224,19 @@ def _value_source(column: ColumnSpec, value: Any, schema: Schema) -> Any:
         raise CellProblem(codes.UNKNOWN_VALUE_SOURCE, str(exc)) from None
 
 
+_MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def _month(column: ColumnSpec, value: Any, schema: Schema) -> str:
+    """A calendar month as ``YYYY-MM``, from that text or an Excel date in the month."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.year:04d}-{value.month:02d}"
+    match = _MONTH_TEXT.match(str(value))
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+    raise CellProblem(codes.BAD_MONTH, f"{show(value)} is not a month like 2020-03")
+
+
 #: Column type (``type:`` in input.yaml) -> its converter.
 CONVERTERS: Mapping[str, Converter] = MappingProxyType({
     "any": _any,
@@ -241,6 +254,7 @@ CONVERTERS: Mapping[str, Converter] = MappingProxyType({
     "rule": _name,
     "threshold": _threshold,
     "value_source": _value_source,
+    "month": _month,
 })
 
 

@@ -71,3 +71,22 @@ def percent_values(ds: Dataset) -> list[Problem]:
                 f"{measure_id} {quarter.label}: {value} is not a percentage between 0 and 100",
                 sheet, ref, ds.file))
     return problems
+
+
+def spc_rebase(ds: Dataset) -> list[Problem]:
+    """Each SPC rebase month is a month of its series after the series' first month with
+    data (a rebase starts new limits within the series)."""
+    from ..domain.spc_series import monthly  # noqa: PLC0415
+
+    problems: list[Problem] = []
+    for point in ds.spc_rebase:
+        valued = [p for p, v in monthly(ds, point.series) if v is not None]
+        if valued and valued[0] < point.period <= valued[-1]:
+            continue
+        span = f"{valued[0]} to {valued[-1]}" if valued else "no months with data"
+        sheet, ref = split_address(point.cell)
+        problems.append(Problem(
+            codes.REBASE_OUTSIDE_SERIES,
+            f"{point.period} is not a month of {point.series} after its first ({span}): a "
+            "rebase starts new limits within the series", sheet, ref, ds.file))
+    return problems

@@ -39,6 +39,7 @@ from . import (
     dataset_checks,
     output_limits,
     quarter_checks,
+    report_checks,
     statement_checks,
     tracker_checks,
     unit_checks,
@@ -74,6 +75,7 @@ TABLE_CHECKS: tuple[Check, ...] = (
     lambda c: dataset_checks.rollup(c.typed, c.file),
     lambda c: dataset_checks.crime_years(c.typed, c.ds),
     lambda c: statement_checks.placeholders(c.ds),
+    lambda c: report_checks.check_report_text(c.ds),
     lambda c: tracker_checks.published(c.typed, c.file),
     lambda c: tracker_checks.recommendations(c.typed, c.file),
 )
@@ -86,6 +88,7 @@ CROSS_CHECKS: tuple[Check, ...] = (
     lambda c: unit_checks.check_units(c.ds),
     lambda c: output_limits.header_footer(c.ds),
     lambda c: output_limits.narratives(c.ds),
+    lambda c: dataset_checks.spc_rebase(c.ds),
 )
 
 #: Checks against the reporting quarter, made when the input is validated.

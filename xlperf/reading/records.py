@@ -32,8 +32,10 @@ from ..model import (
     NationalMetric,
     PublishedCount,
     PublishedFigure,
+    RebasePoint,
     Recommendation,
     ReportedGrade,
+    ReportText,
     ResultPoint,
     Series,
     SurveyAnswer,
@@ -46,7 +48,8 @@ from .validate import Row, TypedTable
 #: The record dataclasses a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureFigure, MeasureValue, Narrative, NationalMetric,
-    PublishedCount, PublishedFigure, Recommendation, ReportedGrade, ResultPoint,
+    PublishedCount, PublishedFigure, RebasePoint, Recommendation, ReportedGrade, ReportText,
+    ResultPoint,
     RollUpCondition, Rule, Series, SurveyAnswer,
 )})
 

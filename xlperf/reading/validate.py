@@ -106,6 +106,8 @@ class Validator:
         for spec in self.schema.tables:
             raw = self.raw.tables.get(spec.name)
             if raw is None:
+                if spec.optional and spec.sheet not in self.raw.sheet_names:
+                    continue  # a workbook written before the table existed
                 if spec.name not in self.raw.skipped:  # already reported
                     self._missing_table(spec)
                 continue
@@ -160,7 +162,7 @@ class Validator:
                 self.add(codes.RENAMED_COLUMN,
                          f"header {header[j]!r} should read {column.name!r}{detail}",
                          raw.sheet, raw.header_ref(j))
-            else:
+            elif not column.optional:
                 # the header cell where the schema puts the column
                 self.add(codes.MISSING_COLUMN,
                          f"table {spec.name} has no {column.name!r} column "

@@ -38,6 +38,8 @@ class ColumnSpec:
     month: bool = False
     min: float | None = None  # narrows the type's range (Schema.limits)
     max: float | None = None
+    #: a workbook written before the column existed may leave it out
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class TableSpec:
     key: tuple[str, ...] = ()
     months: str | None = None  # "financial", "calendar" or None
     records: tuple[RecordSpec, ...] = ()
+    #: a workbook written before the table existed may leave it out
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -166,6 +170,9 @@ def load_schema() -> Schema:
     choices["national_metrics"] = tuple(national["national_metrics"])
     choices["figure_kinds"] = tuple(k["kind"] for k in load_data("figures")["kinds"])
     choices["wards"] = tuple(w for s in load_data("wards")["sectors"] for w in s["wards"])
+    subtotals = [str(t["name"]) for t in categories["subtotals"]]
+    choices["spc_series"] = (*categories["categories"], *subtotals,
+                             *(str(x["name"]) for x in load_data("spc")["series"]))
     tables = tuple(
         TableSpec(
             name=t["name"],
@@ -176,6 +183,7 @@ def load_schema() -> Schema:
             key=tuple(t.get("key", ())),
             months=t.get("months"),
             records=tuple(_record_spec(r) for r in t.get("dataset", ())),
+            optional=bool(t.get("optional", False)),
         )
         for t in raw["tables"]
     )

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..a1 import column_letter, parse_a1
 from ..pack.model import Chart, Pack, Ref
+from ..pack.model import Series as ChartSeries
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
 from .xlsx_template import (
@@ -124,6 +125,14 @@ LINE_HEIGHT = 13.0
 CHARS_PER_WIDTH = 1.15
 
 
+def fitted_heights(wrapped: dict[int, int]) -> dict[int, float]:
+    """Each row's height for its tallest wrapped cell (row -> lines), capped at Excel's
+    409 pt: Excel and LibreOffice do not re-fit the rows of a file they open, so without
+    this wrapped text would be cut off."""
+    return {row: min(round(lines * LINE_HEIGHT + 3, 1), MAX_ROW_HEIGHT)
+            for row, lines in sorted(wrapped.items()) if lines > 1}
+
+
 def _lines(value: Any, width: float) -> int:
     """How many lines a wrapped text needs in a column ``width`` characters wide."""
     if not isinstance(value, str) or not value:
@@ -162,6 +171,7 @@ _ORDER = {name: i for i, name in enumerate((
     "extLst"))}
 #: A chart's size, as the openpyxl writer made it: 16 x 7.5 cm, in EMU.
 CHART_WIDTH_EMU, CHART_HEIGHT_EMU = 5_760_000, 2_700_000
+EMU_PER_CM = 360_000
 
 
 def _where(sheet: str, row: int, col: int) -> str:
@@ -439,19 +449,57 @@ def _title_xml(text: str) -> str:
             + run + "</a:r></a:p></c:rich></c:tx></c:title>")
 
 
-def _chart_xml(chart: Chart, reference: Any) -> bytes:
-    """A line chart, as the openpyxl writer made it: one series per Series, categories
-    shared, both axes shown, no legend for a single series."""
-    series = []
-    for i, s in enumerate(chart.series):
-        series.append(
-            f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>'
-            '<c:spPr><a:ln><a:prstDash val="solid"/></a:ln></c:spPr>'
-            '<c:marker><c:symbol val="none"/><c:spPr><a:ln><a:prstDash val="solid"/></a:ln>'
-            "</c:spPr></c:marker>"
-            f"<c:cat><c:numRef><c:f>{_esc(reference(chart.categories))}</c:f></c:numRef>"
+def _series_look(s: ChartSeries) -> str:
+    """A series' title, line and markers: the default look, or (SPC charts) a titled series
+    in a colour, dashed or not, with round markers or markers only."""
+    if s.colour is None:
+        return (f"<c:tx><c:v>{_esc(s.title)}</c:v></c:tx>"
+                '<c:spPr><a:ln><a:prstDash val="solid"/></a:ln></c:spPr>'
+                '<c:marker><c:symbol val="none"/><c:spPr><a:ln><a:prstDash val="solid"/>'
+                "</a:ln></c:spPr></c:marker>")
+    fill = f'<a:solidFill><a:srgbClr val="{_attr(s.colour)}"/></a:solidFill>'
+    dash = "dash" if s.dashed else "solid"
+    line = (f'<a:ln w="19050">{fill}<a:prstDash val="{dash}"/></a:ln>' if s.line
+            else "<a:ln><a:noFill/></a:ln>")
+    marker = (f'<c:marker><c:symbol val="circle"/><c:size val="6"/><c:spPr>{fill}'
+              f"<a:ln>{fill}</a:ln></c:spPr></c:marker>" if s.marker
+              else '<c:marker><c:symbol val="none"/></c:marker>')
+    return f"<c:tx><c:v>{_esc(s.title)}</c:v></c:tx><c:spPr>{line}</c:spPr>{marker}"
+
+
+def _series_xml(chart: Chart, reference: Any, items: list[tuple[int, Any]],
+                line: bool) -> str:
+    out = []
+    for i, s in items:
+        look = _series_look(s) if line else f"<c:tx><c:v>{_esc(s.title)}</c:v></c:tx>"
+        out.append(
+            f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>' + look
+            + f"<c:cat><c:numRef><c:f>{_esc(reference(chart.categories))}</c:f></c:numRef>"
             f"</c:cat><c:val><c:numRef><c:f>{_esc(reference(s.values))}</c:f></c:numRef>"
-            '</c:val><c:smooth val="0"/></c:ser>')
+            "</c:val>" + ('<c:smooth val="0"/>' if line else "") + "</c:ser>")
+    return "".join(out)
+
+
+def _chart_xml(chart: Chart, reference: Any) -> bytes:
+    """A line chart (one series per Series) or a column chart (series overlapping, so a
+    second series marks chosen bars), categories shared, both axes shown, no legend for a
+    single series; a column chart's series of kind "line" is drawn as a line over it."""
+    indexed = list(enumerate(chart.series))
+    if chart.kind == "bar":
+        columns = [(i, s) for i, s in indexed if s.kind != "line"]
+        lines = [(i, s) for i, s in indexed if s.kind == "line"]
+        plot = ('<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/>'
+                + _series_xml(chart, reference, columns, False)
+                + '<c:gapWidth val="50"/><c:overlap val="100"/>'
+                '<c:axId val="10"/><c:axId val="100"/></c:barChart>')
+        if lines:
+            plot += ('<c:lineChart><c:grouping val="standard"/>'
+                     + _series_xml(chart, reference, lines, True)
+                     + '<c:axId val="10"/><c:axId val="100"/></c:lineChart>')
+    else:
+        plot = ('<c:lineChart><c:grouping val="standard"/>'
+                + _series_xml(chart, reference, indexed, True)
+                + '<c:axId val="10"/><c:axId val="100"/></c:lineChart>')
     axis = ('<c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
             '<c:axPos val="l"/>')
     legend = "" if len(chart.series) == 1 else '<c:legend><c:legendPos val="r"/></c:legend>'
@@ -459,10 +507,8 @@ def _chart_xml(chart: Chart, reference: Any) -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-        "<c:chart>" + _title_xml(chart.title) + "<c:plotArea><c:lineChart>"
-        '<c:grouping val="standard"/>' + "".join(series)
-        + '<c:axId val="10"/><c:axId val="100"/></c:lineChart>'
-        '<c:catAx><c:axId val="10"/>' + axis + _title_xml(chart.x_title)
+        "<c:chart>" + _title_xml(chart.title) + "<c:plotArea>" + plot
+        + '<c:catAx><c:axId val="10"/>' + axis + _title_xml(chart.x_title)
         + '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:crossAx val="100"/>'
         '<c:lblOffset val="100"/></c:catAx>'
         '<c:valAx><c:axId val="100"/>' + axis + "<c:majorGridlines/>"
@@ -473,10 +519,11 @@ def _chart_xml(chart: Chart, reference: Any) -> bytes:
     return xml.encode("utf-8")
 
 
-def _anchor_xml(col: int, row: int, number: int, rel_id: str) -> str:
+def _anchor_xml(col: int, row: int, number: int, rel_id: str,
+                size: tuple[int, int] = (CHART_WIDTH_EMU, CHART_HEIGHT_EMU)) -> str:
     return (f"<xdr:oneCellAnchor><xdr:from><xdr:col>{col - 1}</xdr:col><xdr:colOff>0"
             f"</xdr:colOff><xdr:row>{row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
-            f'<xdr:ext cx="{CHART_WIDTH_EMU}" cy="{CHART_HEIGHT_EMU}"/><xdr:graphicFrame '
+            f'<xdr:ext cx="{size[0]}" cy="{size[1]}"/><xdr:graphicFrame '
             f'macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{number}" name="Chart {number}"/>'
             "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x=\"0\" y=\"0\"/>"
             '<a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData '
@@ -579,6 +626,10 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
 
     wrap = tpl.styles.wrap
     widths = {s.name: s.widths for s in book.sheets}
+    #: a merged cell (a note across the sheet) wraps within the merged width
+    merged_width = {(s.name, r1, c1): sum(s.widths.get(c) or 13.0 for c in range(c1, c2 + 1))
+                    for s in book.sheets for _coord, r1, c1, r2, c2 in merged_ranges(s)
+                    if r1 == r2}
     for placed in placement.cells():
         sheet = placed.sheet
         cell = placed.cell
@@ -594,17 +645,14 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
                                   "control characters Excel cannot store")
             book.notes[sheet][(placed.row, placed.col)] = ("xlperf", cell.note)
         if placed.formula is None and index < len(wrap) and wrap[index]:
-            width = widths[sheet].get(placed.col) or 13.0
+            width = merged_width.get((sheet, placed.row, placed.col)) \
+                or widths[sheet].get(placed.col) or 13.0
             lines = _lines(cell.value, width)
             rows = book.heights.setdefault(sheet, {})
             if lines > rows.get(placed.row, 1):
                 rows[placed.row] = lines
-    for rows in book.heights.values():
-        for row in [r for r, lines in rows.items() if lines <= 1]:
-            del rows[row]
-        for row, lines in rows.items():
-            rows[row] = min(round(lines * LINE_HEIGHT + 3, 1),  # type: ignore[assignment]
-                            MAX_ROW_HEIGHT)
+    for name, rows in book.heights.items():
+        book.heights[name] = fitted_heights(rows)  # type: ignore[assignment]
     written = clock()
     data = _package(book, pack, phases)
     if phases is not None:
@@ -647,6 +695,17 @@ def _package(book: _Book, pack: Pack, phases: dict[str, float] | None = None) ->
             return f"rId{n}"
 
         tail = [(n, raw) for n, raw in sheet.tail]
+        breaks = sorted({p.title_row - 1 for p in placement.blocks.values()
+                         if p.sheet == sheet.name and p.block.new_page and p.title_row > 1})
+        if breaks:
+            kept = [int(b) for n, raw in tail if n == "rowBreaks"
+                    for b in re.findall(r'<brk\b[^>]*\bid="(\d+)"', raw)]
+            rows_ = sorted({*kept, *breaks})
+            tail = [(n, raw) for n, raw in tail if n != "rowBreaks"]
+            tail.append(("rowBreaks", f'<rowBreaks count="{len(rows_)}" '
+                         f'manualBreakCount="{len(rows_)}">' + "".join(
+                             f'<brk id="{r}" max="16383" man="1"/>' for r in rows_)
+                         + "</rowBreaks>"))
         tail = [(n, _header_footer(raw, fields) if n == "headerFooter" else raw)
                 for n, raw in tail]
         links = book.links[sheet.name]
@@ -668,8 +727,9 @@ def _package(book: _Book, pack: Pack, phases: dict[str, float] | None = None) ->
                 types[part] = _CHART_CT
                 rel_id = f"rId{len(drawing_rels) + 1}"
                 drawing_rels.append((rel_id, REL_TYPE + "chart", "/" + part, False))
-                anchors_xml.append(_anchor_xml(name_anchor.col, name_anchor.row,
-                                               len(anchors_xml) + 1, rel_id))
+                anchors_xml.append(_anchor_xml(
+                    name_anchor.col, name_anchor.row, len(anchors_xml) + 1, rel_id,
+                    (round(chart.width * EMU_PER_CM), round(chart.height * EMU_PER_CM))))
             if sheet.drawing is not None and not sheet.drawing.external:
                 # the template's own drawing (a logo, a chart) gets the pack's charts too
                 part = sheet.drawing.target

@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..a1 import column_letter, parse_a1
@@ -42,7 +43,8 @@ def named_style(name: str, spec: dict[str, Any], base_font: dict[str, Any]) -> N
 
 
 def page_setup(sheet: Any, page: dict[str, Any]) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = (sheet.PAPERSIZE_A3 if page.get("paper") == "A3"
+                                  else sheet.PAPERSIZE_A4)
     sheet.page_setup.orientation = page.get("orientation", "landscape")
     sheet.page_setup.fitToWidth = page.get("fit_to_width", 1)
     sheet.page_setup.fitToHeight = page.get("fit_to_height", 0)
@@ -55,22 +57,38 @@ def page_setup(sheet: Any, page: dict[str, Any]) -> None:
         getattr(sheet.oddFooter, part).text = text
 
 
+#: Cells of this style are merged across the sheet's columns, so a long note wraps within
+#: the printed width instead of widening the page.
+NOTE_STYLE = "Note"
+
+
+def _merge_across(sheet: Any, at: str, last_col: int) -> None:
+    row, col = parse_a1(at)
+    if last_col > col:
+        sheet.merge_cells(start_row=row, start_column=col, end_row=row, end_column=last_col)
+
+
 def _sheet(book: Workbook, layout: SheetLayout, page: dict[str, Any]) -> None:
     sheet = book.create_sheet(layout.name)
     sheet.sheet_view.showGridLines = False
     for letter, width in layout.widths.items():
         sheet.column_dimensions[letter].width = width
+    last_col = max((parse_a1(f"{letter}1")[1] for letter in layout.widths), default=1)
     for text in layout.text:
         cell = sheet[text.at]
         cell.value = text.text
         if text.style:
             cell.style = text.style
+        if text.style == NOTE_STYLE:
+            _merge_across(sheet, text.at, last_col)
     for named in [*layout.names, *layout.charts]:
         row, col = parse_a1(named.at)
         target = f"{sheet_prefix(layout.name)}!${column_letter(col)}${row}"
         book.defined_names[named.name] = DefinedName(named.name, attr_text=target)
         if named.style:
             sheet.cell(row, col).style = named.style
+        if named.style == NOTE_STYLE:
+            _merge_across(sheet, named.at, last_col)
     for table in layout.tables:
         row, col = parse_a1(table.at)
         sheet.cell(row - 1, col).style = "Heading"
@@ -87,7 +105,13 @@ def _sheet(book: Workbook, layout: SheetLayout, page: dict[str, Any]) -> None:
         excel_table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1",
                                                     showRowStripes=False)
         sheet.add_table(excel_table)
-    page_setup(sheet, page)
+    page_setup(sheet, {**page, **layout.page})
+    for row in layout.row_breaks:
+        sheet.row_breaks.append(Break(id=row))
+    for table in layout.tables:
+        if table.name == layout.print_titles:
+            row, _col = parse_a1(table.at)
+            sheet.print_title_rows = f"{row}:{row}"
 
 
 def build_template(layout: Layout | None = None) -> Workbook:

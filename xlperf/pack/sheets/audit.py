@@ -7,6 +7,7 @@ the rule's grade, the reported grade and the reason, and the input cells behind 
 
 from __future__ import annotations
 
+from ... import __version__
 from ...domain.grading import PriorityGrade, reconciliation
 from ...domain.rules import rollup_description
 from ..cells import formula, grade, text
@@ -119,5 +120,6 @@ def describe_checks(ctx: Context) -> Sheet:
     note = NamedCell("ChecksNote", text(
         "Each row recalculates a figure of the pack with its own formula and compares it with "
         "the value xlperf computed in Python from the input. The master check is TRUE only "
-        "when every row is TRUE; the Cover shows it."))
+        f"when every row is TRUE; the Cover shows it. Built from {ctx.ds.file} by xlperf "
+        f"{__version__}."))
     return Sheet("Checks", [block], [master, tolerance, note])

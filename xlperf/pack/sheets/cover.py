@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ... import __version__
 from ...domain.rules import GRADES
 from ..cells import DOWN, FLAT, UP, arrow, formula, grade, text
 from ..context import Context
@@ -10,6 +9,7 @@ from ..model import Block, Cell, NamedCell, Ref, Sheet
 
 #: What each sheet shows, for the contents table (sheets not listed get no description).
 CONTENTS = {
+    "Report": "The committee report: front sheet, summary, each measure, key data, conclusion",
     "Summary": "Overall assessment of each priority for five quarters, with the trend",
     "Measures": "Each priority's measures and their grades for five quarters",
     "Appendix A": "Assessment criteria and the detail of every measure not Satisfactory",
@@ -18,15 +18,17 @@ CONTENTS = {
     "Servator": "Project Servator stops, positive outcomes and rates by month",
     "Public Order": "Public order offences and positive outcome rates",
     "ASB": "Anti-social behaviour incidents by month, averages and changes",
-    "Key Data": "The quarter's crime totals, five-year trend charts and national rank",
+    "Key Data": "The quarter's and the year's crime against last year and 2019-20, monthly "
+                "five-year charts, MPS comparison",
+    "National Comparison": "All crime over 12 months: every force's change and rank, chart",
     "Measure Figures": ("The figures behind every measure's grade this quarter: value, "
                         "reference, change"),
     "Result History": ("A measure's results by quarter over several years with the trend, and "
                        "two quarters compared"),
     "Reconciliation": ("Every published figure, analyst number, grade and tracker count that "
-                       "disagrees with xlperf"),
+                       "disagrees with the figure computed from the input"),
     "Audit": "How every grade was reached, and reported grades that differ from the rule",
-    "Checks": "Reconciliations of the pack's formulas against xlperf's computation",
+    "Checks": "Reconciliations of the pack's formulas against an independent computation",
     "Data": "The input figures the pack's formulas are computed from",
 }
 
@@ -56,7 +58,8 @@ def describe(ctx: Context, sheet_names: list[str], descriptions: dict[str, str])
         NamedCell("PackMarking", text(ctx.ds.marking)),
         NamedCell("CoverMasterCheck", formula("={0}", Ref("MasterCheck", 0, 0), value=True,
                                               style="Check")),
-        NamedCell("PackSource", text(f"{ctx.ds.file}, by xlperf {__version__}")),
+        NamedCell("PackSource", text(f"{ctx.ds.force} quarterly performance workbook "
+                                     f"(the input file is named on the Checks sheet)")),
     ]
     return Sheet("Cover", [
         Block("tblContents", "tblContents", ["Sheet", "What it shows"], contents, "Contents"),

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 
-from ...domain.explain import show_value
 from ...domain.grading import ANNUAL, MeasureGrade, PriorityGrade
+from ...domain.narrative import measure_position
 from ...domain.rules import (
     CLOSE_MONITORING,
     GRADES,
     REQUIRES_ACTION,
-    RuleKind,
     rollup_description,
 )
+from ...periods import Quarter
 from ..cells import UP, arrow, difference_note, grade, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Sheet
@@ -97,7 +97,8 @@ def describe_measures(ctx: Context) -> Sheet:
         blocks.append(Block(f"tblMeasures{_safe_table_name(priority)}", "tblMeasureOverview",
                             ["MEASURE", *[x.label for x in ctx.quarters], "TREND"], rows,
                             f"Priority: {heading}",
-                            ["Overall Assessment", *[m.id for m in measures]]))
+                            ["Overall Assessment", *[m.id for m in measures]],
+                            new_page=bool(blocks)))
     note = NamedCell("MeasuresNote", text(
         "One table per Policing Plan priority. Measures that are not graded say why (a new "
         "measure, or one reported annually). The grade shown is the analysts' reported grade "
@@ -105,17 +106,19 @@ def describe_measures(ctx: Context) -> Sheet:
     return Sheet("Measures", blocks, [note])
 
 
-def _current_position(mgrade: MeasureGrade) -> str:
-    unit = mgrade.measure.unit
-    parts = [f"{show_value(mgrade.value.value, unit)} ({mgrade.value.working})"]
-    if mgrade.rule.kind is not RuleKind.BANDS and mgrade.reference.value is not None:
-        parts.append(f"against {show_value(mgrade.reference.value, unit)} for "
-                     f"{mgrade.reference_label} ({mgrade.reference.working})")
+def _current_position(mgrade: MeasureGrade, quarter: Quarter) -> str:
+    """The measure's figures in words (the same sentence as the report's bullet), with the
+    working behind them when it is more than a typed value."""
+    position = measure_position(mgrade, quarter)
+    sentence = f"{position[0].upper()}{position[1:]}"
+    workings = [w for w in (mgrade.value.working, mgrade.reference.working)
+                if w and "/" in w]
+    if workings:
+        sentence += " Worked from " + " and ".join(workings) + "."
     if mgrade.trend_note:
-        parts.append(mgrade.trend_note)
-    sentence = "; ".join(parts) + "."
-    if mgrade.computed:
-        sentence += f" The rule gives {mgrade.computed}."
+        sentence += f" {mgrade.trend_note[0].upper()}{mgrade.trend_note[1:]}."
+    if mgrade.differs and mgrade.computed:
+        sentence += f" The grading rule gives {mgrade.computed}."
     return sentence
 
 
@@ -140,15 +143,16 @@ def describe_appendix(ctx: Context) -> Sheet:
         ]
         for label, criterion in criteria(mgrade.rule.description):
             rows.append([text(f"Reason for Assessment: {label}"), text(criterion)])
-        rows.append([text("Current Position"), text(_current_position(mgrade))])
+        rows.append([text("Current Position"), text(_current_position(mgrade, ctx.quarter))])
         if mgrade.reported:
             reason = mgrade.reason or "no reason recorded"
             differs = " (differs from the rule)" if mgrade.differs else ""
             rows.append([text("Reported grade"),
                          text(f"{mgrade.reported}{differs}: {reason}")])
-        rows.append([text("Rule"), text(f"{mgrade.rule.name}: see the Audit sheet")])
+        rows.append([text("Grading"), text("How the grade was reached, input by input, is on "
+                                            "the Audit sheet.")])
         blocks.append(Block(f"tblAppendix{measure.id}", "tblAppendixBlock",
-                            ["Field", "Detail"], rows, f"{measure.id}: {measure.label}"))
+                            ["Field", "Detail"], rows, measure.label, new_page=True))
     if len(blocks) == 1:
         blocks.append(Block("tblAppendixNone", "tblAppendixBlock", ["Field", "Detail"],
                             [[text("Measures"),

@@ -42,7 +42,7 @@ def _series_block(ctx: Context, index: int, series_id: str) -> Block | None:
     rows.append([text("Trend (last two quarters)", "Label Bold"), text(""), text(""),
                  text(trend.text, "Arrow Flat")])
     return Block(name, SERIES, ["Quarter", "Positive", "All answers", "Percentage"], rows,
-                 f"{points[0].series} ({series_id})")
+                 str(points[0].series))
 
 
 def _compare_block(ctx: Context) -> Block | None:

@@ -126,13 +126,13 @@ def _victim_rows(ctx: Context, tables: StatementTables) -> tuple[list[list[Cell]
     keys: list[str] = []
     detail = f"{tables.survey} {ctx.fy.label}, to the end of {ctx.quarter.end_month_label}"
     for qid, r in tables.victim_rows.items():
-        cell = victims.rows[r][4]
+        cell = victims.rows[r][3]
         question = victims.rows[r][0].value
         if cell.formula is None:
             rows.append([text(f"{label} - {question}"), text(cell.value, "Percent"),
                          text(detail)])
         else:
-            rows.append(_link_row(f"{label} - {question}: satisfied", VICTIMS, r, 4,
+            rows.append(_link_row(f"{label} - {question}: satisfied", VICTIMS, r, 3,
                                   cell.value, "Percent", detail))
         keys.append(qid)
     for col, name, style in ((2, "Survey responses", "Count"), (1, "Surveys sent", "Count"),
@@ -160,20 +160,24 @@ def describe_statement(ctx: Context, tables: StatementTables) -> Sheet:
             extra, extra_keys = _victim_rows(ctx, tables)
             rows, keys = [*rows, *extra], [*keys, *extra_keys]
         narrative = ctx.ds.narratives.get((priority, ctx.quarter))
-        rows.append([text(current), text(""),
-                     text(fill(narrative.text, figures) if narrative else "", "Text")])
-        keys.append("current position")
+        filled = fill(narrative.text, figures) if narrative else ""
+        # one row per paragraph, so no row is taller than Excel allows (409 points)
+        parts = [p.strip() for p in filled.split("\n\n") if p.strip()] or [""]
+        for index, part in enumerate(parts):
+            rows.append([text(current if index == 0 else ""), text(""), text(part, "Text")])
+            keys.append("current position" if index == 0 else f"current position {index + 1}")
         heading = " ".join(str(data["headings"].get(priority, priority)).split())
         blocks.append(Block(f"{PRIORITY}{number}", PRIORITY,
-                            ["National metric", "Figure", "Detail"], rows, heading, keys))
+                            ["National metric", "Figure", "Detail"], rows, heading, keys,
+                            new_page=bool(blocks)))
     named = [
         NamedCell("NPTitle", text(data["title"].format(**fields))),
         NamedCell("NPHeading", text(data["heading"].format(**fields))),
         NamedCell("NPNote", text(
             f"Figures for {fields['period']}. Yellow cells are copied from the input workbook; "
             f"the others are formulas over the {names['tables']} and {names['data']} sheets. "
-            "The narratives are the input's text with each {placeholder} replaced by the "
-            "figure xlperf computed.")),
+            "The narratives are the force's own text; the figures in them are taken from the "
+            "tables.")),
     ]
     return Sheet(names["statement"], blocks, named)
 

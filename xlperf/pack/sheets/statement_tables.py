@@ -90,10 +90,12 @@ def _victim_questions() -> list[dict[str, str]]:
 
 def _answers(ctx: Context) -> list[SurveyAnswer]:
     """The answers survey_percent pools for the quarter, for the victim survey questions."""
-    ids = {q["id"] for q in _victim_questions()}
+    order = {q["id"]: i for i, q in enumerate(_victim_questions())}
     q = ctx.quarter
-    return [a for a in ctx.ds.survey_answers if a.question_id in ids and a.fy == q.fy
-            and (a.quarter is None or a.quarter <= q.number)]
+    chosen = [a for a in ctx.ds.survey_answers if a.question_id in order and a.fy == q.fy
+              and (a.quarter is None or a.quarter <= q.number)]
+    # grouped by question (stable), so each question's answers are one range of rows
+    return sorted(chosen, key=lambda a: order[a.question_id])
 
 
 def _cells_text(cells: tuple[str, ...]) -> str:
@@ -125,8 +127,8 @@ def describe_data(ctx: Context, periods: NeighbourhoodPeriods) -> StatementData:
     if answers:
         blocks.append(Block(
             ANSWERS, ANSWERS,
-            ["Question ID", "Question", "Answer", "Positive", "Respondents", "Input cell"],
-            [[text(a.question_id), text(a.question), text(a.answer),
+            ["Question", "Answer", "Positive", "Respondents", "Input cell"],
+            [[text(a.question), text(a.answer),
               Cell(a.positive, "Input Number"), Cell(a.respondents, "Input Count"),
               text(a.cell)] for a in answers],
             f"{national_data()['victim_survey']['survey']} {ctx.fy.label}: answers to the end "
@@ -220,26 +222,27 @@ def _victims(ctx: Context, data: StatementData, out: StatementTables) -> list[Bl
         every = sum(a.respondents for a in mine)
         figure = survey_percent(ctx.ds, qid, fy, ctx.quarter.number).value
         share = NOT_APPLICABLE if figure is None else figure / 100
-        if n:
-            ids, positive = Ref(ANSWERS, 0, 0).to(n - 1, 0), Ref(ANSWERS, 0, 3).to(n - 1, 3)
-            people = Ref(ANSWERS, 0, 4).to(n - 1, 4)
-            cells = [formula("=SUMPRODUCT(({0}={1})*{2}*{3})", ids, Ref(VICTIMS, r, 1),
-                             positive, people, value=satisfied, style="Count"),
-                     formula("=SUMIF({0},{1},{2})", ids, Ref(VICTIMS, r, 1), people,
-                             value=every, style="Count"),
-                     formula('=IFERROR({0}/{1},"N/A")', Ref(VICTIMS, r, 2), Ref(VICTIMS, r, 3),
+        rows_of = [i for i, a in enumerate(data.answers) if a.question_id == qid]
+        if n and rows_of:
+            first, last = rows_of[0], rows_of[-1]  # one range: answers are grouped by question
+            positive = Ref(ANSWERS, first, 2).to(last, 2)
+            people = Ref(ANSWERS, first, 3).to(last, 3)
+            cells = [formula("=SUMPRODUCT({0},{1})", positive, people, value=satisfied,
+                             style="Count"),
+                     formula("=SUM({0})", people, value=every, style="Count"),
+                     formula('=IFERROR({0}/{1},"N/A")', Ref(VICTIMS, r, 1), Ref(VICTIMS, r, 2),
                              value=share, style="Percent")]
             if figure is not None:
                 ctx.checks.add(f"National priorities: victim satisfaction, {question['label']}",
-                               out.sheet.name, Ref(VICTIMS, r, 4), figure / 100)
+                               out.sheet.name, Ref(VICTIMS, r, 3), figure / 100)
         else:
             cells = [text(NOT_APPLICABLE, "Count"), text(NOT_APPLICABLE, "Count"),
                      text(NOT_APPLICABLE, "Percent")]
-        rows.append([text(question["label"]), text(qid), *cells])
+        rows.append([text(question["label"]), *cells])
         out.victim_rows[qid] = r
         out.figures[("survey", qid)] = None if figure is None else figure / 100
-    victims = Block(VICTIMS, VICTIMS, ["Question", "Question ID", "Satisfied", "Answers",
-                                       "Satisfaction"], rows, labels["title"].format(**fields),
+    victims = Block(VICTIMS, VICTIMS, ["Question", "Satisfied", "Answers", "Satisfaction"],
+                    rows, labels["title"].format(**fields),
                     [q["id"] for q in spec["questions"]])
     invitations, responses = ctx.ds.survey_responses.get((survey, fy), (None, None))
     rate = ratio_or_na(responses, invitations)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ...domain import trackers as t
 from ...model import Dataset
+from ...periods import Quarter
 from ..cells import Checks, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Pack, Sheet
@@ -44,20 +45,21 @@ def _reconciliation(ds: Dataset) -> Sheet:
                  text(None), text(None, "Label"), Cell(None, "Number"), Cell(None, "Number"),
                  text(None), text(None)]]
     block = Block(DIFFERENCES, DIFFERENCES,
-                  ["Tracker", "Check", "Item", "Period", "xlperf finds", "Published", "Note",
+                  ["Tracker", "Check", "Item", "Period", "Counted", "Published", "Note",
                    "Input cells"], rows, f"Published figures that disagree ({len(found)})")
     note = NamedCell("TrackerNote", text(
-        "xlperf finds: counted from the recommendation list, added up from the published "
-        "cells, or given by the priority-light rule. Published: the figure printed (input "
+        "Counted: from the recommendation list, added up from the published cells, or given "
+        "by the rule for a priority's traffic light. Published: the figure printed (input "
         "tables HMICFRS counts as published and Safer City Partnership priorities). The pack "
-        "shows xlperf's counts; nothing published is corrected silently."))
+        "shows the counted figures; nothing published is corrected silently."))
     return Sheet(RECONCILIATION_SHEET, [block], [note])
 
 
-def tracker_sheets(ds: Dataset, checks: Checks) -> tuple[list[Sheet], dict[str, str]]:
+def tracker_sheets(ds: Dataset, checks: Checks, quarter: Quarter | None = None) -> (
+        tuple[list[Sheet], dict[str, str]]):
     """The tracker sheets for ``ds`` (none for a tracker without data) and their contents
     lines."""
-    sheets = [*trackers_hmicfrs.describe(ds, checks), *trackers_scp.describe(ds)]
+    sheets = [*trackers_hmicfrs.describe(ds, checks), *trackers_scp.describe(ds, quarter)]
     if sheets:
         sheets.append(_reconciliation(ds))
     return sheets, {s.name: CONTENTS[s.name] for s in sheets}
@@ -65,7 +67,7 @@ def tracker_sheets(ds: Dataset, checks: Checks) -> tuple[list[Sheet], dict[str, 
 
 def group(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
     """The trackers as a sheet group of the Policing Plan pack."""
-    return tracker_sheets(ctx.ds, ctx.checks)
+    return tracker_sheets(ctx.ds, ctx.checks, ctx.quarter)
 
 
 def describe_trackers(ds: Dataset) -> Pack:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ...domain import trackers as t
 from ...model import Dataset
+from ...periods import MONTH_NAMES, Quarter
 from ..cells import arrow, formula, text
 from ..model import Block, Cell, NamedCell, Ref, Sheet
 
@@ -42,7 +43,8 @@ def _kpa_block(row: t.PriorityRow) -> Block:
                  f"KPA {row.number}: {row.priority}", [k.kpa.kpa for k in row.kpas])
 
 
-def _dashboard(rows: list[t.PriorityRow], period: str, previous: str | None) -> Sheet:
+def _dashboard(rows: list[t.PriorityRow], period: str, previous: str | None,
+               shown: str) -> Sheet:
     shades = t.lights()
     criteria_rows = [[_light(x), text(t.light_criteria(x))] for x in shades]
     criteria_rows.append([text("Priority light", "Label Bold"), text(t.rule_description())])
@@ -76,7 +78,7 @@ def _dashboard(rows: list[t.PriorityRow], period: str, previous: str | None) -> 
         " Reported lights that differ from the rule are listed on the Tracker Reconciliation "
         "sheet."))
     return Sheet(DASHBOARD_SHEET, [priorities, criteria, *kpa_blocks], [
-        note, NamedCell("SCPPeriod", text(period)),
+        note, NamedCell("SCPPeriod", text(shown)),
         NamedCell("SCPPreviousPeriod", text(previous or t.trend(None, None, False).text))])
 
 
@@ -114,9 +116,25 @@ def dashboard_rows(ds: Dataset) -> tuple[list[t.PriorityRow], str | None, str | 
     return t.dashboard(ds.kpas, ds.kpa_priorities, period, previous), period, previous
 
 
-def describe(ds: Dataset) -> list[Sheet]:
-    """The dashboard and the KPAs in focus, or none when the input has no KPA."""
+def period_shown(period: str, quarter: Quarter | None) -> str:
+    """The dashboard's period; inside a pack for a later quarter, said to be the latest
+    dashboard available (a pack for Q4 2021-22 showing September 2018 must say why)."""
+    if quarter is None:
+        return period
+    words = period.split()
+    if len(words) != 2 or words[0] not in MONTH_NAMES or not words[1].isdigit():
+        return period
+    end_year, end_month = quarter.end_year_month
+    if (int(words[1]), MONTH_NAMES.index(words[0]) + 1) >= (end_year, end_month):
+        return period
+    return (f"{period}: the latest Safer City Partnership dashboard available at the end of "
+            f"{quarter.label}")
+
+
+def describe(ds: Dataset, quarter: Quarter | None = None) -> list[Sheet]:
+    """The dashboard and the KPAs in focus, or none when the input has no KPA. ``quarter``:
+    the pack's reporting quarter, when the dashboard is part of a pack."""
     rows, period, previous = dashboard_rows(ds)
     if not rows or period is None:
         return []
-    return [_dashboard(rows, period, previous), _focus(rows)]
+    return [_dashboard(rows, period, previous, period_shown(period, quarter)), _focus(rows)]
