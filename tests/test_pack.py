@@ -195,9 +195,9 @@ def test_national_rank_table(book: Any) -> None:
 def test_every_sheet_prints_a4_landscape_with_marking(book: Any) -> None:
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
-        # reviewers' Audit on A3; wide tables print two pages wide (tests/test_committee_print.py
+        # reviewer sheets on A3; wide tables print two pages wide (tests/test_committee_print.py
         # measures the printed size)
-        a3 = sheet.title in ("Audit", "Reconciliation")
+        a3 = sheet.title in ("Audit", "Reconciliation", "Measure Figures", "SPC Data")
         paper = sheet.PAPERSIZE_A3 if a3 else sheet.PAPERSIZE_A4
         assert str(sheet.page_setup.paperSize) == paper, sheet.title
         wide = sheet.title in ("HMICFRS List", "Audit", "Reconciliation")

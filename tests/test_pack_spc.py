@@ -118,12 +118,21 @@ def test_libreoffice_recalculates_the_limits_to_xlperfs_values(
 
 def test_measures_and_summary_show_the_xmr_variation(pack: Any) -> None:
     measures = pack.sheet("Measures").block("tblMeasureSpc")
-    rows = {row[0].value.split()[0]: row for row in measures.rows}
-    assert set(rows) == {"CT2", "VAC1", "VAC2", "LP3"}  # the measures with a monthly series
-    assert (rows["VAC1"][1].value, rows["VAC1"][2].value, rows["VAC1"][2].style) == (
+    # the measures in words, as the Measures table names them: no ids on committee pages
+    vac1 = "Measure 1- A reduction in number of victim-based violent crimes."
+    vac2 = "Measure 2- A reduction in number of victim-based acquisitive crimes"
+    ct2 = ("Measure 2- An increased percentage of Project Servator stops that result in a "
+           "positive outcome.")
+    lp3 = ("Measure 3- The public order measure- an increase in the number of positive "
+           "outcomes following arrests resulting from public order incidents")
+    rows = {row[0].value: row for row in measures.rows}
+    assert set(rows) == {ct2, vac1, vac2, lp3}  # the measures with a monthly series
+    assert (rows[vac1][1].value, rows[vac1][2].value, rows[vac1][2].style) == (
         "Victim-Based Violence", "Special cause: concern", "SPC Concern")
     # Servator has no months for April and May 2020: its latest unbroken run is charted
-    assert rows["CT2"][2].value.startswith(("Common cause", "Special cause"))
+    assert rows[ct2][2].value.startswith(("Common cause", "Special cause"))
     summary = {row[0].value: row for row in pack.sheet("Summary").block("tblSummarySpc").rows}
-    assert summary["Violent & Acquisitive Crime"][2].value == "VAC1, VAC2"
-    assert summary["Local Policing"][3].value == "LP3"
+    # the Summary numbers them within their priority, as the Measures sheet does
+    assert summary["Violent & Acquisitive Crime"][2].value == "Measure 1; Measure 2"
+    assert summary["Local Policing"][3].value == "Measure 3"
+    assert summary["Counter Terrorism"][1].value == "Measure 2"

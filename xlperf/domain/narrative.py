@@ -25,7 +25,7 @@ from .statement import fill, placeholders
 class Paragraph:
     id: str
     text: str
-    each: str | None = None  # "measure", "priority" or None
+    each: str | None = None  # "measure", "priority", "spc_series" or None
 
 
 @dataclass(frozen=True)
@@ -232,3 +232,16 @@ def priority_changes(ds: Dataset, priorities: dict[tuple[str, Quarter], Priority
     listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
     return f"Compared to {since}, {listed}; every other priority has kept its grade." \
         if len(changed) < len(ds.priorities) else f"Compared to {since}, {listed}."
+
+
+def spc_variation_words(variation: str | None, special_cause: str | None, month: str,
+                        why: str = "") -> str:
+    """An SPC series' latest variation as data/narrative.yaml words it: ``within the normal
+    range of variation to March 2022`` or ``a special-cause concern to March 2022: 7 months
+    above the mean`` (``special_cause`` is the latest point's label, as ``Above UCL``)."""
+    templates = narrative_data()["spc_variation"]
+    if variation is None:
+        return str(templates["no chart"]).format(why=why)
+    signals = narrative_data()["spc_signals"]
+    signal = str(signals.get(special_cause, special_cause or ""))
+    return str(templates[variation]).format(month=month, signal=signal)

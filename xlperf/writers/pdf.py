@@ -1,7 +1,7 @@
 """The committee PDF of a pack, printed by LibreOffice: the committee sheets only, in pack
 order, each page footed "Page n of N" (the pack's own print setup).
 
-The reviewer sheets (Audit, Checks, Data) are hidden in a temporary copy of the pack, which
+The reviewer sheets (REVIEWER_SHEETS) are hidden in a temporary copy of the pack, which
 LibreOffice then converts with a private profile (so a running LibreOffice is not
 disturbed); their formulas still calculate, hidden sheets are just not printed. The PDF is
 written through a temporary file and an atomic rename.
@@ -22,7 +22,7 @@ from .atomic import write_bytes_atomically
 #: Sheets a reviewer reads but the committee does not receive: the figures behind each grade
 #: (with measure ids), how every grade was reached,
 #: the reconciliations (with the sources and input cells of every figure), the input data.
-REVIEWER_SHEETS = ("Measure Figures", "Reconciliation", "Audit", "Checks", "Data")
+REVIEWER_SHEETS = ("Measure Figures", "SPC Data", "Reconciliation", "Audit", "Checks", "Data")
 #: How long LibreOffice may take to print a pack.
 TIMEOUT_SECONDS = 600
 

@@ -31,6 +31,7 @@ from ...schema import load_data
 from ..cells import text
 from ..context import Context
 from ..model import Block, Cell, Sheet
+from . import spc
 from .keydata import crime_baseline_fy, latest_national
 
 SHEET = "Report"
@@ -182,6 +183,11 @@ def paragraphs(ctx: Context, blocks: dict[str, Block]) -> list[tuple[str, str, s
         for paragraph in section.paragraphs:
             if paragraph.each is None:
                 emit(section.heading, paragraph.id, paragraph.text, values)
+                continue
+            if paragraph.each == "spc_series":
+                for name, words in spc.series_words(ctx):
+                    emit(section.heading, f"{paragraph.id}:{name}", paragraph.text,
+                         {**values, "spc_series": name, "spc_variation_words": words})
                 continue
             for priority, _heading in ctx.ds.priorities:
                 measures = [m for m in ctx.ds.measures if m.priority == priority]

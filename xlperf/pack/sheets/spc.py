@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...domain.narrative import spc_variation_words
 from ...domain.spc import (
     LIMIT,
     OUTLIER_MR,
@@ -36,7 +37,7 @@ from ...domain.spc_series import (
     series_specs,
 )
 from ...model import Measure
-from ...periods import FinancialYear, fy_of
+from ...periods import MONTH_NAMES, FinancialYear, fy_of
 from ...schema import load_data
 from ..cells import formula, text
 from ..context import Context
@@ -186,6 +187,24 @@ def _chart(index: int, item: Charted, block: Block) -> Chart:
         "Value")
 
 
+def series_words(ctx: Context) -> list[tuple[str, str]]:
+    """For the Report's prose: (series, its latest variation in words) for each series the
+    SPC sheet charts, from the same XmR computation as the sheet's charts and summary."""
+    _data, crime = data_sheet.describe(ctx)
+    out = []
+    for name in pack_series():
+        item = _chart_series(ctx, name, crime.years)
+        last = item.result.last_point() if item.result else None
+        if item.result is None or last is None:
+            out.append((name, spc_variation_words(None, None, "", item.why)))
+            continue
+        year, month = map(int, last.period.split("-"))
+        out.append((name, spc_variation_words(
+            item.result.variation or "common_cause", last.special_cause,
+            f"{MONTH_NAMES[month - 1]} {year}")))
+    return out
+
+
 def _summary_row(item: Charted) -> list[Cell]:
     if item.result is None:
         return [text(item.name, "Label Bold"), text("No chart", "Grade None"),
@@ -227,7 +246,7 @@ def measures_block(ctx: Context) -> Block:
     rows = []
     for measure, series, result, why in _measure_charts(ctx):
         variation = result.variation if result else None
-        rows.append([text(f"{measure.id} {measure.label}", "Label"), text(series, "Label"),
+        rows.append([text(measure.label, "Label"), text(series, "Label"),
                      text(LABELS[variation] if variation else f"No XmR chart: {why}",
                           STYLES[variation] if variation else "Grade None")])
     if not rows:
@@ -239,6 +258,11 @@ def measures_block(ctx: Context) -> Block:
                  f"{ctx.quarter.end_month_label} (charts on the SPC sheet)")
 
 
+def _short(measure: Measure) -> str:
+    """``Measure 2``: the start of the measure's label on the Measures sheet."""
+    return f"Measure {measure.number}"
+
+
 def summary_block(ctx: Context) -> Block:
     """For the Summary sheet: per priority, its measures showing a special cause."""
     charts = _measure_charts(ctx)
@@ -247,11 +271,15 @@ def summary_block(ctx: Context) -> Block:
         mine = [(m, r) for m, _s, r, _w in charts if m.priority == priority]
         if not mine:
             continue
-        concern = [m.id for m, r in mine if r and r.variation == "special_cause_concern"]
-        better = [m.id for m, r in mine if r and r.variation == "special_cause_improvement"]
-        rows.append([text(priority, "Label Bold"), text(", ".join(m.id for m, _ in mine)),
-                     text(", ".join(concern) or "none", "SPC Concern" if concern else "Label"),
-                     text(", ".join(better) or "none",
+        # the measures as the Measures table numbers them within their priority ("Measure
+        # 2"; the Measures sheet's SPC table gives each one's words): no ids on committee
+        # pages, and the Summary stays one page
+        concern = [_short(m) for m, r in mine if r and r.variation == "special_cause_concern"]
+        better = [_short(m) for m, r in mine
+                  if r and r.variation == "special_cause_improvement"]
+        rows.append([text(priority, "Label Bold"), text("; ".join(_short(m) for m, _ in mine)),
+                     text("; ".join(concern) or "none", "SPC Concern" if concern else "Label"),
+                     text("; ".join(better) or "none",
                           "SPC Improvement" if better else "Label")])
     if not rows:
         rows = [[text("None", "Label Bold"), text("No measure has a monthly series"),
@@ -286,8 +314,9 @@ def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
             "outside the limits, 7 points rising or falling, 2 of 3 points near a limit on "
             "one side, or 7 points on one side of the mean is a special cause (orange: "
             "concern, blue: improvement, grey: common cause). The mean and limits are "
-            "formulas on the SPC Data sheet; moving ranges of the outlier factor x their mean "
-            "or more are screened out of the limits.")),
+            "formulas on the SPC Data sheet: the limits are the mean plus or minus the limit "
+            "factor (2.66, 3 sigma) x the mean moving range; moving ranges of the outlier "
+            "factor x their mean or more are screened out of the limits.")),
         NamedCell("SpcLimitFactor", Cell(LIMIT, "Input Number")),
         NamedCell("SpcOutlierFactor", Cell(OUTLIER_MR, "Input Number")),
         NamedCell("SpcDataNote", text(
