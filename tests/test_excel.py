@@ -307,8 +307,9 @@ def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPa
            check: Callable[[xd.Bench, dict[str, Any], dict[str, Any], int], str | None]
            ) -> int:
     """Run ``function`` once to record its calls, then once per step boundary (see
-    ``step_boundaries``) with a failure injected there; ``check`` (given the bench, the workbook's snapshot after the run and
-    before it, and the index) returns what is wrong, or None. A run that left the workbook
+    ``step_boundaries``) with a failure injected there; ``check`` (given the bench, the
+    workbook's snapshot after the run and before it, and the index) returns what is wrong,
+    or None. A run that left the workbook
     as it was lets the next run reuse it; any other run starts from a fresh copy."""
     bench, book = open_caller(path, monkeypatch)
     function()
