@@ -222,9 +222,7 @@ def _load(book: Any, what: str) -> Any:
                       "input sheets to add them beside your own sheets, fill them, then "
                       "try again.")
     loaded = load_book(book)
-    if loaded.problems.errors or loaded.dataset is None:
-        raise InputError(loaded.problems)
-    return loaded.dataset, loaded.problems
+    return loaded.dataset_or_raise(), loaded.problems
 
 
 def _quarter(ds: Any) -> Any:
