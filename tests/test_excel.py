@@ -287,34 +287,45 @@ def _fast_pack(monkeypatch: pytest.MonkeyPatch, tiny: dict[str, Any]) -> None:
                         lambda path: dataclasses.replace(tiny["read"], path=Path(path)))
 
 
-def step_boundaries(names: list[str]) -> list[int]:
-    """The call indices a sweep injects a failure at: the first and the last call of every
-    run of calls to the same xlwings member (a step of the swap: the copies, the renames,
-    the name updates, the deletes, a block of cell writes). Every step and every transition
-    between steps is hit; the calls in the middle of a run of identical writes, which take
-    the same code path as their neighbours, are not (a full sweep costs about 45 CPU
-    minutes; this one a few)."""
-    return [i for i, name in enumerate(names)
-            if i == 0 or i == len(names) - 1 or names[i - 1] != name or names[i + 1] != name]
+#: About how many evenly spaced calls a sweep injects a failure at, besides each member's
+#: first and last call.
+SPREAD = 40
 
 
-def test_step_boundaries_hit_each_run_of_calls_at_both_ends() -> None:
-    names = ["a", "b", "b", "b", "b", "c", "a", "a"]
-    assert step_boundaries(names) == [0, 1, 4, 5, 6, 7]
+def injection_points(names: list[str]) -> list[int]:
+    """The call indices a sweep injects a failure at: the first and the last call to each
+    xlwings member (so every kind of step of the swap, the copies, the renames, the name
+    updates, the deletes and the cell writes, fails once early and once late), and about
+    ``SPREAD`` calls evenly spaced between. A failure at every call (over 1,500 for Build
+    pack) costs about 45 CPU minutes; this costs a few."""
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for index, name in enumerate(names):
+        first.setdefault(name, index)
+        last[name] = index
+    spaced = range(0, len(names), max(1, len(names) // SPREAD))
+    return sorted({*first.values(), *last.values(), *spaced})
+
+
+def test_injection_points_hit_every_member_first_and_last() -> None:
+    names = ["a", "b", *["c"] * 200, "b", "a", "d"]
+    points = injection_points(names)
+    assert {0, 1, 2, 201, 202, 203, 204} <= set(points)
+    assert len(points) < 60 and points == sorted(set(points))
 
 
 def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
            check: Callable[[xd.Bench, dict[str, Any], dict[str, Any], int], str | None]
            ) -> int:
-    """Run ``function`` once to record its calls, then once per step boundary (see
-    ``step_boundaries``) with a failure injected there; ``check`` (given the bench, the
+    """Run ``function`` once to record its calls, then once per injection point (see
+    ``injection_points``) with a failure injected there; ``check`` (given the bench, the
     workbook's snapshot after the run and before it, and the index) returns what is wrong,
     or None. A run that left the workbook
     as it was lets the next run reuse it; any other run starts from a fresh copy."""
     bench, book = open_caller(path, monkeypatch)
     function()
     total = len(bench.calls)
-    points = step_boundaries([name for name, _ in bench.calls])
+    points = injection_points([name for name, _ in bench.calls])
     wrong = []
     bench, book = open_caller(path, monkeypatch)
     original = snapshot(book, skip=())

@@ -345,7 +345,10 @@ def validate(book: Any = None) -> bool | None:
 def build_pack(book: Any = None) -> bool | None:
     """Validate, then bring every sheet of the pack into the workbook."""
     def work(book: Any) -> bool:
-        _alert(book, _rebuild(book, "Build pack", None), True)
+        done = _rebuild(book, "Build pack", None)
+        # the pack is in place: a failing "done" message must not be reported as a build
+        # that did not finish (retried once, then printed to the console)
+        _safe(lambda: _alert(book, done, True))
         return True
 
     return _run("Build pack", work, book)
@@ -354,7 +357,10 @@ def build_pack(book: Any = None) -> bool | None:
 def regrade(book: Any = None) -> bool | None:
     """Recompute the grades: replace the pack's Summary, Measures and Audit sheets only."""
     def work(book: Any) -> bool:
-        _alert(book, _rebuild(book, "Re-grade", REGRADE_SHEETS), True)
+        done = _rebuild(book, "Re-grade", REGRADE_SHEETS)
+        # the pack is in place: a failing "done" message must not be reported as a build
+        # that did not finish (retried once, then printed to the console)
+        _safe(lambda: _alert(book, done, True))
         return True
 
     return _run("Re-grade", work, book)
