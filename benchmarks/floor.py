@@ -27,6 +27,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from xlperf.a1 import column_letter as _letter
+
 COLUMNS = 12
 
 
@@ -35,14 +37,6 @@ def read(path: str) -> int:
 
     book = CalamineWorkbook.from_path(path)
     return sum(len(book.get_sheet_by_name(name).to_python()) for name in book.sheet_names)
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def sheet_xml(cells: int) -> bytes:

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from xlperf.a1 import column_letter as _letter
+
 
 class Null:
     """Accepts any call, attribute or assignment (the writes a press makes)."""
@@ -35,14 +37,6 @@ class Null:
 
 
 NULL = Null()
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 class Range:
