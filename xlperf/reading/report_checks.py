@@ -3,13 +3,12 @@ uses only the figures the report computes (data/narrative.yaml)."""
 
 from __future__ import annotations
 
-import difflib
-
 from .. import codes
 from ..domain.narrative import figure_names as report_figures
 from ..domain.narrative import paragraph_ids, unknown_placeholders
 from ..model import Dataset
 from ..problems import Problem, split_address
+from .hints import did_you_mean
 
 
 def known_paragraphs(ds: Dataset) -> list[str]:
@@ -28,15 +27,13 @@ def check_report_text(ds: Dataset) -> list[Problem]:
         paragraph = entry.paragraph
         sheet, ref = split_address(entry.cell)
         if paragraph not in known:
-            close = difflib.get_close_matches(paragraph, known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = did_you_mean(paragraph, known)
             problems.append(Problem(
                 codes.UNKNOWN_PARAGRAPH,
                 f"Report text for {paragraph!r} names no paragraph of the report{hint}; "
                 "the paragraphs are listed in docs/narrative.md", sheet, ref, ds.file))
         for name in unknown_placeholders(entry.text):
-            close = difflib.get_close_matches(name, names, n=1)
-            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+            hint = did_you_mean(name, names, braces=True)
             problems.append(Problem(
                 codes.UNKNOWN_REPORT_FIGURE,
                 f"{{{name}}} in the report text for {paragraph!r} names no figure xlperf "

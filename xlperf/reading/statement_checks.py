@@ -10,7 +10,6 @@ is the per-quarter check of the quarter a statement (or pack) is written for.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 
 from .. import codes
@@ -27,6 +26,7 @@ from ..model import Dataset
 from ..periods import FY_MONTHS, Quarter
 from ..problems import Problem, split_address
 from ..schema import load_schema
+from .hints import did_you_mean
 
 #: Table name -> (sheet, column name -> header cell such as "C4").
 Headers = Mapping[str, tuple[str, Mapping[str, str]]]
@@ -69,8 +69,7 @@ def placeholders(ds: Dataset) -> list[Problem]:
     for narrative in ds.narratives.values():
         sheet, ref = split_address(narrative.cell)
         for name in unknown_placeholders(narrative.text):
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+            hint = did_you_mean(name, known, braces=True)
             problems.append(Problem(
                 codes.UNKNOWN_PLACEHOLDER,
                 f"{{{name}}} in the {narrative.quarter.label} narrative of "
