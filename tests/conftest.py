@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 from tiny_input import FY_MONTHS, crime_rows, write_input
+
+try:
+    import fcntl
+except ImportError:  # Windows: each pytest-xdist worker makes its own
+    fcntl = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,16 +100,39 @@ def demo_pack_recalculated(demo_pack_file: Path, tmp_path_factory: pytest.TempPa
     """The demo pack as LibreOffice recalculates it (headless, every formula, saved as .xlsx)
     and openpyxl reads its values (``data_only``): one conversion for every test that
     compares the demo pack with LibreOffice (test_pack_recalc, test_pack_writer,
-    test_pack_spc, test_reconciliation). Those tests only read it."""
+    test_pack_spc, test_reconciliation), shared by the pytest-xdist workers of the run.
+    Those tests only read it."""
     import openpyxl
     from packbook import SOFFICE, recalculate
 
     if SOFFICE is None:
         pytest.skip("LibreOffice is not installed")
-    folder = tmp_path_factory.mktemp("demo-recalc")
-    pack_file = folder / "pack.xlsx"
-    shutil.copyfile(demo_pack_file, pack_file)
-    return openpyxl.load_workbook(recalculate(pack_file, folder / "out"), data_only=True)
+    digest = hashlib.sha256(demo_pack_file.read_bytes()).hexdigest()[:16]
+    with run_folder(tmp_path_factory, f"demo-recalc-{digest}") as folder:
+        recalculated = folder / "out" / "pack.xlsx"
+        if not recalculated.is_file():
+            shutil.copyfile(demo_pack_file, folder / "pack.xlsx")
+            recalculate(folder / "pack.xlsx", folder / "out")
+    return openpyxl.load_workbook(recalculated, data_only=True)
+
+
+@contextmanager
+def run_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """A folder for something made once per run: with pytest-xdist, the one of that name in
+    the folder the run's workers share, held under a lock while the caller fills it (the
+    first worker makes it, the others find it made); otherwise a new temporary folder."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or fcntl is None:
+        yield tmp_path_factory.mktemp(name)
+        return
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, not the previous runs'
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            folder = shared / name
+            folder.mkdir(exist_ok=True)
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
