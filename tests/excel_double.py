@@ -19,8 +19,9 @@ What the double assumes of Excel (documented behaviour of ``Worksheet.Copy``,
   a number appended; a workbook-level name pointing into the copied sheet is copied unless
   the destination has one of that name (then the destination's stays: the answer Excel
   takes when its alerts are off); the copy is named like the source, or ``Name (2)``;
-- renaming a sheet rewrites every formula, name and validation referring to it;
-- deleting a sheet turns references to it into ``#REF!``;
+- renaming a sheet rewrites every formula, name, validation and chart series referring to
+  it;
+- deleting a sheet turns references to it into ``#REF!`` (in charts too);
 - sheet names are unique without case, at most 31 characters, without ``[]:*?/\\``; table
   and defined names are unique without case.
 """
@@ -105,6 +106,19 @@ def referred_sheets(formula: str) -> set[str]:
 
     map_refs(formula, see)
     return found
+
+
+def _chart_refs(ws: Any) -> list[Any]:
+    """The references of every series of every chart of ``ws``: values and categories."""
+    refs = []
+    for chart in ws._charts:
+        for series in chart.series:
+            for ref in (series.val.numRef if series.val else None,
+                        series.cat.numRef if series.cat else None,
+                        series.cat.strRef if series.cat else None):
+                if ref is not None and ref.f:
+                    refs.append(ref)
+    return refs
 
 
 # -- the recorder -------------------------------------------------------------------------
@@ -287,8 +301,9 @@ class Book:
 
     # -- Excel's behaviour (not xlwings API: underscored) --
     def _rewrite(self, sheet: str, fn: Callable[[str, str], str | None]) -> None:
-        """Apply ``fn`` to every reference to ``sheet`` of every formula, name and
-        validation (text that cannot name the sheet is skipped: a shortcut, not a rule)."""
+        """Apply ``fn`` to every reference to ``sheet`` of every formula, name, validation
+        and chart series (text that cannot name the sheet is skipped: a shortcut, not a
+        rule)."""
         key = sheet.replace("'", "''")
         for ws in self._wb.worksheets:
             for cell in self._formula_cells(ws):
@@ -298,6 +313,9 @@ class Book:
             for rule in ws.data_validations.dataValidation:
                 if rule.formula1 and key in rule.formula1:
                     rule.formula1 = map_refs("=" + rule.formula1, fn)[1:]
+            for ref in _chart_refs(ws):
+                if key in ref.f:
+                    ref.f = map_refs("=" + ref.f, fn)[1:]
         for defined in list(self._wb.defined_names.values()):
             if key in defined.attr_text:
                 defined.attr_text = map_refs("=" + defined.attr_text, fn)[1:]
@@ -520,14 +538,9 @@ def _copy_sheet(source: Book, ws: Any, target: Book, index: int) -> Any:
         clone.tableStyleInfo = copy.copy(table.tableStyleInfo)
         new.add_table(clone)
     for chart in ws._charts:
-        clone = copy.deepcopy(chart)
-        for series in clone.series:
-            for ref in (series.val.numRef if series.val else None,
-                        series.cat.numRef if series.cat else None,
-                        series.cat.strRef if series.cat else None):
-                if ref is not None and ref.f:
-                    ref.f = map_refs("=" + ref.f, outside)[1:]
-        new.add_chart(clone, copy.deepcopy(chart.anchor))
+        new.add_chart(copy.deepcopy(chart), copy.deepcopy(chart.anchor))
+    for ref in _chart_refs(new):
+        ref.f = map_refs("=" + ref.f, outside)[1:]
     for cf_range in ws.conditional_formatting:
         for rule in cf_range.rules:
             new.conditional_formatting.add(str(cf_range.sqref), copy.copy(rule))
