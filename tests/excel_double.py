@@ -8,6 +8,7 @@ openpyxl, so what the entry points leave in it can be compared with ``xlperf bui
 
 Every call is recorded (``Bench.calls``) and a failure can be injected at any call index
 (``Bench.fail_at``): the call raises :class:`Injected` before it has any effect.
+``Bench.before_call`` sees each call first (the failure sweeps fork there).
 
 What the double assumes of Excel (documented behaviour of ``Worksheet.Copy``,
 ``Worksheet.Name``, ``Worksheet.Delete``, ``ListObject.Name``, ``Names.Add``):
@@ -136,10 +137,15 @@ class Bench:
         self.active: Book | None = None
         self.selection: tuple[str, str] | None = None  # (sheet, address) or None
         self.caller_error: BaseException | None = None
+        #: called with each call's index and name before the call has any effect (a sweep
+        #: forks there, see test_excel.py's ``_sweep``)
+        self.before_call: Callable[[int, str], None] | None = None
 
     def hit(self, name: str, *args: Any) -> None:
         index = len(self.calls)
         self.calls.append((name, args))
+        if self.before_call is not None:
+            self.before_call(index, name)
         if self.fail_at == index:
             raise Injected(f"injected failure at call {index}: {name}")
 

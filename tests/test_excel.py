@@ -11,13 +11,19 @@ structure only.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import inspect
 import io
+import json
+import linecache
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -131,13 +137,18 @@ def input_clashes(pack: Any) -> dict[str, str]:
 
 
 def snapshot(book: xd.Book, skip: tuple[str, ...] = ("Issues",)) -> dict[str, Any]:
-    """The whole workbook as data: sheet order, every cell and its format, tables, names."""
+    """The whole workbook as data: sheet order, every cell (by row and column) with its
+    value, style and link, tables, charts, names (cheap: the sweeps take one per call)."""
     wb = book._wb
+
+    def cell(c: Any) -> tuple[Any, ...]:
+        link = getattr(c, "_hyperlink", None)
+        return (c._value, c._style.tobytes() if c._style is not None else b"",
+                link.location if link is not None else None)
+
     return {
         "order": [s for s in wb.sheetnames if s not in skip],
-        "sheets": {ws.title: ({c.coordinate: (c.value, tuple(c._style or ()),
-                                              c.hyperlink.location if c.hyperlink else None)
-                               for c in ws._cells.values()},
+        "sheets": {ws.title: ({key: cell(c) for key, c in ws._cells.items()},
                               {t.displayName: t.ref for t in ws.tables.values()},
                               len(ws._charts))
                    for ws in wb.worksheets if ws.title not in skip},
@@ -324,66 +335,170 @@ def _fast_pack(monkeypatch: pytest.MonkeyPatch, tiny: dict[str, Any]) -> None:
                         lambda path: dataclasses.replace(tiny["read"], path=Path(path)))
 
 
-#: About how many evenly spaced calls a sweep injects a failure at, besides each member's
-#: first and last call.
-SPREAD = 40
+Check = Callable[[xd.Bench, dict[str, Any], dict[str, Any], int], "str | None"]
 
 
-def injection_points(names: list[str]) -> list[int]:
-    """The call indices a sweep injects a failure at: the first and the last call to each
-    xlwings member (so every kind of step of the swap, the copies, the renames, the name
-    updates, the deletes and the cell writes, fails once early and once late), and about
-    ``SPREAD`` calls evenly spaced between. A failure at every call (over 1,500 for Build
-    pack) costs about 45 CPU minutes; this costs a few."""
-    first: dict[str, int] = {}
-    last: dict[str, int] = {}
-    for index, name in enumerate(names):
-        first.setdefault(name, index)
-        last[name] = index
-    spaced = range(0, len(names), max(1, len(names) // SPREAD))
-    return sorted({*first.values(), *last.values(), *spaced})
+class _OwnersDirectory(tempfile.TemporaryDirectory):  # type: ignore[type-arg]
+    """A temporary folder only the process that made it removes: a forked injected run
+    must not remove the folder of the run it was forked from (the same folder on disk)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._owner = os.getpid()
+
+    def cleanup(self) -> None:
+        if os.getpid() == self._owner:
+            super().cleanup()
 
 
-def test_injection_points_hit_every_member_first_and_last() -> None:
-    names = ["a", "b", *["c"] * 200, "b", "a", "d"]
-    points = injection_points(names)
-    assert {0, 1, 2, 201, 202, 203, 204} <= set(points)
-    assert len(points) < 60 and points == sorted(set(points))
+def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
+                  check: Check) -> tuple[int, dict[int, str | None]]:
+    """Inject a failure at EVERY call ``function`` makes: (how many calls it makes, what
+    ``check`` found per call index, None for nothing wrong).
 
-
-def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
-           check: Callable[[xd.Bench, dict[str, Any], dict[str, Any], int], str | None]
-           ) -> int:
-    """Run ``function`` once to record its calls, then once per injection point (see
-    ``injection_points``) with a failure injected there; ``check`` (given the bench, the
-    workbook's snapshot after the run and before it, and the index) returns what is wrong,
-    or None. A run that left the workbook
-    as it was lets the next run reuse it; any other run starts from a fresh copy."""
-    bench, book = open_caller(path, monkeypatch)
-    function()
-    total = len(bench.calls)
-    points = injection_points([name for name, _ in bench.calls])
-    wrong = []
+    ``function`` runs once, undisturbed; before each of its calls to the double the run
+    forks, and the child process makes that call fail and runs on from there, so each
+    injected run costs only what follows the failure, not the calls before it (a replay
+    per index, over 1,500 of them for Build pack, cost 45 CPU minutes). The child checks
+    the workbook (``check`` gets the bench, the workbook's snapshot after the run and before
+    it, and the index), sends the answer up a pipe and exits; the parent goes on with the
+    call. Where ``os.fork`` is missing each index is replayed from a fresh workbook."""
     bench, book = open_caller(path, monkeypatch)
     original = snapshot(book, skip=())
-    for index in points:
-        bench.calls.clear()
-        bench.alerts.clear()
-        bench.fail_at = index
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", _OwnersDirectory)
+    found: dict[int, str | None] = {}
+
+    def injected_run(bench: xd.Bench, book: xd.Book, index: int) -> str | None:
         try:
             function()
         except BaseException as exc:  # noqa: BLE001 - the test reports it
-            wrong.append(f"call {index}: {exc!r} reached Excel")
-            continue
-        now = snapshot(book, skip=())
-        problem = check(bench, now, original, index)
-        if problem:
-            what = bench.calls[index][0] if index < len(bench.calls) else "?"
-            wrong.append(f"call {index} ({what}): {problem}")
-        if now != original:
+            return f"{exc!r} reached Excel"
+        what = bench.calls[index][0] if index < len(bench.calls) else "?"
+        problem = check(bench, snapshot(book, skip=()), original, index)
+        return f"{what}: {problem}" if problem else None
+
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows: every index, replayed
+        function()
+        total = len(bench.calls)
+        for index in range(total):
             bench, book = open_caller(path, monkeypatch)
+            bench.fail_at = index
+            found[index] = injected_run(bench, book, index)
+        return total, found
+
+    child: list[tuple[int, int]] = []  # in a child: (its index, the pipe to write to)
+    running: list[tuple[int, int, int]] = []  # children at work: (index, pid, pipe)
+    at_once = max(1, min(4, os.cpu_count() or 1))
+
+    def reap(index: int, pid: int, read: int) -> None:
+        with os.fdopen(read, "rb") as answer:  # an answer is far smaller than a pipe holds
+            data = answer.read()
+        os.waitpid(pid, 0)
+        found[index] = json.loads(data)["problem"] if data else \
+            "the injected run died without an answer"
+
+    def fork_here(index: int, _name: str) -> None:
+        if child:
+            return
+        if len(running) >= at_once:
+            reap(*running.pop(0))
+        read, write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: this call fails, the run goes on from there
+            os.close(read)
+            for _index, _pid, other in running:
+                os.close(other)
+            gc.disable()
+            signal.alarm(120)  # a child that hangs dies; the parent reports it
+            child.append((index, write))
+            bench.before_call = None
+            bench.fail_at = index
+            return
+        os.close(write)
+        running.append((index, pid, read))
+
+    for module in (entry, swap, xd, contextlib, tempfile):  # each child formats a
+        linecache.getlines(module.__file__)  # traceback: read their source once, not per child
+    gc.collect()
+    gc.freeze()  # a child's garbage collector then leaves the parent's objects alone
+    bench.before_call = fork_here
+    reached: list[BaseException] = []
+    try:
+        function()
+    except BaseException as exc:
+        if not child:
+            raise
+        reached.append(exc)
+    finally:
+        if not child:
+            bench.before_call = None
+            while running:
+                reap(*running.pop(0))
+            gc.unfreeze()
+    if child:  # the child: check, answer, and leave without running the parent's code
+        index, write = child[0]
+        try:
+            problem = f"{reached[0]!r} reached Excel" if reached else \
+                injected_run_after(bench, book, index, check, original)
+            os.write(write, json.dumps({"problem": problem}).encode())
+        finally:
+            os._exit(0)
+    return len(bench.calls), found
+
+
+def injected_run_after(bench: xd.Bench, book: xd.Book, index: int, check: Check,
+                       original: dict[str, Any]) -> str | None:
+    """In a forked child, once the run with the failure at ``index`` has returned."""
+    what = bench.calls[index][0]
+    try:
+        problem = check(bench, snapshot(book, skip=()), original, index)
+    except BaseException as exc:  # noqa: BLE001 - reported, not raised in a child
+        problem = f"the check failed: {exc!r}"
+    return f"{what}: {problem}" if problem else None
+
+
+def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
+           check: Check) -> int:
+    """``sweep_results``, asserting that every call was injected and nothing was wrong;
+    returns how many calls ``function`` makes."""
+    total, found = sweep_results(function, path, monkeypatch, check)
+    assert sorted(found) == list(range(total)), "a call was not injected"
+    wrong = [f"call {index}: {problem}" for index, problem in sorted(found.items())
+             if problem]
     assert wrong == [], "\n".join(wrong[:20])
     return total
+
+
+def test_the_sweep_injects_at_every_call_and_reports_what_it_finds(tiny, monkeypatch):
+    """A negative self-check of the sweep: four calls write a cell, two read one; a failure
+    at any of the last two leaves the cell written, and an unhandled one reaches Excel."""
+    def calls() -> None:
+        book = entry._xlwings.__self__.caller  # type: ignore[attr-defined]
+        sheet = book.sheets["Settings"]  # Book.sheets, Sheets[]
+        sheet.range("B2").value = "changed"  # Sheet.range, Range.value=
+        sheet.range("B3").value  # noqa: B018 - Sheet.range, Range.value
+
+    def swallowed() -> None:
+        with contextlib.suppress(xd.Injected):
+            calls()
+
+    def check(bench: xd.Bench, after: dict[str, Any], original: dict[str, Any], index: int
+              ) -> str | None:
+        return "the workbook changed" if after != original else None
+
+    total, found = sweep_results(swallowed, tiny["with_pack"], monkeypatch, check)
+    assert total == 6
+    assert found == {0: None, 1: None, 2: None, 3: None,
+                     4: "Sheet.range: the workbook changed",
+                     5: "Range.value: the workbook changed"}
+    total, found = sweep_results(calls, tiny["with_pack"], monkeypatch, check)
+    assert total == 6 and sorted(found) == list(range(6))
+    assert all(str(problem).startswith("Injected(") and "reached Excel" in str(problem)
+               for problem in found.values())
+    with pytest.raises(AssertionError, match="call 4: Sheet.range: the workbook changed"):
+        _sweep(swallowed, tiny["with_pack"], monkeypatch, check)
 
 
 def _pack_check(sheets: list[str]) -> Callable[..., str | None]:
