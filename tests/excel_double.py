@@ -140,6 +140,11 @@ class Bench:
         #: called with each call's index and name before the call has any effect (a sweep
         #: forks there, see test_excel.py's ``_sweep``)
         self.before_call: Callable[[int, str], None] | None = None
+        #: what ``Book.api`` offers: Excel's COM workbook ("windows") or its AppleScript
+        #: workbook ("macos"), and what Excel reports of every open workbook
+        self.engine = "windows"
+        self.read_only = False
+        self.shared = False
 
     def hit(self, name: str, *args: Any) -> None:
         index = len(self.calls)
@@ -273,6 +278,16 @@ class Book:
         return self._bench.app
 
     @property
+    def api(self) -> Any:
+        """The engine's own workbook object, offering exactly what xlperf reads of it (see
+        ``xlperf.excel.entry.excel_reports``): COM's ``ReadOnly`` and ``MultiUserEditing``
+        on Windows, appscript's ``read_only`` and ``multi_user_editing`` on macOS."""
+        self._bench.hit("Book.api")
+        if self._bench.engine == "windows":
+            return ComWorkbook(self._bench)
+        return AppleScriptWorkbook(self._bench)
+
+    @property
     def sheets(self) -> Sheets:
         self._bench.hit("Book.sheets")
         return Sheets(self)
@@ -328,6 +343,49 @@ class Book:
 
     def _tables(self) -> dict[str, Any]:
         return {name.casefold(): ws for ws in self._wb.worksheets for name in ws.tables}
+
+
+class ComWorkbook:
+    """Excel's Workbook object through COM (Windows): two read-only properties."""
+
+    def __init__(self, bench: Bench) -> None:
+        self._bench = bench
+
+    @property
+    def ReadOnly(self) -> bool:  # noqa: N802 - Excel's name
+        self._bench.hit("Book.api.ReadOnly")
+        return self._bench.read_only
+
+    @property
+    def MultiUserEditing(self) -> bool:  # noqa: N802 - Excel's name
+        self._bench.hit("Book.api.MultiUserEditing")
+        return self._bench.shared
+
+
+class _Property:
+    """An appscript property reference: its value comes with ``get()``."""
+
+    def __init__(self, bench: Bench, name: str, value: bool) -> None:
+        self._bench, self._name, self._value = bench, name, value
+
+    def get(self) -> bool:
+        self._bench.hit(f"Book.api.{self._name}.get")
+        return self._value
+
+
+class AppleScriptWorkbook:
+    """Excel's workbook through AppleScript (macOS): ``read only``, ``multi user editing``."""
+
+    def __init__(self, bench: Bench) -> None:
+        self._bench = bench
+
+    @property
+    def read_only(self) -> _Property:
+        return _Property(self._bench, "read_only", self._bench.read_only)
+
+    @property
+    def multi_user_editing(self) -> _Property:
+        return _Property(self._bench, "multi_user_editing", self._bench.shared)
 
 
 class Sheets:
