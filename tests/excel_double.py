@@ -30,6 +30,7 @@ What the double assumes of Excel (documented behaviour of ``Worksheet.Copy``,
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import re
@@ -79,11 +80,9 @@ def _quote(sheet: str) -> str:
 def map_refs(formula: str, fn: Callable[[str, str], str | None]) -> str:
     """``formula`` with each sheet-qualified reference (sheet, ref) replaced by ``fn``'s
     result (None: unchanged)."""
-    items = Tokenizer(formula).items
     out = []
-    for token in items:
-        value = token.value
-        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+    for value, is_range in _tokens(formula):
+        if is_range:
             sheet, ref = _split(value)
             if sheet is not None:
                 new = fn(sheet, ref)
@@ -91,6 +90,14 @@ def map_refs(formula: str, fn: Callable[[str, str], str | None]) -> str:
                     value = new
         out.append(value)
     return "=" + "".join(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(formula: str) -> tuple[tuple[str, bool], ...]:
+    """A formula's tokens, each with whether it is a range (parsed once per text: Excel's
+    rename rewrites the same formulas again and again)."""
+    return tuple((t.value, t.type == Token.OPERAND and t.subtype == Token.RANGE)
+                 for t in Tokenizer(formula).items)
 
 
 def _normal(formula: str) -> str:
@@ -518,15 +525,12 @@ class Sheet:
         return copied
 
 
-_TRANSLATORS: dict[tuple[int, int], Callable[[Any], Any]] = {}
-
-
 def _style_translator(src: Workbook, dst: Workbook) -> Callable[[Any], Any]:
     """A cell's style (indexes into its workbook's lists) as indexes into ``dst``'s lists:
     the same fonts, fills, borders, alignment, protection, number format and named style."""
-    key = (id(src), id(dst))
-    if key in _TRANSLATORS:
-        return _TRANSLATORS[key]
+    kept: dict[int, Callable[[Any], Any]] = dst.__dict__.setdefault("_xd_translators", {})
+    if id(src) in kept:  # kept with the destination (it keeps ``src`` alive: ids stay)
+        return kept[id(src)]
     cache: dict[tuple[int, ...], Any] = {}
 
     def translate(style: Any) -> Any:
@@ -548,7 +552,7 @@ def _style_translator(src: Workbook, dst: Workbook) -> Callable[[Any], Any]:
             cache[k] = new
         return copy.copy(cache[k])
 
-    _TRANSLATORS[key] = translate
+    kept[id(src)] = translate
     return translate
 
 
@@ -765,8 +769,13 @@ class Range:
     def merge_cells(self) -> bool | None:
         self._bench.hit("Range.merge_cells", self._sheet.name, self.address)
         r1, c1, r2, c2 = self._box  # type: ignore[misc]
-        merged = [self._merged_with(f"{get_column_letter(c)}{r}") is not None
-                  for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        inside: set[tuple[int, int]] = set()
+        for ranges in self._sheet._ws.merged_cells.ranges:  # each merged cell of the box
+            top, left, bottom, right = ranges.min_row, ranges.min_col, ranges.max_row, \
+                ranges.max_col
+            inside.update((r, c) for r in range(max(r1, top), min(r2, bottom) + 1)
+                          for c in range(max(c1, left), min(c2, right) + 1))
+        merged = [(r, c) in inside for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
         return True if all(merged) else (False if not any(merged) else None)
 
     @property

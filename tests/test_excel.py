@@ -12,7 +12,9 @@ structure only.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
+import hashlib
 import inspect
 import io
 import json
@@ -54,6 +56,7 @@ ENTRY_POINTS = ("validate", "build_pack", "regrade", "explain", "export_pdf",
 def open_caller(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[xd.Bench, xd.Book]:
     """A bench whose ``xw.Book.caller()`` is the workbook ``path``."""
     bench = xd.Bench()
+    bench.engine = entry.ENGINE  # Excel's own workbook object as the engine offers it
     book = bench.open(path)
     bench.caller = book
     monkeypatch.setattr(entry, "_xlwings", bench.module)
@@ -61,7 +64,11 @@ def open_caller(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[xd.Bench, 
 
 
 def final_names(file_pack: Path) -> dict[str, str]:
-    return swap.workbook_names(load_workbook(file_pack).sheetnames, entry._taken(None))
+    book = load_workbook(file_pack, read_only=True)  # the names only: fast
+    try:
+        return swap.workbook_names(book.sheetnames, entry._taken(None))
+    finally:
+        book.close()
 
 
 def mapped_formula(value: Any, names: dict[str, str]) -> Any:
@@ -162,11 +169,55 @@ def app_restored(bench: xd.Bench) -> bool:
 
 
 # -- fixtures -----------------------------------------------------------------------------
+#: File packs written by Build pack and Re-grade, by what they were written from; and file
+#: packs read back, by content (see ``one_file_pack_per_input``).
+_WRITTEN: dict[str, bytes] = {}
+_READ: dict[str, swap.PackFile] = {}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_file_pack_per_input() -> Any:
+    """Build pack and Re-grade write the file pack (``xlperf build``'s writer) and read it
+    back; the same dataset and quarter give the same bytes (tests/data/demo-pack.sha256), so
+    in these tests each pack is written once and read once, and every later run, injected
+    or not, copies the bytes and the reading. The key is the dataset's full repr (its
+    source file name included), never a guess."""
+    import xlperf.api
+
+    write, read = xlperf.api.write_pack, swap.read_pack_file
+
+    def cached_write(ds: Any, quarter: Any, output: Path, *args: Any, **kwargs: Any) -> Path:
+        key = hashlib.sha256(repr((ds, quarter, args, kwargs)).encode()).hexdigest()
+        if key in _WRITTEN:
+            Path(output).write_bytes(_WRITTEN[key])
+        else:
+            write(ds, quarter, output, *args, **kwargs)
+            _WRITTEN[key] = Path(output).read_bytes()
+        return Path(output)
+
+    def cached_read(path: Path) -> swap.PackFile:
+        key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if key not in _READ:
+            _READ[key] = read(path)
+        return dataclasses.replace(_READ[key], path=Path(path))
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(xlperf.api, "write_pack", cached_write)
+    mp.setattr(swap, "read_pack_file", cached_read)
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="module")
-def file_pack(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("file") / "pack.xlsx"
-    build_pack(demo, output=out)
-    return out
+def file_pack(demo_pack_file: Path) -> Path:
+    """The demo's pack as ``xlperf build`` writes it (conftest's, built once a session)."""
+    return demo_pack_file
+
+
+@pytest.fixture(scope="module")
+def pack_book(file_pack: Path) -> Any:
+    """The demo's file pack, loaded once (tests only read it)."""
+    return load_workbook(file_pack)
 
 
 @pytest.fixture(scope="module")
@@ -182,10 +233,10 @@ def built(demo: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore
 
 
 # -- Build pack is xlperf build -----------------------------------------------------------
-def test_build_pack_brings_in_exactly_xlperf_builds_sheets(built, file_pack):
+def test_build_pack_brings_in_exactly_xlperf_builds_sheets(built, file_pack, pack_book):
     bench, book, result, _ = built
     assert result is True
-    expected = load_workbook(file_pack)
+    expected = pack_book
     assert bench.alerts == ["The pack for Q4 2021-22 is in this workbook "
                             f"({len(expected.sheetnames)} sheets)."]
     assert app_restored(bench)
@@ -223,7 +274,7 @@ def test_build_pack_brings_in_exactly_xlperf_builds_sheets(built, file_pack):
     assert not [s for s in wb.sheetnames if s.startswith("~xlperf")]
 
 
-def test_cross_sheet_formulas_were_repaired_not_left_as_links(built, file_pack):
+def test_cross_sheet_formulas_were_repaired_not_left_as_links(built, pack_book):
     """The double turns a copied formula's references to other sheets of the pack file into
     external links, as Excel does; Build pack must have set each one again."""
     bench = built[0]
@@ -232,7 +283,7 @@ def test_cross_sheet_formulas_were_repaired_not_left_as_links(built, file_pack):
     formulas = [f for args in repaired for row in args[2] for f in row]
     assert len(formulas) > 300 and not [f for f in formulas if "[" in f]
     copies = [args for name, args in bench.calls if name == "Sheet.copy"]
-    assert [a[0] for a in copies] == load_workbook(file_pack).sheetnames
+    assert [a[0] for a in copies] == pack_book.sheetnames
     assert all(a[3].startswith(swap.NEW_PREFIX) for a in copies)  # temporary names first
 
 
@@ -258,11 +309,11 @@ def foreign_chart_refs(book: Any) -> tuple[int, list[str]]:
     return seen, foreign
 
 
-def test_charts_refer_only_to_their_own_sheet(built, file_pack):
+def test_charts_refer_only_to_their_own_sheet(built, pack_book):
     """Why one sheet at a time is enough for charts: Excel moves a chart's references with
     its sheet only when they point into that sheet (the SPC charts plot their chart data on
     the SPC sheet, not SPC Data)."""
-    pack = load_workbook(file_pack)
+    pack = pack_book
     seen, foreign = foreign_chart_refs(pack)
     charts = sum(len(ws._charts) for ws in pack.worksheets)
     series = sum(len(c.series) for ws in pack.worksheets for c in ws._charts)
@@ -289,7 +340,7 @@ def test_a_second_build_replaces_the_previous_pack(built, demo, tmp_path, monkey
     shutil.copy(demo, tmp_path / path.name)  # the pack names its source file
     file_pack = build_pack(tmp_path / path.name, output=tmp_path / "pack.xlsx")[0]
     bench, book = open_caller(path, monkeypatch)
-    before = load_workbook(path).sheetnames
+    before = list(book._wb.sheetnames)
     assert entry.build_pack() is True
     assert len(bench.alerts) == 1 and "is in this workbook" in bench.alerts[0]
     assert book._wb.sheetnames == before
@@ -352,7 +403,7 @@ class _OwnersDirectory(tempfile.TemporaryDirectory):  # type: ignore[type-arg]
 
 
 def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
-                  check: Check) -> tuple[int, dict[int, str | None]]:
+                  check: Check, snapshots: bool = True) -> tuple[int, dict[int, str | None]]:
     """Inject a failure at EVERY call ``function`` makes: (how many calls it makes, what
     ``check`` found per call index, None for nothing wrong).
 
@@ -362,9 +413,12 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
     per index, over 1,500 of them for Build pack, cost 45 CPU minutes). The child checks
     the workbook (``check`` gets the bench, the workbook's snapshot after the run and before
     it, and the index), sends the answer up a pipe and exits; the parent goes on with the
-    call. Where ``os.fork`` is missing each index is replayed from a fresh workbook."""
+    call. Where ``os.fork`` is missing each index is replayed from a fresh workbook.
+    ``snapshots=False``: ``check`` looks at the bench only (it gets empty snapshots)."""
     bench, book = open_caller(path, monkeypatch)
-    original = snapshot(book, skip=())
+    take: Callable[[xd.Book], dict[str, Any]] = (
+        (lambda book: snapshot(book, skip=())) if snapshots else (lambda book: {}))
+    original = take(book)
     monkeypatch.setattr(tempfile, "TemporaryDirectory", _OwnersDirectory)
     found: dict[int, str | None] = {}
 
@@ -374,7 +428,7 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
         except BaseException as exc:  # noqa: BLE001 - the test reports it
             return f"{exc!r} reached Excel"
         what = bench.calls[index][0] if index < len(bench.calls) else "?"
-        problem = check(bench, snapshot(book, skip=()), original, index)
+        problem = check(bench, take(book), original, index)
         return f"{what}: {problem}" if problem else None
 
     if not hasattr(os, "fork"):  # pragma: no cover - Windows: every index, replayed
@@ -441,29 +495,29 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
         index, write = child[0]
         try:
             problem = f"{reached[0]!r} reached Excel" if reached else \
-                injected_run_after(bench, book, index, check, original)
+                injected_run_after(bench, take(book), index, check, original)
             os.write(write, json.dumps({"problem": problem}).encode())
         finally:
             os._exit(0)
     return len(bench.calls), found
 
 
-def injected_run_after(bench: xd.Bench, book: xd.Book, index: int, check: Check,
+def injected_run_after(bench: xd.Bench, after: dict[str, Any], index: int, check: Check,
                        original: dict[str, Any]) -> str | None:
     """In a forked child, once the run with the failure at ``index`` has returned."""
     what = bench.calls[index][0]
     try:
-        problem = check(bench, snapshot(book, skip=()), original, index)
+        problem = check(bench, after, original, index)
     except BaseException as exc:  # noqa: BLE001 - reported, not raised in a child
         problem = f"the check failed: {exc!r}"
     return f"{what}: {problem}" if problem else None
 
 
 def _sweep(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
-           check: Check) -> int:
+           check: Check, snapshots: bool = True) -> int:
     """``sweep_results``, asserting that every call was injected and nothing was wrong;
     returns how many calls ``function`` makes."""
-    total, found = sweep_results(function, path, monkeypatch, check)
+    total, found = sweep_results(function, path, monkeypatch, check, snapshots)
     assert sorted(found) == list(range(total)), "a call was not injected"
     wrong = [f"call {index}: {problem}" for index, problem in sorted(found.items())
              if problem]
@@ -597,7 +651,7 @@ def test_every_entry_point_turns_a_failure_at_any_call_into_one_alert(
             return f"{len(bench.alerts)} alerts: {bench.alerts}"
         return None if app_restored(bench) else f"Excel left as {bench.app._state}"
 
-    _sweep(run, path, monkeypatch, check)
+    assert _sweep(run, path, monkeypatch, check, snapshots=False) > 5
 
 
 def test_a_failure_reaching_the_workbook_is_one_alert(monkeypatch, demo):
@@ -678,9 +732,10 @@ def test_regrade_replaces_only_summary_measures_and_audit(built, demo, tmp_path,
     for name in entry.REGRADE_SHEETS:
         assert fingerprint(book._wb[names[name]]) == fingerprint(want[name], names, tables), \
             name
+    previous = built[1]._wb  # the pack before the edit
     assert fingerprint(book._wb[names["Summary"]]) != fingerprint(
-        load_workbook(built[3])[names["Summary"]]) or fingerprint(
-        book._wb[names["Measures"]]) != fingerprint(load_workbook(built[3])[names["Measures"]])
+        previous[names["Summary"]]) or fingerprint(
+        book._wb[names["Measures"]]) != fingerprint(previous[names["Measures"]])
 
 
 def test_regrade_before_any_build_asks_for_a_build(demo, monkeypatch):
@@ -889,11 +944,12 @@ def test_explain_without_a_measure_says_what_to_select(selection, said, demo, mo
 
 
 # -- Export PDF, Add input sheets, Settings ---------------------------------------------------
-def test_export_pdf_prints_the_committee_sheets_in_order(built, file_pack, monkeypatch):
+def test_export_pdf_prints_the_committee_sheets_in_order(built, file_pack, pack_book,
+                                                          monkeypatch):
     bench, _book = open_caller(built[3], monkeypatch)
     path = entry.export_pdf()
     names = final_names(file_pack)
-    committee = [names[s] for s in load_workbook(file_pack).sheetnames
+    committee = [names[s] for s in pack_book.sheetnames
                  if s not in ("Audit", "Checks", "Data")]
     assert bench.pdfs == [(path, committee)]
     assert len(bench.alerts) == 1 and path in bench.alerts[0]
