@@ -20,7 +20,7 @@ from ..model import Dataset, SeriesTable
 from ..periods import CALENDAR_MONTHS, FinancialYear, Quarter
 from ..schema import load_data
 from .rules import RuleKind
-from .values import Figure, crime_ytd, measure_value, survey_percent
+from .values import Figure, crime_series, crime_ytd, measure_value, months_sum, survey_percent
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,25 @@ def _crime_change_pct(ds: Dataset, key: FigureKey) -> _Result:
     value = relative_change(now.value, base.value)
     return (value, f"({now.value} - {base.value}) / {base.value}", now.cells + base.cells,
             None, "")
+
+
+def crime_quarter(ds: Dataset, subject: str, quarter: Quarter) -> int | None:
+    """Recorded crimes of a category or subtotal in a quarter's three months."""
+    months = crime_series(ds, subject, quarter.fy)
+    return None if months is None else months_sum(months, quarter.month_indices)
+
+
+def _crime_quarter(ds: Dataset, key: FigureKey) -> _Result:
+    quarter = _quarter(key.period)
+    return (crime_quarter(ds, key.subject, quarter),
+            f"{key.subject}, {quarter.label} (three months)", (), None, "")
+
+
+def _crime_quarter_change(ds: Dataset, key: FigureKey) -> _Result:
+    quarter = _quarter(key.period)
+    other = _quarter(key.compared) if key.compared else quarter.previous()
+    now, before = crime_quarter(ds, key.subject, quarter), crime_quarter(ds, key.subject, other)
+    return (relative_change(now, before), f"({now} - {before}) / {before}", (), None, "")
 
 
 def _servator_quarter(ds: Dataset, key: FigureKey) -> _Result:
@@ -388,6 +407,8 @@ _COMPUTE: dict[str, Any] = {
     "crime-ytd": _crime_ytd,
     "crime-change": _crime_change,
     "crime-change-pct": _crime_change_pct,
+    "crime-quarter": _crime_quarter,
+    "crime-quarter-change": _crime_quarter_change,
     "servator-rate-quarter": _servator_quarter,
     "servator-rate": _servator_ytd,
     "servator-rate-change": _servator_change,
