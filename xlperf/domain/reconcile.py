@@ -10,6 +10,7 @@ shows it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,9 @@ class Finding:
     convention: str
     note: str = ""
     figure: FigureKey | None = None
+    #: The pack cell that shows xlperf's figure ("'Public Order'!E25"), where the caller
+    #: placed the pack (``xlperf reconcile``); the Reconciliation sheet has a formula there.
+    in_pack: str = ""
 
 
 def _label(key: FigureKey) -> str:
@@ -180,6 +184,23 @@ def focus_findings(ds: Dataset, rows: Sequence[PriorityRow], period: str | None,
 
 def _s(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def findings_json(rows: Sequence[Finding]) -> str:
+    """The findings as ``xlperf reconcile --json`` prints them: one object per row, numbered
+    as on the Reconciliation sheet, with the figure xlperf computed (kind, subject, period,
+    compared with) where there is one."""
+    out = []
+    for n, f in enumerate(rows, start=1):
+        figure = None if f.figure is None else {
+            "kind": f.figure.kind, "subject": f.figure.subject, "period": f.figure.period,
+            "compared": f.figure.compared}
+        out.append({"no": n, "topic": f.topic, "item": f.item, "period": f.period,
+                    "published": f.published, "xlperf": f.xlperf, "in_pack": f.in_pack,
+                    "printed_at": f.printed_at,
+                    "input_cell": f.input_cell, "convention": f.convention, "note": f.note,
+                    "figure": figure})
+    return json.dumps(out, ensure_ascii=False, indent=2)
 
 
 def findings(ds: Dataset, grading: Grading, quarters: list[Quarter],

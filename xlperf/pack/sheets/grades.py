@@ -20,6 +20,7 @@ from ...periods import Quarter
 from ..cells import UP, arrow, difference_note, grade, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Sheet
+from .reconciliation import text_notes
 
 _CRITERIA = re.compile(r"(SATISFACTORY|CLOSE MONITORING|REQUIRES ACTION)\s*:\s*")
 
@@ -141,6 +142,9 @@ def describe_appendix(ctx: Context) -> Sheet:
              text(measure.aim or "No aim or rationale is recorded for this measure on the "
                                  "Measures sheet of the input workbook.")],
         ]
+        aim_notes = text_notes(ctx, measure.aim_cell, ctx.quarter.label)
+        if aim_notes:
+            rows.append([text("Figures in the aim"), text(" ".join(aim_notes))])
         for label, criterion in criteria(mgrade.rule.description):
             rows.append([text(f"Reason for Assessment: {label}"), text(criterion)])
         rows.append([text("Current Position"), text(_current_position(mgrade, ctx.quarter))])
@@ -149,6 +153,10 @@ def describe_appendix(ctx: Context) -> Sheet:
             differs = " (differs from the rule)" if mgrade.differs else ""
             rows.append([text("Reported grade"),
                          text(f"{mgrade.reported}{differs}: {reason}")])
+            entry = ctx.ds.measure_values.get((measure.id, ctx.quarter))
+            notes = text_notes(ctx, entry.reason_cell if entry else "", ctx.quarter.label)
+            if notes:
+                rows.append([text("Figures in the reason"), text(" ".join(notes))])
         rows.append([text("Grading"), text("How the grade was reached, input by input, is on "
                                             "the Audit sheet.")])
         blocks.append(Block(f"tblAppendix{measure.id}", "tblAppendixBlock",
