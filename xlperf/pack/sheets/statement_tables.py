@@ -235,6 +235,9 @@ def _victims(ctx: Context, data: StatementData, out: StatementTables) -> list[Bl
             if figure is not None:
                 ctx.checks.add(f"National priorities: victim satisfaction, {question['label']}",
                                out.sheet.name, Ref(VICTIMS, r, 3), figure / 100)
+                if ctx.quarter.number == 4:  # the year's survey, as the catalogue's figure
+                    ctx.show(FigureKey("survey-percent", qid, fy.label), Ref(VICTIMS, r, 3),
+                             share)
         else:
             cells = [text(NOT_APPLICABLE, "Count"), text(NOT_APPLICABLE, "Count"),
                      text(NOT_APPLICABLE, "Percent")]
