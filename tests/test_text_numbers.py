@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from xlperf.cli import main
 from xlperf.domain.reconcile import text_findings
-from xlperf.domain.text_numbers import AnalystText, analyst_texts, claims, period_variables
+from xlperf.domain.text_numbers import AnalystText, claims, period_variables
 from xlperf.model import ReportText
 from xlperf.periods import Quarter
 
