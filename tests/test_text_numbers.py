@@ -183,7 +183,8 @@ def _with_every_text(ds: Any) -> Any:
     narratives = dict(ds.narratives)
     key = next(k for k in narratives if k[1] == Q4)
     narratives[key] = dataclasses.replace(narratives[key], text=WRONG)
-    measures = tuple(dataclasses.replace(m, aim=WRONG) if m.id == "LP3" else m
+    measures = tuple(dataclasses.replace(m, aim=WRONG) if m.id == "LP3" else
+                     dataclasses.replace(m, text=WRONG) if m.id == "ECC5" else m
                      for m in ds.measures)
     grades = dict(ds.priority_grades)
     pkey = next(k for k in grades if k[1] == Q4)
@@ -207,6 +208,7 @@ def test_every_kind_of_analyst_text_is_read(demo_ds: Any) -> None:
     duty = next(r for r in ds.recommendations if "A Duty to Protect" in r.report)
     narrative = next(n for (_p, q), n in ds.narratives.items() if q == Q4)
     lp3 = next(m for m in ds.measures if m.id == "LP3")
+    ecc5 = next(m for m in ds.measures if m.id == "ECC5")
     grade = next(g for (_p, q), g in ds.priority_grades.items() if q == Q4 and g.reason)
     metric = next(m for (_m, q), m in ds.national_metrics.items() if q == Q4 and m.reason
                   == WRONG)
@@ -218,6 +220,8 @@ def test_every_kind_of_analyst_text_is_read(demo_ds: Any) -> None:
          "SCP Dashboard and SCP KPAs in Focus (Current position)"),
         ("1,600", "1,636", narrative.cell, f"National Priorities ({narrative.priority})"),
         ("1,600", "1,636", lp3.aim_cell, "Appendix A (Aim/Rationale)"),
+        ("1,600", "1,636", ecc5.text_cell,
+         "Measures, Appendix A (Measure of Success), Report (measure bullet)"),
         ("1,600", "1,636", grade.reason_cell, "Measures and Summary (grade comment), Audit"),
         ("1,600", "1,636", metric.reason_cell, "National Priorities (metric not available)"),
         ("1,600", "1,636", ds.settings_cells["Report summary"],
@@ -272,6 +276,10 @@ def test_reason_with_a_differing_number_is_noted_on_appendix_a(demo_pack: Any) -
     notes = [row[1].value for row in block.rows if row[0].value == "Figures in the reason"]
     assert notes == [f"The 33% quoted here is not the pack's figure: the public order positive "
                      f"outcome rate for 2020-21 is 32%. See Reconciliation item {n}."]
+    # the Measures sheet's comment on LP3's Q4 grade (the reported grade differs) says so too
+    lp3 = demo_pack.sheet("Measures").block("tblMeasuresLocalPolicing")
+    comment = lp3.rows[lp3.row_keys.index("LP3")][5].note
+    assert comment.endswith(notes[0]) and "(23% v 33%)" in comment
     # ECC4's reason (47 v 49; seed 001:369) agrees with its values: no note
     assert all(b.name != "tblAppendixECC4" or all(
         row[0].value != "Figures in the reason" for row in b.rows)

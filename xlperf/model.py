@@ -59,6 +59,7 @@ class Measure:
     survey: str
     first_fy: FinancialYear
     cell: str = ""
+    text_cell: str = ""
     aim_cell: str = ""
 
     @property

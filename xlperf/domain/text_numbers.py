@@ -331,6 +331,9 @@ def analyst_texts(ds: Dataset, quarters: Sequence[Quarter]) -> list[AnalystText]
             add("narrative", f"Narrative: {priority}", narrative.text, narrative.cell, quarter,
                 priority=priority)
     for measure in ds.measures:
+        add("measure text", f"{measure.id} measure of success", measure.text,
+            measure.text_cell or measure.cell, quarter,
+            _measure_variables(ds, measure.id))
         add("measure aim", f"{measure.id} aim", measure.aim, measure.aim_cell, quarter,
             _measure_variables(ds, measure.id))
     for (_metric, q), metric in ds.national_metrics.items():

@@ -67,9 +67,12 @@ def _priority_note(pgrade: PriorityGrade) -> str | None:
     return difference_note(pgrade.computed, pgrade.reported, pgrade.reason)
 
 
-def _measure_text(mgrade: MeasureGrade) -> Cell:
+def _measure_text(ctx: Context, mgrade: MeasureGrade) -> Cell:
     note = difference_note(mgrade.computed, mgrade.reported, mgrade.reason) \
         if mgrade.differs else None
+    entry = ctx.ds.measure_values.get((mgrade.measure.id, mgrade.quarter))
+    if note and entry is not None:
+        note = " ".join([note, *text_notes(ctx, entry.reason_cell, mgrade.quarter.label)])
     return grade(mgrade.shown, mgrade.text, note)
 
 
@@ -86,7 +89,7 @@ def describe_measures(ctx: Context) -> Sheet:
         for measure in measures:
             cells = [text(measure.label)]
             for quarter in ctx.quarters:
-                cells.append(_measure_text(ctx.grading.measures[(measure.id, quarter)]))
+                cells.append(_measure_text(ctx, ctx.grading.measures[(measure.id, quarter)]))
             latest = ctx.grading.measures[(measure.id, ctx.quarter)]
             glyph = ctx.grading.measure_trend(measure.id, ctx.quarter)
             if glyph is None and latest.state == ANNUAL:
