@@ -10,7 +10,10 @@ measure_quarter_values and published_figures).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from xlperf.domain.figures import FigureKey, agrees, compute, parse_printed
 from xlperf.domain.grading import grade_measure
@@ -63,3 +66,15 @@ def test_pack_shows_each_vac4_figure_where_reconcile_points(demo_pack: Any) -> N
     recon = demo_pack.sheet("Reconciliation").block("tblReconciliation")
     assert not any("VAC4" in str(row[2].value) or "VS_OVERALL" in str(row[2].value)
                    for row in recon.rows)
+
+
+def test_vac4_quotes_are_the_seed_lines(seed: dict[str, Any]) -> None:
+    seeds = Path("/work/shared/seeds")
+    if not seeds.exists():
+        pytest.skip("the seed documents are not on this machine")
+    rows = _rows(seed, "measure_quarter_values") + _rows(seed, "published_figures")
+    for row in rows:
+        file, line = row["source"].split(":")
+        text = (seeds / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+        assert row["quote"] in text, row
+    assert len(rows) == 6
