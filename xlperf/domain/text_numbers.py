@@ -56,7 +56,9 @@ _NUMBER = r"[-\u2212]?\d(?:[\d,]*\d)?(?:\.\d+)?%?"
 _FY = r"(?:19|20)?\d\d\s?[/-]\s?\d\d(?!\d)"
 _QUARTER = r"Q[1-4](?:\s+(?:19|20)\d\d[/-]\d\d)?"
 _ELLIPSIS = r"(?:[^.;]|\.(?=\d)){0,100}?"
-_TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\]|\s*\.\.\.\s*")
+_START = r"(?:^|(?<=[.;:]\s)|(?<=\n)|(?<=^-\s)|(?<=\n-\s)|(?<=\u2022\s))"
+_END = r"(?=\s*(?:[.,;:)]|$))"
+_TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\]|\s*\.\.\.\s*|^\^\s*|\s*\$$")
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
             parts.append(rf"(?P<{name}>\b{_QUARTER})")
         elif name:
             parts.append(rf"(?P<{name}>{_NUMBER})")
+        elif match.group(0).strip() == "^":
+            parts.append(_START)
+        elif match.group(0).strip() == "$":
+            parts.append(_END)
         elif choice:
             options = [o.strip() for o in choice.split("|")]
             parts.append(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, o.split()))
@@ -284,8 +290,11 @@ def _measure_variables(ds: Dataset, measure_id: str) -> dict[str, str]:
     measure = next((m for m in ds.measures if m.id == measure_id), None)
     if measure is None:
         return {}
-    extra = _data()["measures"].get(measure.source.name) or {}
-    return {"measure": measure.id, **{str(k): str(v) for k, v in extra.items()}}
+    extra = {str(k): str(v) for k, v in (_data()["measures"].get(measure.source.name)
+                                         or {}).items()}
+    if measure.source.name == "Crime YTD:" and measure.source.argument:
+        extra["crime"] = measure.source.argument
+    return {"measure": measure.id, **extra}
 
 
 def analyst_texts(ds: Dataset, quarters: Sequence[Quarter]) -> list[AnalystText]:
