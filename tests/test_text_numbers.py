@@ -339,3 +339,42 @@ def test_a_crime_measure_reason_speaks_of_its_crime(demo_ds: Any) -> None:
     found = [f for f in text_findings(ds, None, [Q4]) if f.input_cell == "'Measure values'!G99"]
     assert [(f.item, f.xlperf) for f in found] == [("VAC1 reason: -32%", "-2%"),
                                                    ("VAC1 reason: -2301", "-23")]
+
+
+# Seed 001 lines 787-788 and 792 (the national priority's current position), as typed.
+SEED_787_792 = ("Treatment: 58% Satisfied\tFollow Up: 63% Satisfied\nOverall Service: 67% "
+                "Satisfied\tWould Recommend in Future: 77%\nThe above results were reported "
+                "from a small sample size (84); representing an 10% response rate from just "
+                "over 850 surveys sent.")
+
+
+def test_seed_victim_satisfaction_narrative_agrees(demo_ds: Any) -> None:
+    # 56/84 = 67%, 49/84 = 58%, 53/84 = 63%, 65/84 = 77%; 84 / 852 = 9.86% prints 10%;
+    # "just over 850" is approximate: left alone
+    found = _read(demo_ds, SEED_787_792, victim_survey="Victim Satisfaction Survey")
+    assert [(p, k.split("|")[0], a) for p, _v, k, a in found] == [
+        ("58%", "survey-percent", True), ("63%", "survey-percent", True),
+        ("67%", "survey-percent", True), ("77%", "survey-percent", True),
+        ("84", "survey-responses", True), ("10%", "survey-response-rate", True)]
+    wrong = SEED_787_792.replace("67%", "65%").replace("(84)", "(90)")
+    narrative = next(n for (_p, q), n in demo_ds.narratives.items()
+                     if q == Q4 and "satisfaction" in n.priority.lower())
+    ds = dataclasses.replace(demo_ds, narratives={
+        **demo_ds.narratives, (narrative.priority, Q4): dataclasses.replace(
+            narrative, text=wrong)})
+    found = [f for f in text_findings(ds, None, [Q4]) if f.input_cell == narrative.cell]
+    assert [(f.published, f.xlperf) for f in found] == [("65%", "67%"), ("90", "84")]
+
+
+def test_seed_count_of_graded_measures_in_the_summary(demo_ds: Any) -> None:
+    # 001:488 "At the end of the year there are only 3 measures graded as Close Monitoring or
+    # Requires Action" (CT1, CT2, LP3 in the demo)
+    text = ("At the end of the year there are only 3 measures graded as Close Monitoring or "
+            "Requires Action.")
+    assert _read(demo_ds, text) == [
+        ("3", 3, "measures-graded|Close Monitoring or Requires Action|Q4 2021-22|", True)]
+    ds = dataclasses.replace(demo_ds, settings={
+        **demo_ds.settings, "Report summary": text.replace("only 3", "only 2")})
+    found = [f for f in text_findings(ds, None, [Q4]) if f.item.startswith("Settings")]
+    assert [(f.published, f.xlperf, f.input_cell) for f in found] == [
+        ("2", "3", demo_ds.settings_cells["Report summary"])]

@@ -383,6 +383,39 @@ def _survey_points(ds: Dataset, key: FigureKey) -> _Result:
             relative, "as a relative change (%)")
 
 
+def _survey_counts(ds: Dataset, key: FigureKey) -> tuple[int, int, str]:
+    entry = ds.survey_responses.get((key.subject, _fy(key.period)))
+    if entry is None:
+        raise ValueError(f"no invitations and responses for {key.subject} {key.period}")
+    invitations, responses = entry
+    return invitations, responses, f"{responses} responses / {invitations} invitations"
+
+
+def _survey_responses(ds: Dataset, key: FigureKey) -> _Result:
+    _inv, responses, working = _survey_counts(ds, key)
+    return responses, working, (), None, ""
+
+
+def _survey_invitations(ds: Dataset, key: FigureKey) -> _Result:
+    invitations, _resp, working = _survey_counts(ds, key)
+    return invitations, working, (), None, ""
+
+
+def _survey_response_rate(ds: Dataset, key: FigureKey) -> _Result:
+    invitations, responses, working = _survey_counts(ds, key)
+    return rate(responses, invitations), working, (), None, ""
+
+
+def _measures_graded(ds: Dataset, key: FigureKey) -> _Result:
+    from .grading import grade_measure  # noqa: PLC0415 - grading imports this module's users
+
+    grades = {g.strip() for g in key.subject.split(" or ") if g.strip()}
+    quarter = _period_quarter(key.period)
+    shown = [m.id for m in ds.measures
+             if grade_measure(ds, m, quarter).shown in grades]
+    return (len(shown), f"{', '.join(shown) or 'none'} ({quarter.label})", (), None, "")
+
+
 def _measure(ds: Dataset, key: FigureKey) -> _Result:
     measure = ds.measure(key.subject)
     fig = measure_value(ds, measure, _period_quarter(key.period))
@@ -427,6 +460,10 @@ _COMPUTE: dict[str, Any] = {
     "survey-percent": _survey,
     "survey-mean": _survey_mean,
     "survey-change-points": _survey_points,
+    "survey-responses": _survey_responses,
+    "survey-invitations": _survey_invitations,
+    "survey-response-rate": _survey_response_rate,
+    "measures-graded": _measures_graded,
     "measure-value": _measure,
     "measure-change": _measure_change,
 }

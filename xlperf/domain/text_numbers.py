@@ -19,6 +19,7 @@ from ..model import Dataset
 from ..periods import FinancialYear, Quarter
 from ..schema import load_data
 from .figures import Computed, FigureKey, Printed, agrees, compute, kinds, ward_sectors
+from .statement import national_data
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ _FY = r"(?:19|20)?\d\d\s?[/-]\s?\d\d(?!\d)"
 _QUARTER = r"Q[1-4](?:\s+(?:19|20)\d\d[/-]\d\d)?"
 _ELLIPSIS = r"(?:[^.;]|\.(?=\d)){0,100}?"
 _START = r"(?:^|(?<=[.;:]\s)|(?<=\n)|(?<=^-\s)|(?<=\n-\s)|(?<=\u2022\s))"
-_END = r"(?=\s*(?:[.,;:)]|$))"
-_TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\]|\s*\.\.\.\s*|^\^\s*|\s*\$$")
+_END = r"(?=\s*(?:[.,;:)]|$)|[ \t]*\n)"
+_TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\](\?\s*)?|\s*\.\.\.\s*|^\^\s*|\s*\$$")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def word_lists() -> dict[str, dict[str, str]]:
 
 
 def _literal(chunk: str) -> str:
-    out = r"\s+".join(re.escape(part) for part in chunk.split())
+    """Words as a regular expression: any spacing between them, a word boundary at each end,
+    and ``x?`` leaving the character out."""
+    out = r"\s+".join(re.escape(part).replace("\\?", "?") for part in chunk.split())
     if chunk[:1].isspace():
         out = r"\s+" + out if out else r"\s+"
     elif out and chunk[0].isalnum():
@@ -122,8 +125,10 @@ def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
             parts.append(_END)
         elif choice:
             options = [o.strip() for o in choice.split("|")]
-            parts.append(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, o.split()))
-                                             for o in options) + r")\b")
+            either = r"\b(?:" + "|".join(r"\s+".join(map(re.escape, o.split()))
+                                        for o in options) + r")\b"
+            # "[a|b]? " is either word and its space, or nothing
+            parts.append(rf"(?:{either}\s*)?" if match.group(4) else either)
         else:
             parts.append(r"\s*" + _ELLIPSIS + r"\s*")
         at = match.end()
@@ -302,13 +307,14 @@ def analyst_texts(ds: Dataset, quarters: Sequence[Quarter]) -> list[AnalystText]
     quarters shown), with the variables its phrases may use."""
     quarter = quarters[-1]
     shown = _shown()
+    survey = {"victim_survey": str(national_data()["victim_survey"]["survey"])}
     out: list[AnalystText] = []
 
     def add(kind: str, label: str, text: str, cell: str, at: Quarter,
             variables: Mapping[str, str] | None = None, **where: str) -> None:
         if text and re.search(r"\d", text):
             out.append(AnalystText(kind, label, text, cell, at, shown[kind].format(**where),
-                                   {**period_variables(at), **(variables or {})}))
+                                   {**period_variables(at), **survey, **(variables or {})}))
 
     for q in quarters:
         for measure in ds.measures:
