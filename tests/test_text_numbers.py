@@ -378,3 +378,40 @@ def test_seed_count_of_graded_measures_in_the_summary(demo_ds: Any) -> None:
     found = [f for f in text_findings(ds, None, [Q4]) if f.item.startswith("Settings")]
     assert [(f.published, f.xlperf, f.input_cell) for f in found] == [
         ("2", "3", demo_ds.settings_cells["Report summary"])]
+
+
+def test_report_and_narrative_say_where_a_typed_number_is_not_the_packs(
+        demo_ds: Any) -> None:
+    from xlperf.pack.build import describe_pack
+
+    narrative = next(n for (_p, q), n in demo_ds.narratives.items()
+                     if q == Q4 and "satisfaction" in n.priority.lower())
+    ds = dataclasses.replace(
+        demo_ds, report_text=(ReportText("keydata.all_quarter", "replace", SEED_455.replace(
+            "1,636", "1,600"), "'Report text'!D5"),),
+        settings={**demo_ds.settings, "Report summary": "There are 2 measures graded as Close "
+                  "Monitoring or Requires Action."},
+        narratives={**demo_ds.narratives, (narrative.priority, Q4): dataclasses.replace(
+            narrative, text=SEED_787_792.replace("67%", "65%"))})
+    pack = describe_pack(ds, Q4)
+    recon = [str(r[2].value) for r in pack.sheet("Reconciliation").block(
+        "tblReconciliation").rows]
+    item = {name: recon.index(name) + 1 for name in (
+        "Report text keydata.all_quarter: 1,600", "Settings Report summary: 2",
+        f"Narrative: {narrative.priority}: 65%")}
+    report = [str(r[1].value) for r in pack.sheet("Report").block("tblReport").rows]
+    at = report.index(SEED_455.replace("1,636", "1,600"))
+    assert report[at + 1] == (
+        "Note: The 1,600 quoted in the paragraph above is not the pack's figure: the number "
+        "of recorded crimes in the quarter (All Crime) for Q4 2021-22 is 1,636. See "
+        f"Reconciliation item {item['Report text keydata.all_quarter: 1,600']}.")
+    front = pack.sheet("Report").block("tblFrontSheet")
+    summary = front.rows[front.row_keys.index("Report summary")][1].value
+    assert summary.endswith("the number of measures graded (Close Monitoring or Requires "
+                            "Action) for Q4 2021-22 is 3. See Reconciliation item "
+                            f"{item['Settings Report summary: 2']}.")
+    blocks = pack.sheet("National Priorities").blocks
+    texts = [str(r[2].value) for b in blocks for r in b.rows]
+    assert ("Note: The 65% quoted in the text above is not the pack's figure: the survey share "
+            "(VS_OVERALL) for 2021-22 is 67%. See Reconciliation item "
+            f"{item[f'Narrative: {narrative.priority}: 65%']}.") in texts

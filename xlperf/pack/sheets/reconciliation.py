@@ -46,7 +46,7 @@ def pack_findings(ctx: Context) -> list[Finding]:
     return cached  # type: ignore[return-value]
 
 
-def text_notes(ctx: Context, cell: str, quarter_label: str) -> list[str]:
+def text_notes(ctx: Context, cell: str, quarter_label: str, where: str = "here") -> list[str]:
     """Committee sentences for the numbers of the analyst text typed in ``cell`` that differ
     from xlperf's figure, each naming its Reconciliation item."""
     out: list[str] = []
@@ -56,7 +56,7 @@ def text_notes(ctx: Context, cell: str, quarter_label: str) -> list[str]:
             continue
         what = kinds().get(f.figure.kind, {}).get("name") or f.figure.kind.replace("-", " ")
         subject = f" ({f.figure.subject})" if f.figure.subject else ""
-        out.append(f"The {f.published} quoted here is not the pack's figure: the {what}"
+        out.append(f"The {f.published} quoted {where} is not the pack's figure: the {what}"
                    f"{subject} for {f.figure.period} is {f.xlperf}. See Reconciliation item "
                    f"{n}.")
     return out
