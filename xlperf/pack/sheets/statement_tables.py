@@ -256,6 +256,11 @@ def _victims(ctx: Context, data: StatementData, out: StatementTables) -> list[Bl
     if isinstance(rate, float):
         ctx.checks.add("National priorities: victim survey response rate", out.sheet.name,
                        Ref(SURVEY, 0, 3), rate)
+    if invitations is not None:
+        for col, kind, value in ((1, "survey-invitations", invitations),
+                                 (2, "survey-responses", responses),
+                                 (3, "survey-response-rate", rate)):
+            ctx.show(FigureKey(kind, survey, fy.label), Ref(SURVEY, 0, col), value)
     out.figures.update({("responses", "invitations"): invitations,
                         ("responses", "responses"): responses,
                         ("responses", "rate"): rate})
