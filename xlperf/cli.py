@@ -32,6 +32,19 @@ class BadArgument(click.UsageError):
     exit_code = EXIT_BAD_INPUT
 
 
+#: Exit code when the reader of xlperf's output went away (128 + SIGPIPE, as a shell shows).
+EXIT_BROKEN_PIPE = 141
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit does not fail again."""
+    import contextlib  # noqa: PLC0415
+    import os  # noqa: PLC0415
+
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 class Guarded(click.Group):
     """The command group with the last line of defence (:mod:`xlperf.guard`): an error
     xlperf reports, or a wrong argument, is exit 1; any other exception is one sentence on
@@ -54,6 +67,11 @@ class Guarded(click.Group):
             raise
         except XlperfError as exc:
             raise _fail(exc) from None
+        except BrokenPipeError:
+            # the reader stopped reading (`xlperf validate ... | head`): not an error of
+            # xlperf's; end quietly, as a tool stopped by SIGPIPE does
+            _quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:
             if expected(exc):
                 raise
