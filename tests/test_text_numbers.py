@@ -415,3 +415,34 @@ def test_report_and_narrative_say_where_a_typed_number_is_not_the_packs(
     assert ("Note: The 65% quoted in the text above is not the pack's figure: the survey share "
             "(VS_OVERALL) for 2021-22 is 67%. See Reconciliation item "
             f"{item[f'Narrative: {narrative.priority}: 65%']}.") in texts
+
+
+@pytest.mark.parametrize(("measure", "text", "expected"), [
+    # seed 001:368 (ECC3): 1,287 v 901, +43%; "758 outcomes" in Q4 is not the measure's value
+    ("ECC3", "In Q4 758 outcomes were recorded taking the total for this year to 1,287, a 43% "
+     "increase on last year (n=901).", [("1,287", "measure-value|ECC3|2021-22|"),
+                                        ("43%", "measure-change|ECC3|Q4 2021-22|"),
+                                        ("901", "measure-value|ECC3|2020-21|")]),
+    # 001:384 (CT3)
+    ("CT3", "99 reports were received this year compared to 83 last.",
+     [("99", "measure-value|CT3|2021-22|"), ("83", "measure-value|CT3|2020-21|")]),
+    # 001:396-398 (SOC1); "from 37 to 48" major and moderate disruptions is not the value
+    ("SOC1", "as the number of disruptions this year has increased by 32% from 59 to 78 and the "
+     "number of major and moderate disruptions has similarly increased from 37 to 48.",
+     [("32%", "measure-change|SOC1|Q4 2021-22|"), ("59", "measure-value|SOC1|2020-21|"),
+      ("78", "measure-value|SOC1|2021-22|")]),
+    # 001:401 (SOC3); "10 arrests and 2 charges" are not figures xlperf computes
+    ("SOC3", "There were 48 reports this year compared to 52 last year and in 19/20. The "
+     "investigation of a singular hacking group in March lead to 10 arrests and 2 charges.",
+     [("48", "measure-value|SOC3|2021-22|"), ("52", "measure-value|SOC3|2020-21|")]),
+    # 001:402 (SOC4)
+    ("SOC4", "Compared to last year there has been a 38% increase in the number of "
+     "investigations, from 26 to 36, and associated children supported through the process.",
+     [("38%", "measure-change|SOC4|Q4 2021-22|"), ("26", "measure-value|SOC4|2020-21|"),
+      ("36", "measure-value|SOC4|2021-22|")]),
+])
+def test_seed_measure_bullets_agree(demo_ds: Any, measure: str, text: str,
+                                    expected: list[tuple[str, str]]) -> None:
+    found = _read(demo_ds, text, measure=measure)
+    assert [(p, k) for p, _v, k, _a in found] == expected
+    assert all(a for _p, _v, _k, a in found)
