@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from packbook import SOFFICE, formula_mismatches
 from tiny_input import valid_rows, write_input
