@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from packbook import SOFFICE, formula_mismatches
 from tiny_input import valid_rows, write_input
@@ -134,3 +135,35 @@ def test_measures_and_summary_show_the_xmr_variation(pack: Any) -> None:
     assert summary["Violent & Acquisitive Crime"][2].value == "Measure 1; Measure 2"
     assert summary["Local Policing"][3].value == "Measure 3"
     assert summary["Counter Terrorism"][1].value == "Measure 2"
+
+
+def test_each_chart_plots_its_chart_data_on_the_spc_sheet_which_does_not_print(
+        demo_pack_file: Path) -> None:
+    """The chart data (a table per chart below the charts) repeats, cell by cell, the SPC
+    Data columns the chart plots; the SPC sheet prints the summary and the charts only."""
+    book = openpyxl.load_workbook(demo_pack_file)
+    sheet, data = book["SPC"], book["SPC Data"]
+    area = re.fullmatch(r"'?SPC'?!\$A\$1:\$F\$(\d+)", str(sheet.print_area))
+    assert area is not None, sheet.print_area
+    last = int(area.group(1))
+    assert all(chart.anchor._from.row + 16 <= last for chart in sheet._charts)
+    charts = sorted(t for t in sheet.tables if t.startswith("tblSpcChart"))
+    assert len(charts) == len(sheet._charts) == 10
+    compared = 0
+    for number, (name, chart) in enumerate(zip(charts, sheet._charts, strict=True), start=1):
+        first, _, end = sheet.tables[name].ref.partition(":")
+        top = int(re.sub(r"\D", "", first))
+        assert top > last and sheet.cell(top - 1, 2).value.startswith(f"Chart {number}, ")
+        for series in chart.series:
+            for ref in (series.val.numRef.f, series.cat.numRef.f):
+                assert ref.startswith("SPC!") and int(re.findall(r"\d+", ref)[0]) == top + 1
+        for row in sheet.iter_rows(min_row=top + 1, max_row=int(re.sub(r"\D", "", end)),
+                                   min_col=2, max_col=9):
+            for cell in row:
+                if cell.value is None:
+                    continue
+                target = re.fullmatch(r"='SPC Data'!([A-Z]+)(\d+)", cell.value)
+                assert target is not None, (cell.coordinate, cell.value)
+                assert data[f"{target.group(1)}{target.group(2)}"].value is not None
+                compared += 1
+    assert compared > 2000

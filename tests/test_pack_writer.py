@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,14 @@ def _title(title: Any) -> str | None:
     return "".join(run.t or "" for p in title.tx.rich.p for run in (p.r or []))
 
 
+def _ref(formula: str | None) -> str | None:
+    """A chart reference with the sheet name unquoted where quotes are optional ('SPC'!$B$1
+    and SPC!$B$1 are the same reference)."""
+    if formula is None:
+        return None
+    return re.sub(r"^'([A-Za-z_][A-Za-z0-9_.]*)'!", r"\1!", formula)
+
+
 def _chart(chart: Any) -> dict[str, Any]:
     anchor = chart.anchor
     return {
@@ -48,8 +57,8 @@ def _chart(chart: Any) -> dict[str, Any]:
         "x_title": _title(chart.x_axis.title), "y_title": _title(chart.y_axis.title),
         "x_deleted": chart.x_axis.delete, "y_deleted": chart.y_axis.delete,
         "legend": chart.legend is not None,
-        "series": [(s.val.numRef.f if s.val and s.val.numRef else None,
-                    s.cat.numRef.f if s.cat and s.cat.numRef else None,
+        "series": [(_ref(s.val.numRef.f if s.val and s.val.numRef else None),
+                    _ref(s.cat.numRef.f if s.cat and s.cat.numRef else None),
                     s.smooth) for s in chart.series],
     }
 

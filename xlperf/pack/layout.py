@@ -59,6 +59,9 @@ class SheetLayout:
     page: dict[str, Any] = field(default_factory=dict)
     #: rows after which a printed page always ends (tables above them must not grow)
     row_breaks: tuple[int, ...] = ()
+    #: what prints, where not the whole sheet (``A1:F180``; tables above its last row must
+    #: not grow): notes wrap within its columns
+    print_area: str | None = None
 
 
 @dataclass
@@ -106,6 +109,7 @@ def _sheet(data: dict[str, Any]) -> SheetLayout:
         print_titles=data.get("print_titles"),
         page=dict(data.get("page") or {}),
         row_breaks=tuple(int(r) for r in data.get("row_breaks") or ()),
+        print_area=data.get("print_area"),
     )
 
 
