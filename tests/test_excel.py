@@ -1129,6 +1129,8 @@ def test_every_button_runs_a_macro_that_exists_and_every_runpython_call_a_real_f
     assert set(buttons) <= subs
     calls = RUN_PYTHON.findall(modules["xlperf"])
     assert len(calls) == modules["xlperf"].count("RunPython") >= 4
+    # every function a button runs is one the failure sweeps inject into
+    assert {function for _m, _a, function, _args in calls} <= set(ENTRY_POINTS)
     for module_name, _alias, function, arguments in calls:
         module = __import__(module_name, fromlist=["_"])
         target = getattr(module, function)
