@@ -188,7 +188,9 @@ def spc(series_csv: Path, improvement: str, rebase: tuple[str, ...], fix_after: 
 @main.command()
 @optional_input
 @quarter_option
-def reconcile(path: Path | None, quarter: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the list as JSON (one object per row, the sheet's columns).")
+def reconcile(path: Path | None, quarter: str | None, as_json: bool) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
     from .api import demo_path  # noqa: PLC0415
@@ -198,15 +200,20 @@ def reconcile(path: Path | None, quarter: str | None) -> None:
         rows = findings(path or demo_path(), _quarter(quarter))
     except XlperfError as exc:
         raise _fail(exc) from None
+    if as_json:
+        from .domain.reconcile import findings_json  # noqa: PLC0415
+
+        click.echo(findings_json(rows))
+        return
     if not rows:
         click.echo("No differences: every published figure and grade agrees with xlperf.")
         return
-    click.echo("No.\tTopic\tItem\tPeriod\tPublished\txlperf\tPrinted at\tInput cell\t"
-               "Rule or convention\tNote")
+    click.echo("No.\tTopic\tItem\tPeriod\tPublished\txlperf\tIn the pack\tPrinted at\t"
+               "Input cell\tRule or convention\tNote")
     for n, row in enumerate(rows, start=1):
         click.echo("\t".join([str(n), row.topic, row.item, row.period, row.published,
-                              row.xlperf, row.printed_at, row.input_cell, row.convention,
-                              row.note]))
+                              row.xlperf, row.in_pack or "not shown", row.printed_at,
+                              row.input_cell, row.convention, row.note]))
 
 
 @main.command()
