@@ -389,17 +389,26 @@ def _fast_pack(monkeypatch: pytest.MonkeyPatch, tiny: dict[str, Any]) -> None:
 Check = Callable[[xd.Bench, dict[str, Any], dict[str, Any], int], "str | None"]
 
 
-class _OwnersDirectory(tempfile.TemporaryDirectory):  # type: ignore[type-arg]
-    """A temporary folder only the process that made it removes: a forked injected run
-    must not remove the folder of the run it was forked from (the same folder on disk)."""
+class _OwnersDirectory:
+    """``tempfile.TemporaryDirectory`` that only the process that made it removes: a forked
+    injected run must not remove the folder of the run it was forked from (the same folder
+    on disk). No finalizer either: the standard one removes the folder when a child drops
+    the object."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, suffix: str | None = None, prefix: str | None = None,
+                 dir: str | None = None, **_options: Any) -> None:  # noqa: A002 - tempfile's
+        self.name = tempfile.mkdtemp(suffix, prefix, dir)
         self._owner = os.getpid()
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *_exc: object) -> None:
+        self.cleanup()
 
     def cleanup(self) -> None:
         if os.getpid() == self._owner:
-            super().cleanup()
+            shutil.rmtree(self.name, ignore_errors=True)
 
 
 def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -439,6 +448,10 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
             bench.fail_at = index
             found[index] = injected_run(bench, book, index)
         return total, found
+
+    function()  # undisturbed, on its own copy: what the forked run must do too
+    plain = [name for name, _ in bench.calls]
+    bench, book = open_caller(path, monkeypatch)
 
     child: list[tuple[int, int]] = []  # in a child: (its index, the pipe to write to)
     running: list[tuple[int, int, int]] = []  # children at work: (index, pid, pipe)
@@ -499,6 +512,10 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
             os.write(write, json.dumps({"problem": problem}).encode())
         finally:
             os._exit(0)
+    forked = [name for name, _ in bench.calls]
+    assert forked == plain, (  # no child disturbed the run it was forked from
+        f"the run the sweep forked from made {len(forked)} calls, not {len(plain)}: "
+        f"{bench.alerts}")
     return len(bench.calls), found
 
 
