@@ -396,7 +396,7 @@ class _OwnersDirectory:
     the object."""
 
     def __init__(self, suffix: str | None = None, prefix: str | None = None,
-                 dir: str | None = None, **_options: Any) -> None:  # noqa: A002 - tempfile's
+                 dir: str | None = None, **_options: Any) -> None:  # tempfile's names
         self.name = tempfile.mkdtemp(suffix, prefix, dir)
         self._owner = os.getpid()
 
