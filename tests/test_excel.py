@@ -389,17 +389,26 @@ def _fast_pack(monkeypatch: pytest.MonkeyPatch, tiny: dict[str, Any]) -> None:
 Check = Callable[[xd.Bench, dict[str, Any], dict[str, Any], int], "str | None"]
 
 
-class _OwnersDirectory(tempfile.TemporaryDirectory):  # type: ignore[type-arg]
-    """A temporary folder only the process that made it removes: a forked injected run
-    must not remove the folder of the run it was forked from (the same folder on disk)."""
+class _OwnersDirectory:
+    """``tempfile.TemporaryDirectory`` that only the process that made it removes: a forked
+    injected run must not remove the folder of the run it was forked from (the same folder
+    on disk). No finalizer either: the standard one removes the folder when a child drops
+    the object."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, suffix: str | None = None, prefix: str | None = None,
+                 dir: str | None = None, **_options: Any) -> None:  # tempfile's names
+        self.name = tempfile.mkdtemp(suffix, prefix, dir)
         self._owner = os.getpid()
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *_exc: object) -> None:
+        self.cleanup()
 
     def cleanup(self) -> None:
         if os.getpid() == self._owner:
-            super().cleanup()
+            shutil.rmtree(self.name, ignore_errors=True)
 
 
 def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -439,6 +448,10 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
             bench.fail_at = index
             found[index] = injected_run(bench, book, index)
         return total, found
+
+    function()  # undisturbed, on its own copy: what the forked run must do too
+    plain = [name for name, _ in bench.calls]
+    bench, book = open_caller(path, monkeypatch)
 
     child: list[tuple[int, int]] = []  # in a child: (its index, the pipe to write to)
     running: list[tuple[int, int, int]] = []  # children at work: (index, pid, pipe)
@@ -499,6 +512,10 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
             os.write(write, json.dumps({"problem": problem}).encode())
         finally:
             os._exit(0)
+    forked = [name for name, _ in bench.calls]
+    assert forked == plain, (  # no child disturbed the run it was forked from
+        f"the run the sweep forked from made {len(forked)} calls, not {len(plain)}: "
+        f"{bench.alerts}")
     return len(bench.calls), found
 
 
@@ -597,7 +614,7 @@ def test_build_pack_failure_at_every_call_leaves_the_previous_pack(tiny, monkeyp
     names = final_names(tiny["pack"])
     total = _sweep(entry.build_pack, tiny["with_pack"], monkeypatch,
                    _pack_check(list(names.values())))
-    assert total > 300
+    assert total > 1000  # every one of them injected (about 1,550 on the tiny input)
 
 
 @pytest.mark.slow
@@ -606,7 +623,7 @@ def test_regrade_failure_at_every_call_leaves_the_previous_pack(tiny, monkeypatc
     names = final_names(tiny["pack"])
     total = _sweep(entry.regrade, tiny["with_pack"], monkeypatch,
                    _pack_check([names[s] for s in entry.REGRADE_SHEETS]))
-    assert total > 50
+    assert total > 500  # every one of them injected (about 930 on the tiny input)
 
 
 def test_the_sweep_can_fail(tiny, monkeypatch):
@@ -1129,6 +1146,8 @@ def test_every_button_runs_a_macro_that_exists_and_every_runpython_call_a_real_f
     assert set(buttons) <= subs
     calls = RUN_PYTHON.findall(modules["xlperf"])
     assert len(calls) == modules["xlperf"].count("RunPython") >= 4
+    # every function a button runs is one the failure sweeps inject into
+    assert {function for _m, _a, function, _args in calls} <= set(ENTRY_POINTS)
     for module_name, _alias, function, arguments in calls:
         module = __import__(module_name, fromlist=["_"])
         target = getattr(module, function)
