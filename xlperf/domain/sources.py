@@ -17,10 +17,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from ..problems import XlperfError
-from ..yamlio import loader
+from ..yamlio import cached, loader
 
 DECLARED_IN = "xlperf/data/value_sources.yaml"
 
@@ -80,7 +78,13 @@ def _declared_text() -> str:
 
 def _declared() -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and prefixed names of value_sources.yaml, each with its line number."""
-    root = yaml.compose(_declared_text(), Loader=loader())  # line numbers; C parser if built
+    return cached("value-sources", _declared_text(), _declared_in)
+
+
+def _declared_in(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    import yaml  # noqa: PLC0415 - only when the cache has no entry
+
+    root = yaml.compose(text, Loader=loader())  # line numbers; C parser if built
     out: tuple[dict[str, int], dict[str, int]] = ({}, {})
     assert isinstance(root, yaml.MappingNode)
     for key, value in root.value:

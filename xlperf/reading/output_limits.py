@@ -18,13 +18,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from .. import codes
 from ..domain.statement import label_fields, placeholders, statement_data
 from ..model import Dataset
 from ..periods import Quarter
 from ..problems import Problem, split_address
+from ..yamlio import load_yaml
 
 #: Excel's limits.
 MAX_CELL_TEXT = 32_767
@@ -53,7 +52,7 @@ def control_character(text: str) -> str | None:
 @lru_cache(maxsize=1)
 def _page() -> dict[str, Any]:
     text = resources.files("xlperf.pack").joinpath("page.yaml").read_text("utf-8")
-    page: dict[str, Any] = yaml.safe_load(text)
+    page: dict[str, Any] = load_yaml(text)
     return page
 
 
