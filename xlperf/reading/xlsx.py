@@ -517,6 +517,10 @@ def read_workbook(path: Path) -> RawWorkbook:
             book = calamine.CalamineWorkbook.from_path(str(path), load_tables=not duplicates)
             tables: dict[str, RawTable] = {}
             sheets_with_tables: set[str] = set()
+            # each sheet's rows down to its lowest table header, read once per sheet (calamine
+            # parses the whole sheet at every get_sheet_by_name)
+            header_rows: dict[str, list[list[CellValue]]] = {}
+            lowest = _lowest_headers(places)
             if not duplicates:
                 for table_name in book.table_names or []:
                     if table_name in skipped:
@@ -526,11 +530,13 @@ def read_workbook(path: Path) -> RawWorkbook:
                         continue
                     first_data_row, first_col = table.start
                     rows = [[_normalise(v) for v in row] for row in table.to_python()]
-                    table_sheet = book.get_sheet_by_name(table.sheet)
                     header_index = first_data_row - 1
-                    header_row_values = table_sheet.to_python(
-                        skip_empty_area=False, nrows=header_index + 1
-                    )
+                    header_row_values = header_rows.get(table.sheet, [])
+                    if len(header_row_values) <= header_index:
+                        header_row_values = book.get_sheet_by_name(table.sheet).to_python(
+                            skip_empty_area=False,
+                            nrows=max(header_index + 1, lowest.get(table.sheet, 0)))
+                        header_rows[table.sheet] = header_row_values
                     header = [
                         str(_normalise(header_row_values[header_index][first_col + j]) or "")
                         if header_index < len(header_row_values)
@@ -581,6 +587,19 @@ def read_workbook(path: Path) -> RawWorkbook:
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
             raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
         raise
+
+
+def _lowest_headers(places: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Sheet -> the lowest top row of the tables on it (a table's header row)."""
+    lowest: dict[str, int] = {}
+    for _, sheet, ref in places:
+        try:
+            row, _ = split_ref(ref.split(":")[0])
+        except (ValueError, KeyError):
+            continue
+        if row < MAX_ROWS:
+            lowest[sheet] = max(lowest.get(sheet, 0), row)
+    return lowest
 
 
 def _sheets_too_large(scans: dict[str, SheetScan],
