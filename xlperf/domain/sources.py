@@ -13,10 +13,10 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from .. import packaged
 from ..problems import XlperfError
 from ..yamlio import cached, loader
 
@@ -73,7 +73,7 @@ class DataError(XlperfError):
 
 
 def _declared_text() -> str:
-    return resources.files("xlperf.data").joinpath("value_sources.yaml").read_text("utf-8")
+    return packaged.text("data", "value_sources.yaml")
 
 
 def _declared() -> tuple[dict[str, int], dict[str, int]]:

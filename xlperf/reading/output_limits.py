@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from .. import codes
+from .. import codes, packaged
 from ..domain.statement import label_fields, placeholders, statement_data
 from ..model import Dataset
 from ..periods import Quarter
@@ -51,7 +50,7 @@ def control_character(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _page() -> dict[str, Any]:
-    text = resources.files("xlperf.pack").joinpath("page.yaml").read_text("utf-8")
+    text = packaged.text("pack", "page.yaml")
     page: dict[str, Any] = load_yaml(text)
     return page
 
