@@ -102,3 +102,17 @@ def test_no_cache_where_it_cannot_be_written(tmp_path: Path,
     monkeypatch.setenv("XLPERF_CACHE_DIR", str(blocked / "cache"))
     assert yamlio.load_yaml("a: [1, 2.0, true]") == {"a": [1, 2.0, True]}
     assert yamlio.load_yaml("a: [1, 2.0, true]") == {"a": [1, 2.0, True]}
+
+
+DATA = sorted(p.stem for p in (ROOT / "xlperf" / "data").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", DATA)
+def test_load_data_is_a_fresh_exact_copy(name: str) -> None:
+    from xlperf.schema import load_data
+
+    text = (ROOT / "xlperf" / "data" / f"{name}.yaml").read_text(encoding="utf-8")
+    first = load_data(name)
+    assert exact(first) == exact(yaml.safe_load(text))
+    first.clear()  # a caller changing its copy changes no one else's
+    assert exact(load_data(name)) == exact(yaml.safe_load(text))
