@@ -75,6 +75,8 @@ class Validator:
         self.file = raw.path.name
         #: calamine's workbook and sheets, opened once for every table that needs them
         self.sheets: dict[str | None, Any] = {}
+        #: (column, its max) -> the longest text it accepts, worked out once per column
+        self.text_limits: dict[tuple[str, Any], int] = {}
 
     def add(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
         self.problems.add(Problem(code, message, sheet, cell, self.file))
@@ -283,8 +285,12 @@ class Validator:
         ``max:``): below Excel's cell limit, so what the pack adds around it still fits."""
         if column.type not in ("text", "ref", "rule"):
             return MAX_CELL_TEXT
-        bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
-        return int(bounds[1]) if bounds else MAX_CELL_TEXT
+        key = (column.name, column.max)
+        limit = self.text_limits.get(key)
+        if limit is None:
+            bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
+            limit = self.text_limits[key] = int(bounds[1]) if bounds else MAX_CELL_TEXT
+        return limit
 
     # -- across rows and tables ----------------------------------------------------------
     def _keys(self, table: TypedTable) -> None:
