@@ -344,13 +344,26 @@ TYPED_VALUES = [
     ("ECC4", "2021-22", 47, 369), ("ECC4", "2020-21", 49, 369),
     ("SOC1", "2021-22", 78, 398), ("SOC1", "2020-21", 59, 398),
 ]
-# Values the seed prints for one quarter: (measure, FY, quarter, value, line). ECC1 prints no
-# previous-year figure, so its rule cannot check the reported grade ("reported, not computed");
-# VAC4's "going from 62% to 67%" is read as Q3 to Q4 (the sentence compares with last quarter).
-TYPED_QUARTER_VALUES = [
-    ("ECC1", "2021-22", "Q4", 91, 363), ("ECC1", "2021-22", "Q3", 91, 363),
-    ("VAC4", "2021-22", "Q4", 67, 425), ("VAC4", "2021-22", "Q3", 62, 425),
-]
+# Values the seed prints for one quarter: scripts/seed_figures.yaml measure_quarter_values
+# (quotes checked against the seed lines). ECC1 prints no previous-year figure, so its rule
+# cannot check the reported grade ("reported, not computed"); VAC4's "going from 62% to 67%"
+# is Q3 to Q4 2021-22 (the seed compares with last quarter: see the yaml's note).
+
+
+def typed_quarter_values(seed: dict) -> list[tuple[str, str, str, float, int]]:
+    """(measure, FY, quarter, value, seed line) of seed_figures.yaml measure_quarter_values."""
+    seeds = Path("/work/shared/seeds")
+    out = []
+    for row in seed["measure_quarter_values"]["rows"]:
+        file, line = row["source"].split(":")
+        if (seeds / file).exists():
+            text = (seeds / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+            assert row["quote"] in text, (row["quote"], row["source"])
+        q, fy = row["period"].split()
+        out.append((row["measure"], fy, q, row["value"], int(line)))
+    return out
+
+
 #: Analysts' reasons where the published grade is not the rule's (seed line in the text).
 # The analysts' reasons, in their words (seed 001 lines 443 and 562 for LP3, 369 for ECC4;
 # where a value came from stays in the Source column, never in text that reaches the pack).
@@ -399,7 +412,7 @@ def measure_rows(seed: dict) -> tuple[list[list], list[list], list[list], list[l
     measures, values, priorities, priority_grades = [], [], [], []
     blocks = {b["measure_ref"]: b for b in seed["appendix_a"]["blocks"]}
     typed = {(m, fy, "Q4"): (v, line) for m, fy, v, line in TYPED_VALUES}
-    typed.update({(m, fy, q): (v, line) for m, fy, q, v, line in TYPED_QUARTER_VALUES})
+    typed.update({(m, fy, q): (v, line) for m, fy, q, v, line in typed_quarter_values(seed)})
     for priority in seed["priorities"]["list"]:
         name = priority["name_summary"]
         priorities.append([name, PRIORITY_HEADINGS[name]])

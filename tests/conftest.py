@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -74,6 +75,36 @@ def demo_pack_file(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 @pytest.fixture(scope="session")
+def demo_placement(demo_pack: Any) -> Any:
+    """Where the demo pack's cells land on the shipped template (xlperf.pack.place)."""
+    import openpyxl
+
+    from xlperf.api import template_path
+    from xlperf.pack.place import place
+    from xlperf.writers.pack_xlsx import anchors_from_workbook
+
+    return place(demo_pack, anchors_from_workbook(openpyxl.load_workbook(template_path()), "t"))
+
+
+@pytest.fixture(scope="session")
+def demo_pack_recalculated(demo_pack_file: Path, tmp_path_factory: pytest.TempPathFactory
+                           ) -> Any:
+    """The demo pack as LibreOffice recalculates it (headless, every formula, saved as .xlsx)
+    and openpyxl reads its values (``data_only``): one conversion for every test that
+    compares the demo pack with LibreOffice (test_pack_recalc, test_pack_writer,
+    test_pack_spc, test_reconciliation). Those tests only read it."""
+    import openpyxl
+    from packbook import SOFFICE, recalculate
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed")
+    folder = tmp_path_factory.mktemp("demo-recalc")
+    pack_file = folder / "pack.xlsx"
+    shutil.copyfile(demo_pack_file, pack_file)
+    return openpyxl.load_workbook(recalculate(pack_file, folder / "out"), data_only=True)
+
+
+@pytest.fixture(scope="session")
 def seed() -> dict[str, Any]:
     import yaml
 
@@ -83,6 +114,20 @@ def seed() -> dict[str, Any]:
 # -- summary lines printed at the end of the run (the bad-input catalogue's tally) ---------
 #: Feature tests append lines here; they are printed even with -q.
 SUMMARY_LINES: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its summary lines to the controller, which prints
+    them (each test file runs whole on one worker: ``--dist loadfile``)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["summary_lines"] = list(SUMMARY_LINES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """pytest-xdist: a worker finished; keep the summary lines it sent."""
+    SUMMARY_LINES.extend(getattr(node, "workeroutput", {}).get("summary_lines", []))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]

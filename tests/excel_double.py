@@ -8,6 +8,7 @@ openpyxl, so what the entry points leave in it can be compared with ``xlperf bui
 
 Every call is recorded (``Bench.calls``) and a failure can be injected at any call index
 (``Bench.fail_at``): the call raises :class:`Injected` before it has any effect.
+``Bench.before_call`` sees each call first (the failure sweeps fork there).
 
 What the double assumes of Excel (documented behaviour of ``Worksheet.Copy``,
 ``Worksheet.Name``, ``Worksheet.Delete``, ``ListObject.Name``, ``Names.Add``):
@@ -19,8 +20,9 @@ What the double assumes of Excel (documented behaviour of ``Worksheet.Copy``,
   a number appended; a workbook-level name pointing into the copied sheet is copied unless
   the destination has one of that name (then the destination's stays: the answer Excel
   takes when its alerts are off); the copy is named like the source, or ``Name (2)``;
-- renaming a sheet rewrites every formula, name and validation referring to it;
-- deleting a sheet turns references to it into ``#REF!``;
+- renaming a sheet rewrites every formula, name, validation and chart series referring to
+  it;
+- deleting a sheet turns references to it into ``#REF!`` (in charts too);
 - sheet names are unique without case, at most 31 characters, without ``[]:*?/\\``; table
   and defined names are unique without case.
 """
@@ -28,6 +30,7 @@ What the double assumes of Excel (documented behaviour of ``Worksheet.Copy``,
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import re
@@ -77,11 +80,9 @@ def _quote(sheet: str) -> str:
 def map_refs(formula: str, fn: Callable[[str, str], str | None]) -> str:
     """``formula`` with each sheet-qualified reference (sheet, ref) replaced by ``fn``'s
     result (None: unchanged)."""
-    items = Tokenizer(formula).items
     out = []
-    for token in items:
-        value = token.value
-        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+    for value, is_range in _tokens(formula):
+        if is_range:
             sheet, ref = _split(value)
             if sheet is not None:
                 new = fn(sheet, ref)
@@ -89,6 +90,14 @@ def map_refs(formula: str, fn: Callable[[str, str], str | None]) -> str:
                     value = new
         out.append(value)
     return "=" + "".join(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(formula: str) -> tuple[tuple[str, bool], ...]:
+    """A formula's tokens, each with whether it is a range (parsed once per text: Excel's
+    rename rewrites the same formulas again and again)."""
+    return tuple((t.value, t.type == Token.OPERAND and t.subtype == Token.RANGE)
+                 for t in Tokenizer(formula).items)
 
 
 def _normal(formula: str) -> str:
@@ -107,6 +116,19 @@ def referred_sheets(formula: str) -> set[str]:
     return found
 
 
+def _chart_refs(ws: Any) -> list[Any]:
+    """The references of every series of every chart of ``ws``: values and categories."""
+    refs = []
+    for chart in ws._charts:
+        for series in chart.series:
+            for ref in (series.val.numRef if series.val else None,
+                        series.cat.numRef if series.cat else None,
+                        series.cat.strRef if series.cat else None):
+                if ref is not None and ref.f:
+                    refs.append(ref)
+    return refs
+
+
 # -- the recorder -------------------------------------------------------------------------
 class Bench:
     """The Excel instance of a test: its books, the call record, injected failures."""
@@ -122,10 +144,20 @@ class Bench:
         self.active: Book | None = None
         self.selection: tuple[str, str] | None = None  # (sheet, address) or None
         self.caller_error: BaseException | None = None
+        #: called with each call's index and name before the call has any effect (a sweep
+        #: forks there, see test_excel.py's ``_sweep``)
+        self.before_call: Callable[[int, str], None] | None = None
+        #: what ``Book.api`` offers: Excel's COM workbook ("windows") or its AppleScript
+        #: workbook ("macos"), and what Excel reports of every open workbook
+        self.engine = "windows"
+        self.read_only = False
+        self.shared = False
 
     def hit(self, name: str, *args: Any) -> None:
         index = len(self.calls)
         self.calls.append((name, args))
+        if self.before_call is not None:
+            self.before_call(index, name)
         if self.fail_at == index:
             raise Injected(f"injected failure at call {index}: {name}")
 
@@ -253,6 +285,16 @@ class Book:
         return self._bench.app
 
     @property
+    def api(self) -> Any:
+        """The engine's own workbook object, offering exactly what xlperf reads of it (see
+        ``xlperf.excel.entry.excel_reports``): COM's ``ReadOnly`` and ``MultiUserEditing``
+        on Windows, appscript's ``read_only`` and ``multi_user_editing`` on macOS."""
+        self._bench.hit("Book.api")
+        if self._bench.engine == "windows":
+            return ComWorkbook(self._bench)
+        return AppleScriptWorkbook(self._bench)
+
+    @property
     def sheets(self) -> Sheets:
         self._bench.hit("Book.sheets")
         return Sheets(self)
@@ -287,8 +329,9 @@ class Book:
 
     # -- Excel's behaviour (not xlwings API: underscored) --
     def _rewrite(self, sheet: str, fn: Callable[[str, str], str | None]) -> None:
-        """Apply ``fn`` to every reference to ``sheet`` of every formula, name and
-        validation (text that cannot name the sheet is skipped: a shortcut, not a rule)."""
+        """Apply ``fn`` to every reference to ``sheet`` of every formula, name, validation
+        and chart series (text that cannot name the sheet is skipped: a shortcut, not a
+        rule)."""
         key = sheet.replace("'", "''")
         for ws in self._wb.worksheets:
             for cell in self._formula_cells(ws):
@@ -298,12 +341,58 @@ class Book:
             for rule in ws.data_validations.dataValidation:
                 if rule.formula1 and key in rule.formula1:
                     rule.formula1 = map_refs("=" + rule.formula1, fn)[1:]
+            for ref in _chart_refs(ws):
+                if key in ref.f:
+                    ref.f = map_refs("=" + ref.f, fn)[1:]
         for defined in list(self._wb.defined_names.values()):
             if key in defined.attr_text:
                 defined.attr_text = map_refs("=" + defined.attr_text, fn)[1:]
 
     def _tables(self) -> dict[str, Any]:
         return {name.casefold(): ws for ws in self._wb.worksheets for name in ws.tables}
+
+
+class ComWorkbook:
+    """Excel's Workbook object through COM (Windows): two read-only properties."""
+
+    def __init__(self, bench: Bench) -> None:
+        self._bench = bench
+
+    @property
+    def ReadOnly(self) -> bool:  # noqa: N802 - Excel's name
+        self._bench.hit("Book.api.ReadOnly")
+        return self._bench.read_only
+
+    @property
+    def MultiUserEditing(self) -> bool:  # noqa: N802 - Excel's name
+        self._bench.hit("Book.api.MultiUserEditing")
+        return self._bench.shared
+
+
+class _Property:
+    """An appscript property reference: its value comes with ``get()``."""
+
+    def __init__(self, bench: Bench, name: str, value: bool) -> None:
+        self._bench, self._name, self._value = bench, name, value
+
+    def get(self) -> bool:
+        self._bench.hit(f"Book.api.{self._name}.get")
+        return self._value
+
+
+class AppleScriptWorkbook:
+    """Excel's workbook through AppleScript (macOS): ``read only``, ``multi user editing``."""
+
+    def __init__(self, bench: Bench) -> None:
+        self._bench = bench
+
+    @property
+    def read_only(self) -> _Property:
+        return _Property(self._bench, "read_only", self._bench.read_only)
+
+    @property
+    def multi_user_editing(self) -> _Property:
+        return _Property(self._bench, "multi_user_editing", self._bench.shared)
 
 
 class Sheets:
@@ -436,15 +525,12 @@ class Sheet:
         return copied
 
 
-_TRANSLATORS: dict[tuple[int, int], Callable[[Any], Any]] = {}
-
-
 def _style_translator(src: Workbook, dst: Workbook) -> Callable[[Any], Any]:
     """A cell's style (indexes into its workbook's lists) as indexes into ``dst``'s lists:
     the same fonts, fills, borders, alignment, protection, number format and named style."""
-    key = (id(src), id(dst))
-    if key in _TRANSLATORS:
-        return _TRANSLATORS[key]
+    kept: dict[int, Callable[[Any], Any]] = dst.__dict__.setdefault("_xd_translators", {})
+    if id(src) in kept:  # kept with the destination (it keeps ``src`` alive: ids stay)
+        return kept[id(src)]
     cache: dict[tuple[int, ...], Any] = {}
 
     def translate(style: Any) -> Any:
@@ -466,7 +552,7 @@ def _style_translator(src: Workbook, dst: Workbook) -> Callable[[Any], Any]:
             cache[k] = new
         return copy.copy(cache[k])
 
-    _TRANSLATORS[key] = translate
+    kept[id(src)] = translate
     return translate
 
 
@@ -520,14 +606,9 @@ def _copy_sheet(source: Book, ws: Any, target: Book, index: int) -> Any:
         clone.tableStyleInfo = copy.copy(table.tableStyleInfo)
         new.add_table(clone)
     for chart in ws._charts:
-        clone = copy.deepcopy(chart)
-        for series in clone.series:
-            for ref in (series.val.numRef if series.val else None,
-                        series.cat.numRef if series.cat else None,
-                        series.cat.strRef if series.cat else None):
-                if ref is not None and ref.f:
-                    ref.f = map_refs("=" + ref.f, outside)[1:]
-        new.add_chart(clone, copy.deepcopy(chart.anchor))
+        new.add_chart(copy.deepcopy(chart), copy.deepcopy(chart.anchor))
+    for ref in _chart_refs(new):
+        ref.f = map_refs("=" + ref.f, outside)[1:]
     for cf_range in ws.conditional_formatting:
         for rule in cf_range.rules:
             new.conditional_formatting.add(str(cf_range.sqref), copy.copy(rule))
@@ -688,8 +769,13 @@ class Range:
     def merge_cells(self) -> bool | None:
         self._bench.hit("Range.merge_cells", self._sheet.name, self.address)
         r1, c1, r2, c2 = self._box  # type: ignore[misc]
-        merged = [self._merged_with(f"{get_column_letter(c)}{r}") is not None
-                  for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        inside: set[tuple[int, int]] = set()
+        for ranges in self._sheet._ws.merged_cells.ranges:  # each merged cell of the box
+            top, left, bottom, right = ranges.min_row, ranges.min_col, ranges.max_row, \
+                ranges.max_col
+            inside.update((r, c) for r in range(max(r1, top), min(r2, bottom) + 1)
+                          for c in range(max(c1, left), min(c2, right) + 1))
+        merged = [(r, c) in inside for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
         return True if all(merged) else (False if not any(merged) else None)
 
     @property

@@ -37,15 +37,25 @@ def percent(value: Any) -> Any:
 
 def recalculate(path: Path, outdir: Path) -> Path:
     """Open ``path`` in headless LibreOffice, recalculate, save as .xlsx in ``outdir``."""
+    (done,) = recalculate_all([path], outdir)
+    return done
+
+
+def recalculate_all(paths: list[Path], outdir: Path) -> list[Path]:
+    """:func:`recalculate` for several workbooks (of different names) in one LibreOffice
+    run: its start is most of the cost of a small workbook."""
     assert SOFFICE, "LibreOffice is not installed"
+    assert len({p.name for p in paths}) == len(paths), "the outputs would overwrite each other"
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "lo-profile"
     subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--calc",
-         "--convert-to", "xlsx", "--outdir", str(outdir), str(path)],
-        check=True, capture_output=True, timeout=300,
+         "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, paths)],
+        check=True, capture_output=True, timeout=300 * len(paths),
     )
-    return outdir / path.name
+    done = [outdir / p.name for p in paths]
+    assert all(p.is_file() for p in done), "LibreOffice did not convert every workbook"
+    return done
 
 
 def formula_mismatches(placement: Any, recalculated: Any) -> tuple[int, list[str]]:

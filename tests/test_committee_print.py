@@ -4,6 +4,7 @@ that reads (LibreOffice's PDF, measured from pdftotext's word boxes) and ``build
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ from click.testing import CliRunner
 from packbook import SOFFICE
 from printsize import Page, convert, pages
 
-from xlperf.api import build_pack, load_dataset
 from xlperf.cli import main
 from xlperf.writers import pdf as pdf_writer
 
@@ -38,10 +38,9 @@ def id_pattern(names: list[str]) -> re.Pattern[str]:
 
 
 @pytest.fixture(scope="module")
-def pack_path(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pack") / "pack.xlsx"
-    build_pack(demo, None, out)
-    return out
+def pack_path(demo_pack_file: Path) -> Path:
+    """The demo pack as ``xlperf build`` writes it (conftest.demo_pack_file; read only)."""
+    return demo_pack_file
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +52,8 @@ def committee_sheets(book: Any) -> list[Any]:
     return [s for s in book.worksheets if s.title not in REVIEWER]
 
 
-def test_committee_sheets_hold_committee_words_only(book: Any, demo: Path) -> None:
-    ds = load_dataset(demo)
+def test_committee_sheets_hold_committee_words_only(book: Any, demo_ds: Any) -> None:
+    ds = demo_ds
     ids = id_pattern([*ds.rules, *(m.id for m in ds.measures)])
     found: list[str] = []
     scanned = 0
@@ -118,20 +117,67 @@ def sheet_of(page: Page, names: list[str]) -> str:
     return max(matches, key=len)
 
 
+def activate(source: Path, target: Path, index: int) -> Path:
+    """A copy of ``source`` whose active tab is sheet ``index``: LibreOffice prints the
+    active sheet even when it is hidden (the pack's active tab is the Cover)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w",
+                                                         zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = re.sub(rb'\b(activeTab|firstSheet)="\d+"',
+                              lambda m: m.group(1) + b'="%d"' % index, data)
+            zout.writestr(item, data)
+    return target
+
+
 @pytest.fixture(scope="module")
-def printed(pack_path: Path, book: Any, tmp_path_factory: pytest.TempPathFactory) -> (
-        list[tuple[str, Page]]):
+def built_with_pdf(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> (
+        tuple[Any, Path, Path]):
+    """``xlperf build --pdf`` of the demo: the command's result, the pack and its PDF (the
+    committee sheets, as the committee receives them)."""
     if not SOFFICE:
         pytest.skip("LibreOffice is not installed")
+    out = tmp_path_factory.mktemp("build-pdf") / "pack.xlsx"
+    result = CliRunner().invoke(main, ["build", str(demo), "-o", str(out), "--pdf"])
+    return result, out, out.with_suffix(".pdf")
+
+
+@pytest.fixture(scope="module")
+def printed(built_with_pdf: tuple[Any, Path, Path], pack_path: Path, book: Any,
+            tmp_path_factory: pytest.TempPathFactory) -> tuple[list[tuple[str, Page]],
+                                                               list[tuple[str, Page]]]:
+    """Every sheet of the demo pack printed by LibreOffice, as (sheet, page) pairs: the
+    committee sheets from ``xlperf build --pdf`` (the same pack: byte-identical to
+    conftest.demo_pack_file) and the reviewer sheets from a copy of the pack with the
+    committee sheets hidden, so that no sheet is printed twice."""
+    result, built, pdf = built_with_pdf
+    assert result.exit_code == 0, result.output
+    assert built.read_bytes() == pack_path.read_bytes()
     folder = tmp_path_factory.mktemp("print")
-    pdf = convert(pack_path, folder, folder / "profile")
-    return [(sheet_of(p, book.sheetnames), p) for p in pages(pdf)]
+    committee = tuple(n for n in book.sheetnames if n not in REVIEWER)
+    hidden = folder / "hidden.xlsx"
+    assert pdf_writer.hide_sheets(pack_path, hidden, committee) == [
+        n for n in book.sheetnames if n in REVIEWER]
+    first = min(book.sheetnames.index(n) for n in REVIEWER)
+    reviewer_copy = activate(hidden, folder / "reviewer.xlsx", first)
+    reviewer_pdf = convert(reviewer_copy, folder, folder / "profile")
+    return ([(sheet_of(p, book.sheetnames), p) for p in pages(pdf)],
+            [(sheet_of(p, book.sheetnames), p) for p in pages(reviewer_pdf)])
+
+
+@pytest.fixture(scope="module")
+def printed_pages(printed: tuple[list[tuple[str, Page]], list[tuple[str, Page]]]) -> (
+        list[tuple[str, Page]]):
+    """The committee pages, then the reviewer pages."""
+    return printed[0] + printed[1]
 
 
 @pytest.mark.slow
-def test_every_page_prints_at_its_floor(printed: list[tuple[str, Page]], book: Any) -> None:
+def test_every_page_prints_at_its_floor(
+        printed: tuple[list[tuple[str, Page]], list[tuple[str, Page]]], book: Any) -> None:
     small: list[str] = []
-    for sheet, page in printed:
+    for sheet, page in printed[0] + printed[1]:
         floor = REVIEWER_FLOOR if sheet in REVIEWER else COMMITTEE_FLOOR
         tiny = sorted({w.text for w in page.body if w.size < floor})
         if tiny:
@@ -139,14 +185,15 @@ def test_every_page_prints_at_its_floor(printed: list[tuple[str, Page]], book: A
         if sheet not in REVIEWER:
             assert round(page.width) == A4_LANDSCAPE_WIDTH, (page.number, sheet)
     assert small == []
-    # every sheet printed, in pack order
-    order = list(dict.fromkeys(s for s, _ in printed))
-    assert order == book.sheetnames
+    # every sheet printed, in pack order: the committee's in their PDF, the reviewers' in theirs
+    committee, reviewer = (list(dict.fromkeys(s for s, _ in part)) for part in printed)
+    assert committee == [n for n in book.sheetnames if n not in REVIEWER]
+    assert reviewer == [n for n in book.sheetnames if n in REVIEWER]
 
 
 @pytest.mark.slow
-def test_page_count_stays_reasonable(printed: list[tuple[str, Page]]) -> None:
-    committee = [s for s, _ in printed if s not in REVIEWER]
+def test_page_count_stays_reasonable(printed_pages: list[tuple[str, Page]]) -> None:
+    committee = [s for s, _ in printed_pages if s not in REVIEWER]
     per_sheet = {s: committee.count(s) for s in dict.fromkeys(committee)}
     # measured 75 of these pages for the demo (2 Cover, 4 Report, 16 HMICFRS List ...); then
     # 88 once the sheets merged later were laid out and counted (SPC 6, Result History 2)
@@ -156,15 +203,15 @@ def test_page_count_stays_reasonable(printed: list[tuple[str, Page]]) -> None:
 
 
 @pytest.mark.slow
-def test_no_number_is_clipped(printed: list[tuple[str, Page]]) -> None:
+def test_no_number_is_clipped(printed_pages: list[tuple[str, Page]]) -> None:
     """LibreOffice prints ### where a number does not fit its column."""
-    assert [(s, p.number) for s, p in printed
+    assert [(s, p.number) for s, p in printed_pages
             if "###" in p.text] == []
 
 
 @pytest.mark.slow
-def test_key_data_prints_its_charts_first(printed: list[tuple[str, Page]]) -> None:
-    first = next(p for s, p in printed if s == "Key Data")
+def test_key_data_prints_its_charts_first(printed_pages: list[tuple[str, Page]]) -> None:
+    first = next(p for s, p in printed_pages if s == "Key Data")
     words = {w.text for w in first.body}
     assert {"2017-18", "2021-22", "Crimes", "month"} <= words  # chart titles, axes, legends
     assert "Figure" not in words  # the key figures table starts on the next page
@@ -174,13 +221,9 @@ def test_key_data_prints_its_charts_first(printed: list[tuple[str, Page]]) -> No
 
 
 @pytest.mark.slow
-def test_build_pdf_prints_the_committee_sheets(demo: Path, tmp_path: Path) -> None:
-    if not SOFFICE:
-        pytest.skip("LibreOffice is not installed")
-    out = tmp_path / "pack.xlsx"
-    result = CliRunner().invoke(main, ["build", str(demo), "-o", str(out), "--pdf"])
+def test_build_pdf_prints_the_committee_sheets(built_with_pdf: tuple[Any, Path, Path]) -> None:
+    result, out, pdf = built_with_pdf
     assert result.exit_code == 0, result.output
-    pdf = tmp_path / "pack.pdf"
     assert pdf.is_file() and f"Wrote {pdf}" in result.output
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     printed = pages(pdf)
@@ -191,7 +234,8 @@ def test_build_pdf_prints_the_committee_sheets(demo: Path, tmp_path: Path) -> No
         footer = " ".join(w.text for w in page.footer)
         assert footer.endswith(f"Page {number} of {total}"), footer
     # the pack itself is unchanged: its reviewer sheets are still visible
-    assert all(openpyxl.load_workbook(out)[n].sheet_state == "visible" for n in REVIEWER)
+    written = openpyxl.load_workbook(out)
+    assert all(written[n].sheet_state == "visible" for n in REVIEWER)
 
 
 def test_build_pdf_without_libreoffice(demo: Path, tmp_path: Path,
@@ -217,10 +261,10 @@ def test_hidden_copy_keeps_the_pack_and_hides_reviewer_sheets(pack_path: Path,
 
 
 @pytest.mark.slow
-def test_a_table_title_prints_with_its_table(printed: list[tuple[str, Page]]) -> None:
+def test_a_table_title_prints_with_its_table(printed_pages: list[tuple[str, Page]]) -> None:
     """Measures: one priority per page, so no "Priority: ..." title is left at a page's foot
     without its table (its first row is always "Overall Assessment")."""
-    measures = [p for s, p in printed if s == "Measures"]
+    measures = [p for s, p in printed_pages if s == "Measures"]
     assert len(measures) >= 5  # a new page for each of the demo's five priorities
     for page in measures:
         words = [w.text for w in page.body]

@@ -168,3 +168,27 @@ def test_help_and_version_still_exit_0() -> None:
     assert CliRunner().invoke(main, ["--help"]).exit_code == 0
     assert CliRunner().invoke(main, ["build", "--help"]).exit_code == 0
     assert CliRunner().invoke(main, ["--version"]).exit_code == 0
+
+
+def test_a_reader_that_stops_reading_is_not_an_internal_error(tmp_path: Path,
+                                                               cache: Path) -> None:
+    """`xlperf validate big.xlsx | head`: the pipe closes while xlperf writes; a real
+    process and a real pipe, as a shell makes them (CliRunner has no pipe to break)."""
+    import subprocess
+
+    from tiny_input import measure, valid_rows, write_input
+
+    # warnings go to stdout: enough of them (300 measure names too long to print, about
+    # 80 KB) that the report outgrows the pipe's buffer (64 KiB)
+    measures = [[f"M{n}", *measure()[1:3], "x" * 600, *measure()[4:]] for n in range(300)]
+    path = write_input(tmp_path / "in.xlsx", valid_rows(tblMeasures=measures))
+    env = dict(os.environ)  # the cache fixture points XDG_CACHE_HOME into tmp_path
+    process = subprocess.Popen([sys.executable, "-m", "xlperf.cli", "validate", str(path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 141
+    assert stderr == ""
+    assert not list(cache.rglob("*.log"))

@@ -157,7 +157,8 @@ def test_a_force_name_too_long_for_the_footer_is_refused_at_its_cell(tmp_path: P
 
 
 def test_a_row_is_never_taller_than_excel_allows() -> None:
-    from xlperf.writers.pack_xlsx import MAX_ROW_HEIGHT, fitted_heights
+    from xlperf.text_fit import MAX_ROW_HEIGHT
+    from xlperf.writers.pack_xlsx import fitted_heights
 
     assert fitted_heights({3: 2, 4: 500, 5: 1}) == {3: 29.0, 4: MAX_ROW_HEIGHT}
     assert MAX_ROW_HEIGHT == 409
@@ -168,7 +169,7 @@ def test_the_demo_packs_tallest_row_is_excels_maximum(demo_pack_file: Path) -> N
     written at Excel's maximum, 409, not above it (a taller row makes the file invalid)."""
     import openpyxl
 
-    from xlperf.writers.pack_xlsx import MAX_ROW_HEIGHT
+    from xlperf.text_fit import MAX_ROW_HEIGHT
 
     book = openpyxl.load_workbook(demo_pack_file)
     heights = [d.height for sheet in book.worksheets

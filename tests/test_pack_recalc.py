@@ -3,32 +3,20 @@ every check is TRUE, and the seed's figures appear in the recalculated cells."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
-from packbook import SOFFICE, formula_mismatches, keyed, percent, recalculate
-
-from xlperf.api import template_path
-from xlperf.pack.place import place
-from xlperf.writers.pack_xlsx import anchors_from_workbook
+from packbook import SOFFICE, formula_mismatches, keyed, percent
 
 pytestmark = [pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed"),
               pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def recalculated(demo_pack_file: Path, demo_pack: Any,
-                 tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
-    folder = tmp_path_factory.mktemp("recalc")
-    pack_file = folder / "pack.xlsx"
-    shutil.copyfile(demo_pack_file, pack_file)
-    book = openpyxl.load_workbook(recalculate(pack_file, folder / "out"), data_only=True)
-    pack = demo_pack
-    placement = place(pack, anchors_from_workbook(openpyxl.load_workbook(template_path()), "t"))
-    return book, placement
+def recalculated(demo_pack_recalculated: Any, demo_placement: Any) -> tuple[Any, Any]:
+    """The demo pack (conftest.demo_pack_file) recalculated by LibreOffice, and where
+    xlperf placed each of its cells."""
+    return demo_pack_recalculated, demo_placement
 
 
 def test_every_formula_equals_xlperf(recalculated: tuple[Any, Any]) -> None:

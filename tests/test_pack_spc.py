@@ -10,16 +10,14 @@ from typing import Any
 
 import openpyxl
 import pytest
-from packbook import SOFFICE, formula_mismatches, recalculate
+from packbook import SOFFICE, formula_mismatches
 from tiny_input import valid_rows, write_input
 
-from xlperf.api import build_pack, load_dataset, template_path
+from xlperf.api import load_dataset
 from xlperf.domain.spc import SpcOptions, spc
 from xlperf.domain.spc_series import monthly
 from xlperf.pack.build import describe_pack
-from xlperf.pack.place import place
 from xlperf.periods import Quarter
-from xlperf.writers.pack_xlsx import anchors_from_workbook
 
 Q4 = Quarter.parse("Q4 2021-22")
 SERIES = ["All Crime", "Victim-Based Crime", "Burglary", "Robbery", "Theft of Motor Vehicle",
@@ -28,8 +26,9 @@ SERIES = ["All Crime", "Victim-Based Crime", "Burglary", "Robbery", "Theft of Mo
 
 
 @pytest.fixture(scope="module")
-def pack(demo: Path) -> Any:
-    return describe_pack(load_dataset(demo), Q4)
+def pack(demo_pack: Any) -> Any:
+    """The demo's Q4 2021-22 pack (conftest.demo_pack)."""
+    return demo_pack
 
 
 def test_summary_and_a_chart_per_key_series(pack: Any) -> None:
@@ -67,8 +66,8 @@ def test_all_crime_steps_at_the_covid_rebase_and_matches_the_method(pack: Any,
     assert concern[9].formula is not None and concern[9].value == concern[1].value
 
 
-def test_limit_formulas_hold_no_constants(pack: Any, demo: Path) -> None:
-    placement = place(pack, anchors_from_workbook(openpyxl.load_workbook(template_path()), "t"))
+def test_limit_formulas_hold_no_constants(demo_placement: Any) -> None:
+    placement = demo_placement  # of conftest.demo_pack, this module's pack
     formulas = [p.formula for p in placement.cells()
                 if p.sheet == "SPC Data" and p.formula is not None]
     assert len(formulas) > 1000
@@ -94,11 +93,11 @@ def test_a_series_the_method_cannot_chart_says_why(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_libreoffice_recalculates_the_limits_to_xlperfs_values(
-        demo: Path, pack: Any, tmp_path: Path) -> None:
-    pack_file = tmp_path / "pack.xlsx"
-    build_pack(demo, None, pack_file)
-    book = openpyxl.load_workbook(recalculate(pack_file, tmp_path / "out"), data_only=True)
-    placement = place(pack, anchors_from_workbook(openpyxl.load_workbook(template_path()), "t"))
+        demo: Path, demo_placement: Any, demo_pack_recalculated: Any) -> None:
+    """The demo pack (conftest.demo_pack_file, this module's pack) as LibreOffice
+    recalculated it (conftest.demo_pack_recalculated)."""
+    book = demo_pack_recalculated
+    placement = demo_placement
 
     class OnlySpc:
         def cells(self) -> Any:
@@ -136,3 +135,35 @@ def test_measures_and_summary_show_the_xmr_variation(pack: Any) -> None:
     assert summary["Violent & Acquisitive Crime"][2].value == "Measure 1; Measure 2"
     assert summary["Local Policing"][3].value == "Measure 3"
     assert summary["Counter Terrorism"][1].value == "Measure 2"
+
+
+def test_each_chart_plots_its_chart_data_on_the_spc_sheet_which_does_not_print(
+        demo_pack_file: Path) -> None:
+    """The chart data (a table per chart below the charts) repeats, cell by cell, the SPC
+    Data columns the chart plots; the SPC sheet prints the summary and the charts only."""
+    book = openpyxl.load_workbook(demo_pack_file)
+    sheet, data = book["SPC"], book["SPC Data"]
+    area = re.fullmatch(r"'?SPC'?!\$A\$1:\$F\$(\d+)", str(sheet.print_area))
+    assert area is not None, sheet.print_area
+    last = int(area.group(1))
+    assert all(chart.anchor._from.row + 16 <= last for chart in sheet._charts)
+    charts = sorted(t for t in sheet.tables if t.startswith("tblSpcChart"))
+    assert len(charts) == len(sheet._charts) == 10
+    compared = 0
+    for number, (name, chart) in enumerate(zip(charts, sheet._charts, strict=True), start=1):
+        first, _, end = sheet.tables[name].ref.partition(":")
+        top = int(re.sub(r"\D", "", first))
+        assert top > last and sheet.cell(top - 1, 2).value.startswith(f"Chart {number}, ")
+        for series in chart.series:
+            for ref in (series.val.numRef.f, series.cat.numRef.f):
+                assert ref.startswith("SPC!") and int(re.findall(r"\d+", ref)[0]) == top + 1
+        for row in sheet.iter_rows(min_row=top + 1, max_row=int(re.sub(r"\D", "", end)),
+                                   min_col=2, max_col=9):
+            for cell in row:
+                if cell.value is None:
+                    continue
+                target = re.fullmatch(r"='SPC Data'!([A-Z]+)(\d+)", cell.value)
+                assert target is not None, (cell.coordinate, cell.value)
+                assert data[f"{target.group(1)}{target.group(2)}"].value is not None
+                compared += 1
+    assert compared > 2000

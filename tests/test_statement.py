@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import crime_rows, write_input
 from openpyxl.utils.cell import coordinate_from_string
-from packbook import SOFFICE, formula_mismatches, keyed, percent, recalculate, table
+from packbook import SOFFICE, formula_mismatches, keyed, percent, recalculate_all, table
 
 from xlperf.api import load_dataset, template_path
 from xlperf.cli import main
@@ -213,11 +213,35 @@ def test_pack_includes_the_statement(demo: Path) -> None:
 # -- LibreOffice recalculation -----------------------------------------------------------------
 
 
+#: A narrative that starts like a formula (it must stay text).
+EQUALS_NARRATIVE = "=SUM(1,2) is not a formula; {homicides} homicides"
+
+
+@pytest.fixture(scope="module")
+def equals_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``xlperf statement`` of a tiny input whose narratives are EQUALS_NARRATIVE."""
+    folder = tmp_path_factory.mktemp("equals")
+    path = write_input(folder / "in.xlsx", statement_rows(EQUALS_NARRATIVE))
+    out = folder / "equals-statement.xlsx"
+    result = run("statement", path, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(q4_file: Path, equals_file: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The demo's Q4 statement and the EQUALS_NARRATIVE one recalculated by LibreOffice, in
+    one run; by file name, read with openpyxl (data_only)."""
+    done = recalculate_all([q4_file, equals_file], tmp_path_factory.mktemp("recalc"))
+    return {p.name: openpyxl.load_workbook(p, data_only=True) for p in done}
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_libreoffice_recalculates_every_formula_to_xlperfs_value(
-        q4_file: Path, demo: Path, seed: dict[str, Any], tmp_path: Path) -> None:
-    book = openpyxl.load_workbook(recalculate(q4_file, tmp_path / "out"), data_only=True)
+        q4_file: Path, demo: Path, seed: dict[str, Any], recalculated: dict[str, Any]) -> None:
+    book = recalculated[q4_file.name]
     pack = describe_statement_pack(load_dataset(demo), Q4)
     placement = place(pack, anchors_from_workbook(openpyxl.load_workbook(template_path()), "t"))
     count, bad = formula_mismatches(placement, book)
@@ -369,18 +393,16 @@ def test_quarter_without_a_statement_is_refused(demo: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_narrative_starting_with_equals_stays_text(tmp_path: Path) -> None:
-    text = "=SUM(1,2) is not a formula; {homicides} homicides"
-    path = write_input(tmp_path / "in.xlsx", statement_rows(text))
-    out = tmp_path / "statement.xlsx"
-    assert run("statement", path, "-o", out).exit_code == 0
+def test_narrative_starting_with_equals_stays_text(equals_file: Path,
+                                                  request: pytest.FixtureRequest) -> None:
+    out = equals_file  # xlperf statement of narratives "=SUM(1,2) ...; {homicides} homicides"
     filled = "=SUM(1,2) is not a formula; 2 homicides"
     book = openpyxl.load_workbook(out)
     cells = [c for row in book[STATEMENT].iter_rows() for c in row if c.value == filled]
     assert len(cells) == len(national_data()["national_priorities"])
     assert all(c.data_type == "s" for c in cells)
     if SOFFICE:
-        again = openpyxl.load_workbook(recalculate(out, tmp_path / "lo"), data_only=True)
+        again = request.getfixturevalue("recalculated")[out.name]
         assert again[STATEMENT][cells[0].coordinate].value == filled
 
 

@@ -159,7 +159,33 @@ def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-un
     ds = load_dataset(path)
     quarters = shown_quarters(resolve_quarter(ds, quarter))
     rows, period, _previous = dashboard_rows(ds)
-    return every(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
+    found = every(ds, grade_all(ds, quarters), quarters, differences(ds), (rows, period))
+    return _in_pack(ds, quarters[-1], found)
+
+
+def _in_pack(ds, quarter: Quarter, found):  # type: ignore[no-untyped-def]
+    """Each finding with the cell of the pack (as the default template lays it out) that
+    shows xlperf's figure, as the Reconciliation sheet's "In the pack" formula points."""
+    import dataclasses  # noqa: PLC0415
+
+    from .a1 import column_letter  # noqa: PLC0415
+    from .pack.build import describe_pack  # noqa: PLC0415
+    from .pack.layout import anchors_from_layout  # noqa: PLC0415
+    from .pack.place import place  # noqa: PLC0415
+
+    pack = describe_pack(ds, quarter)
+    placement = place(pack, anchors_from_layout())
+
+    def where(key) -> str:  # type: ignore[no-untyped-def]
+        refs = pack.shown.get(key.text) if key is not None else None
+        if not refs:
+            return ""
+        ref = refs[0][0]
+        placed = placement.blocks[ref.block]
+        row, col = placed.position(ref.row, ref.col)
+        return f"'{placed.sheet}'!{column_letter(col)}{row}"
+
+    return [dataclasses.replace(f, in_pack=where(f.figure)) for f in found]
 
 
 def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]

@@ -32,6 +32,19 @@ class BadArgument(click.UsageError):
     exit_code = EXIT_BAD_INPUT
 
 
+#: Exit code when the reader of xlperf's output went away (128 + SIGPIPE, as a shell shows).
+EXIT_BROKEN_PIPE = 141
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit does not fail again."""
+    import contextlib  # noqa: PLC0415
+    import os  # noqa: PLC0415
+
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 class Guarded(click.Group):
     """The command group with the last line of defence (:mod:`xlperf.guard`): an error
     xlperf reports, or a wrong argument, is exit 1; any other exception is one sentence on
@@ -54,6 +67,11 @@ class Guarded(click.Group):
             raise
         except XlperfError as exc:
             raise _fail(exc) from None
+        except BrokenPipeError:
+            # the reader stopped reading (`xlperf validate ... | head`): not an error of
+            # xlperf's; end quietly, as a tool stopped by SIGPIPE does
+            _quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:
             if expected(exc):
                 raise
@@ -170,7 +188,9 @@ def spc(series_csv: Path, improvement: str, rebase: tuple[str, ...], fix_after: 
 @main.command()
 @optional_input
 @quarter_option
-def reconcile(path: Path | None, quarter: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the list as JSON (one object per row, the sheet's columns).")
+def reconcile(path: Path | None, quarter: str | None, as_json: bool) -> None:
     """List every contradiction (PATH: the demo): published figures that differ from
     xlperf's, numbers in analyst text, grades that differ from their rule, tracker counts."""
     from .api import demo_path  # noqa: PLC0415
@@ -180,15 +200,20 @@ def reconcile(path: Path | None, quarter: str | None) -> None:
         rows = findings(path or demo_path(), _quarter(quarter))
     except XlperfError as exc:
         raise _fail(exc) from None
+    if as_json:
+        from .domain.reconcile import findings_json  # noqa: PLC0415
+
+        click.echo(findings_json(rows))
+        return
     if not rows:
         click.echo("No differences: every published figure and grade agrees with xlperf.")
         return
-    click.echo("No.\tTopic\tItem\tPeriod\tPublished\txlperf\tPrinted at\tInput cell\t"
-               "Rule or convention\tNote")
+    click.echo("No.\tTopic\tItem\tPeriod\tPublished\txlperf\tIn the pack\tPrinted at\t"
+               "Input cell\tRule or convention\tNote")
     for n, row in enumerate(rows, start=1):
         click.echo("\t".join([str(n), row.topic, row.item, row.period, row.published,
-                              row.xlperf, row.printed_at, row.input_cell, row.convention,
-                              row.note]))
+                              row.xlperf, row.in_pack or "not shown", row.printed_at,
+                              row.input_cell, row.convention, row.note]))
 
 
 @main.command()

@@ -59,6 +59,8 @@ class Measure:
     survey: str
     first_fy: FinancialYear
     cell: str = ""
+    text_cell: str = ""
+    aim_cell: str = ""
 
     @property
     def label(self) -> str:
@@ -73,6 +75,7 @@ class MeasureValue:
     source: str
     cell: str = ""
     reported_cell: str = ""
+    reason_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class ReportedGrade:
     reason: str
     source: str
     cell: str = ""
+    reason_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class NationalMetric:
     reason: str
     source: str
     cell: str = ""
+    reason_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,8 @@ class Recommendation:
     position: str
     source: str = ""
     cell: str = ""
+    comments_cell: str = ""
+    position_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,7 @@ class KPAStatus:
     position: str
     in_focus: bool
     cell: str = ""
+    position_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +243,7 @@ class RebasePoint:
     period: str  # YYYY-MM
     reason: str
     cell: str = ""
+    reason_cell: str = ""
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def measure_evidence(ds: Dataset, grading: Grading, quarter: Quarter) -> list[Ev
             out.append(EvidenceRow(measure.id, f"Reference: {grade.reference_label}",
                                    grade.reference.value, unit, grade.reference.working,
                                    grade.reference.cells))
-            ref_quarter = _reference_quarter(grade)
+            ref_quarter = reference_quarter(grade)
             if ref_quarter is not None:
                 out += _supporting(ds, grade, ref_quarter)
         if grade.quantity is not None and grade.rule.kind is not RuleKind.BANDS:
@@ -94,7 +94,7 @@ def measure_evidence(ds: Dataset, grading: Grading, quarter: Quarter) -> list[Ev
     return out
 
 
-def _reference_quarter(grade: MeasureGrade) -> Quarter | None:
+def reference_quarter(grade: MeasureGrade) -> Quarter | None:
     """The quarter whose typed figures the rule's reference comes from."""
     rule, q = grade.rule, grade.quarter
     if rule.reference is Reference.PREVIOUS_FY:

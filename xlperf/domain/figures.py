@@ -20,7 +20,7 @@ from ..model import Dataset, SeriesTable
 from ..periods import CALENDAR_MONTHS, FinancialYear, Quarter
 from ..schema import load_data
 from .rules import RuleKind
-from .values import Figure, crime_ytd, measure_value, survey_percent
+from .values import Figure, crime_series, crime_ytd, measure_value, months_sum, survey_percent
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,25 @@ def _crime_change_pct(ds: Dataset, key: FigureKey) -> _Result:
     value = relative_change(now.value, base.value)
     return (value, f"({now.value} - {base.value}) / {base.value}", now.cells + base.cells,
             None, "")
+
+
+def crime_quarter(ds: Dataset, subject: str, quarter: Quarter) -> int | None:
+    """Recorded crimes of a category or subtotal in a quarter's three months."""
+    months = crime_series(ds, subject, quarter.fy)
+    return None if months is None else months_sum(months, quarter.month_indices)
+
+
+def _crime_quarter(ds: Dataset, key: FigureKey) -> _Result:
+    quarter = _quarter(key.period)
+    return (crime_quarter(ds, key.subject, quarter),
+            f"{key.subject}, {quarter.label} (three months)", (), None, "")
+
+
+def _crime_quarter_change(ds: Dataset, key: FigureKey) -> _Result:
+    quarter = _quarter(key.period)
+    other = _quarter(key.compared) if key.compared else quarter.previous()
+    now, before = crime_quarter(ds, key.subject, quarter), crime_quarter(ds, key.subject, other)
+    return (relative_change(now, before), f"({now} - {before}) / {before}", (), None, "")
 
 
 def _servator_quarter(ds: Dataset, key: FigureKey) -> _Result:
@@ -364,6 +383,39 @@ def _survey_points(ds: Dataset, key: FigureKey) -> _Result:
             relative, "as a relative change (%)")
 
 
+def _survey_counts(ds: Dataset, key: FigureKey) -> tuple[int, int, str]:
+    entry = ds.survey_responses.get((key.subject, _fy(key.period)))
+    if entry is None:
+        raise ValueError(f"no invitations and responses for {key.subject} {key.period}")
+    invitations, responses = entry
+    return invitations, responses, f"{responses} responses / {invitations} invitations"
+
+
+def _survey_responses(ds: Dataset, key: FigureKey) -> _Result:
+    _inv, responses, working = _survey_counts(ds, key)
+    return responses, working, (), None, ""
+
+
+def _survey_invitations(ds: Dataset, key: FigureKey) -> _Result:
+    invitations, _resp, working = _survey_counts(ds, key)
+    return invitations, working, (), None, ""
+
+
+def _survey_response_rate(ds: Dataset, key: FigureKey) -> _Result:
+    invitations, responses, working = _survey_counts(ds, key)
+    return rate(responses, invitations), working, (), None, ""
+
+
+def _measures_graded(ds: Dataset, key: FigureKey) -> _Result:
+    from .grading import grade_measure  # noqa: PLC0415 - grading imports this module's users
+
+    grades = {g.strip() for g in key.subject.split(" or ") if g.strip()}
+    quarter = _period_quarter(key.period)
+    shown = [m.id for m in ds.measures
+             if grade_measure(ds, m, quarter).shown in grades]
+    return (len(shown), f"{', '.join(shown) or 'none'} ({quarter.label})", (), None, "")
+
+
 def _measure(ds: Dataset, key: FigureKey) -> _Result:
     measure = ds.measure(key.subject)
     fig = measure_value(ds, measure, _period_quarter(key.period))
@@ -388,6 +440,8 @@ _COMPUTE: dict[str, Any] = {
     "crime-ytd": _crime_ytd,
     "crime-change": _crime_change,
     "crime-change-pct": _crime_change_pct,
+    "crime-quarter": _crime_quarter,
+    "crime-quarter-change": _crime_quarter_change,
     "servator-rate-quarter": _servator_quarter,
     "servator-rate": _servator_ytd,
     "servator-rate-change": _servator_change,
@@ -406,6 +460,10 @@ _COMPUTE: dict[str, Any] = {
     "survey-percent": _survey,
     "survey-mean": _survey_mean,
     "survey-change-points": _survey_points,
+    "survey-responses": _survey_responses,
+    "survey-invitations": _survey_invitations,
+    "survey-response-rate": _survey_response_rate,
+    "measures-graded": _measures_graded,
     "measure-value": _measure,
     "measure-change": _measure_change,
 }

@@ -1,6 +1,6 @@
 """Every contradiction in one list (issue 16): published figures that differ from xlperf's,
-numbers in analyst text that match no computed figure, reported grades that differ from
-their rule, and the action trackers' published counts and lights.
+numbers in analyst text that differ from the figure they state, reported grades that differ
+from their rule, and the action trackers' published counts and lights.
 
 Each :class:`Finding` carries the published value, xlperf's value, where the published
 value was printed (document and line) and typed (input cell), and the rule or convention
@@ -10,10 +10,9 @@ shows it.
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from ..model import Dataset, PublishedFigure
@@ -21,6 +20,7 @@ from ..periods import Quarter
 from ..schema import load_data
 from .figures import Computed, FigureKey, agrees, compute, fmt, parse_printed
 from .grading import Grading, reconciliation
+from .text_numbers import text_claims
 from .trackers import FocusGroup, PriorityRow, focus_groups, priority_light, rule_description
 
 
@@ -36,6 +36,9 @@ class Finding:
     convention: str
     note: str = ""
     figure: FigureKey | None = None
+    #: The pack cell that shows xlperf's figure ("'Public Order'!E25"), where the caller
+    #: placed the pack (``xlperf reconcile``); the Reconciliation sheet has a formula there.
+    in_pack: str = ""
 
 
 def _label(key: FigureKey) -> str:
@@ -85,54 +88,32 @@ def _finding(pub: PublishedFigure, computed: Computed, note: str,
 
 # -- numbers in analyst text ------------------------------------------------------------
 
-_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?%")
-
-
-@lru_cache(maxsize=1)
-def _text_checks() -> dict[str, list[str]]:
-    return {k: list(v) for k, v in load_data("figures").get("text_checks", {}).items()}
-
-
-def _candidates(ds: Dataset, kinds: Sequence[str], quarter: Quarter) -> list[Computed]:
-    out: list[Computed] = []
-    for kind in kinds:
-        for back in range(3):
-            fy = quarter.fy.shift(-back)
-            period = quarter.label if back == 0 else fy.label
-            result = compute(ds, FigureKey(kind, "", period))
-            if result.value is not None:
-                out.append(result)
-    return out
-
-
-def text_findings(ds: Dataset, grading: Grading, quarters: Sequence[Quarter]) -> list[Finding]:
-    """Percentages in the analysts' reasons that match no figure xlperf computed for the
-    measure (this year's and the two years before)."""
+def text_findings(ds: Dataset, grading: Grading | None, quarters: Sequence[Quarter]) -> list[
+        Finding]:
+    """Numbers in the analysts' texts that reach the pack (reasons, Report text, narratives,
+    tracker comments: :func:`xlperf.domain.text_numbers.analyst_texts`) that differ from the
+    figure xlperf computed for the same quantity (the phrases of data/text_numbers.yaml say
+    which). ``grading`` is not needed (kept for callers)."""
+    del grading
     out: list[Finding] = []
-    checks = _text_checks()
-    for quarter in quarters:
-        for measure in ds.measures:
-            grade = grading.measures.get((measure.id, quarter))
-            kinds = checks.get(measure.source.name)
-            if grade is None or not grade.reason or not kinds:
-                continue
-            candidates = _candidates(ds, kinds, quarter)
-            for match in _PERCENT.finditer(grade.reason):
-                printed = parse_printed(match.group(0))
-                if printed is None or any(agrees(printed, c.value) for c in candidates):
-                    continue
-                nearest = min(candidates, key=lambda c: abs((c.value or 0) - printed.value),
-                              default=None)
-                xl = "N/A" if nearest is None else fmt(nearest.value, nearest.unit)
-                where = "" if nearest is None else (
-                    f"; nearest: {_label(nearest.key)} {nearest.key.period} = {xl} "
-                    f"({nearest.working})")
-                out.append(Finding(
-                    "Analyst text", f"{measure.id} reason: {match.group(0)}", quarter.label,
-                    match.group(0), xl, "analyst's reason (input)", grade.reported_cell,
-                    "every number in analyst text must be a figure xlperf computes",
-                    f"{match.group(0)} in \"{grade.reason}\" matches no figure xlperf computed "
-                    f"for {measure.id}{where}", None if nearest is None else nearest.key))
+    for claim in text_claims(ds, quarters):
+        if claim.agrees:
+            continue
+        computed, source = claim.computed, claim.source
+        decimals = claim.value.decimals
+        xl = fmt(computed.value, computed.unit, decimals)
+        if computed.alternative is not None and agrees(claim.value, computed.alternative):
+            how = (f"matches xlperf's figure only {computed.alternative_label}; xlperf uses "
+                   f"{computed.convention}")
+        else:
+            how = f"xlperf: {computed.working}"
+        key = computed.key
+        out.append(Finding(
+            "Analyst text", f"{source.label}: {claim.printed}", source.quarter.label,
+            claim.printed, xl, f"analyst text shown on {source.shown}", source.cell,
+            computed.convention,
+            f"\"{' '.join(claim.sentence.split())}\" states {_label(key)} "
+            f"{key.period} as {claim.printed}; {how} = {xl}", key))
     return out
 
 
@@ -205,10 +186,27 @@ def _s(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def findings_json(rows: Sequence[Finding]) -> str:
+    """The findings as ``xlperf reconcile --json`` prints them: one object per row, numbered
+    as on the Reconciliation sheet, with the figure xlperf computed (kind, subject, period,
+    compared with) where there is one."""
+    out = []
+    for n, f in enumerate(rows, start=1):
+        figure = None if f.figure is None else {
+            "kind": f.figure.kind, "subject": f.figure.subject, "period": f.figure.period,
+            "compared": f.figure.compared}
+        out.append({"no": n, "topic": f.topic, "item": f.item, "period": f.period,
+                    "published": f.published, "xlperf": f.xlperf, "in_pack": f.in_pack,
+                    "printed_at": f.printed_at,
+                    "input_cell": f.input_cell, "convention": f.convention, "note": f.note,
+                    "figure": figure})
+    return json.dumps(out, ensure_ascii=False, indent=2)
+
+
 def findings(ds: Dataset, grading: Grading, quarters: list[Quarter],
              tracker_differences: Sequence[Any] = (),
              dashboard: tuple[Sequence[PriorityRow], str | None] = ((), None)) -> list[Finding]:
     """Everything a reviewer must see, in one list."""
-    return [*published_findings(ds), *text_findings(ds, grading, quarters[-1:]),
+    return [*published_findings(ds), *text_findings(ds, grading, quarters),
             *grade_findings(ds, grading, quarters), *tracker_findings(tracker_differences),
             *focus_findings(ds, dashboard[0], dashboard[1])]

@@ -8,7 +8,9 @@ validates them with the same rules as ``xlperf validate``, and only then writes.
 No exception reaches Excel: problems in the input go to the Issues sheet, each with a link
 to its cell, and one alert says how many; a refusal (a sheet xlperf did not write, no
 input tables, another Build pack running...) is one alert in plain words; anything else is
-one alert in plain words with the detail (the traceback) on the Issues sheet. While a
+one alert in plain words with the detail (the traceback) on the Issues sheet. Build pack,
+Re-grade and Add input sheets refuse a workbook Excel opened read-only or shares (legacy
+Share Workbook): :func:`excel_reports`, the one call past xlwings' API. While a
 button runs, screen updating and Excel's alerts are off, the status bar says what is
 running and calculation is manual; all four are restored afterwards, whatever happened.
 
@@ -232,11 +234,36 @@ def _quarter(ds: Any) -> Any:
     return resolve_quarter(ds, None)
 
 
-def _writable(book: Any, what: str) -> None:
-    path = str(book.fullname)
-    if os.path.isfile(path) and not os.access(path, os.W_OK):
-        raise Refused(f"{what}: this workbook is read-only, so a pack built into it could not "
-                      "be saved. Save a copy (File > Save As) and press the button there.")
+#: Which engine xlwings drives: COM on Windows, AppleScript on macOS.
+ENGINE = "windows" if sys.platform.startswith("win") else "macos"
+
+
+def excel_reports(book: Any) -> tuple[bool, bool]:
+    """(read-only, shared) as Excel reports them for ``book``.
+
+    xlwings 0.37.8 has neither (its Book has no such property on either engine), so this is
+    the one place xlperf reaches past xlwings' API to the engine's own workbook object
+    (``Book.api``): ``Workbook.ReadOnly`` and ``Workbook.MultiUserEditing`` through COM on
+    Windows; the workbook's ``read only`` and ``multi user editing`` properties through
+    AppleScript (appscript) on macOS. Shared means the legacy "Share Workbook", in which Excel
+    cannot copy, rename or delete sheets or add tables."""
+    api = book.api
+    if ENGINE == "windows":
+        return bool(api.ReadOnly), bool(api.MultiUserEditing)
+    return bool(api.read_only.get()), bool(api.multi_user_editing.get())
+
+
+def _editable(book: Any, what: str) -> None:
+    """Refuse, in one sentence, a workbook Excel opened read-only or shares."""
+    read_only, shared = excel_reports(book)
+    if read_only:
+        raise Refused(f"{what}: Excel opened this workbook read-only, so nothing xlperf adds "
+                      "could be saved; save a copy (File > Save As) and press the button "
+                      "there.")
+    if shared:
+        raise Refused(f"{what}: this is a shared workbook (Share Workbook), in which Excel "
+                      "cannot copy, rename or delete sheets or add tables; turn sharing off "
+                      "(Review > Unshare Workbook) or save a copy, then try again.")
 
 
 # -- the pack --------------------------------------------------------------------------
@@ -286,7 +313,7 @@ def _rebuild(book: Any, what: str, only: tuple[str, ...] | None) -> str:
     from ..api import write_pack  # noqa: PLC0415
     from .swap import read_pack_file, remove_leftovers, swap_in  # noqa: PLC0415
 
-    _writable(book, what)
+    _editable(book, what)
     with _locked(book, what):
         ds, problems = _load(book, what)
         quarter = _quarter(ds)
@@ -426,6 +453,7 @@ def add_input_sheets(book: Any = None) -> list[str] | None:
     def work(book: Any) -> list[str]:
         from .inputs import add_inputs  # noqa: PLC0415
 
+        _editable(book, "Add input sheets")
         added, skipped = add_inputs(book)
         text = (f"Added {len(added)} input sheet{'s' * (len(added) != 1)}: "
                 f"{', '.join(added)}." if added else "No input sheet was added.")

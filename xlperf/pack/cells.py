@@ -35,7 +35,7 @@ def grade(value: str | None, shown: str | None = None, note: str | None = None) 
 def difference_note(computed: str | None, reported: str | None, reason: str) -> str:
     """The comment on a grade cell whose reported grade is not the rule's."""
     return (f"Reported {reported}; the rule gives {computed or 'N/A (no graded measure)'}. "
-            f"Reason given: {reason or 'none recorded'}. See the Audit sheet.")
+            f"Reason given: {(reason or 'none recorded').rstrip('.')}. See the Audit sheet.")
 
 
 def arrow(glyph: str | None, good: bool | None) -> Cell:

@@ -22,6 +22,9 @@ class Context:
     #: Figures of the catalogue (``FigureKey.text``) -> the pack cells that show them, so the
     #: Reconciliation sheet can point at them and a figure shown twice can be compared.
     shown: dict[str, list[tuple[Ref, object]]] = field(default_factory=dict)
+    #: Results a describer computes once for several sheets (e.g. the reconciliation's
+    #: numbered findings, which Appendix A refers to), by name.
+    cache: dict[str, object] = field(default_factory=dict)
 
     def show(self, key: FigureKey, ref: Ref, value: object) -> None:
         """Record that the pack cell ``ref`` shows ``key`` (``value``: as the cell holds it)."""

@@ -23,6 +23,11 @@ class TableLayout:
     header: tuple[str, ...]
     styles: tuple[str | None, ...]
     rows: int = 1
+    #: input text printed, wrapped, in a column: header -> ("tblTable", "Column") pairs,
+    #: so that validation can say which input cell would need a row taller than Excel allows
+    shows: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    #: as ``shows``, for text printed a paragraph (separated by a blank line) per row
+    paragraphs: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,9 @@ class SheetLayout:
     page: dict[str, Any] = field(default_factory=dict)
     #: rows after which a printed page always ends (tables above them must not grow)
     row_breaks: tuple[int, ...] = ()
+    #: what prints, where not the whole sheet (``A1:F180``; tables above its last row must
+    #: not grow): notes wrap within its columns
+    print_area: str | None = None
 
 
 @dataclass
@@ -74,6 +82,16 @@ def _read(name: str) -> Any:
     return load_yaml(packaged.text("pack", name))
 
 
+def _shows(data: dict[str, list[str]]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """``{Header: [tblTable.Column, ...]}`` as pairs."""
+    return tuple((header, tuple(_column(ref) for ref in refs)) for header, refs in data.items())
+
+
+def _column(ref: str) -> tuple[str, str]:
+    table, _, column = ref.partition(".")
+    return table, column
+
+
 def _sheet(data: dict[str, Any]) -> SheetLayout:
     return SheetLayout(
         name=data["name"],
@@ -82,13 +100,16 @@ def _sheet(data: dict[str, Any]) -> SheetLayout:
         names=[NameLayout(n, v["at"], v.get("style"))
                for n, v in (data.get("names") or {}).items()],
         tables=[TableLayout(t["name"], t["at"], tuple(t["header"]),
-                            tuple(t.get("styles") or ()), int(t.get("rows", 1)))
+                            tuple(t.get("styles") or ()), int(t.get("rows", 1)),
+                            _shows(t.get("shows") or {}),
+                            _shows(t.get("paragraphs") or {}))
                 for t in data.get("tables") or []],
         charts=[NameLayout(n, at) for n, at in (data.get("charts") or {}).items()],
         tab_color=data.get("tab_color"),
         print_titles=data.get("print_titles"),
         page=dict(data.get("page") or {}),
         row_breaks=tuple(int(r) for r in data.get("row_breaks") or ()),
+        print_area=data.get("print_area"),
     )
 
 

@@ -5,7 +5,10 @@ cell that would break them (not at a pack cell the analyst never typed):
 - the printed page header holds the protective marking and the footer the force name: each
   header and footer is at most 255 characters (xlperf/pack/page.yaml says what they hold);
 - text cells must not hold control characters, which an .xlsx cannot store (checked per cell
-  by the validator: :func:`control_character`).
+  by the validator: :func:`control_character`);
+- a text printed wrapped in a pack column (the layouts' ``shows:``) must fit a row of Excel's
+  tallest height, 409 points, at that column's width: a longer text is cut off on the printed
+  page (the cell keeps all of it). A warning, not an error: the pack is still valid.
 
 No input value becomes a sheet name, so Excel's 31-character sheet names are the layout's
 business (checked when the pack is rendered), not the input's.
@@ -14,15 +17,20 @@ business (checked when the pack is rendered), not the input's.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import codes, packaged
 from ..domain.statement import label_fields, placeholders, statement_data
 from ..model import Dataset
 from ..periods import Quarter
 from ..problems import Problem, split_address
+from ..text_fit import MAX_LINES, chars_per_line, wrapped_lines
 from ..yamlio import load_yaml
+
+if TYPE_CHECKING:
+    from .validate import TypedTable
 
 #: Excel's limits.
 MAX_CELL_TEXT = 32_767
@@ -121,4 +129,62 @@ def narratives(ds: Dataset) -> list[Problem]:
                 f"with its {len(names):,} placeholders filled in, this narrative can reach "
                 f"{longest:,} characters, over Excel's limit of {MAX_CELL_TEXT:,} per cell; "
                 "shorten it or use fewer placeholders", sheet, ref, ds.file))
+    return problems
+
+
+@dataclass(frozen=True)
+class PrintedColumn:
+    """A pack column where an input column's text is printed, wrapped."""
+
+    sheet: str
+    header: str
+    width: float
+    #: each paragraph (separated by a blank line) is printed in a row of its own
+    by_paragraph: bool = False
+
+
+@lru_cache(maxsize=1)
+def printed_columns() -> dict[tuple[str, str], tuple[PrintedColumn, ...]]:
+    """(input table, column) -> the pack columns that print its text, from the layouts."""
+    from ..a1 import column_letter, parse_a1  # noqa: PLC0415 - only when validating
+    from ..pack.layout import load_layout  # noqa: PLC0415
+
+    found: dict[tuple[str, str], list[PrintedColumn]] = {}
+    for sheet in load_layout().sheets:
+        for table in sheet.tables:
+            _row, first = parse_a1(table.at)
+            for by_paragraph, shows in ((False, table.shows), (True, table.paragraphs)):
+                for header, sources in shows:
+                    letter = column_letter(first + table.header.index(header))
+                    place = PrintedColumn(sheet.name, header, sheet.widths.get(letter) or 13.0,
+                                          by_paragraph)
+                    for source in sources:
+                        found.setdefault(source, []).append(place)
+    return {key: tuple(places) for key, places in found.items()}
+
+
+def row_heights(typed: dict[str, TypedTable], file: str) -> list[Problem]:
+    """Each input text printed wrapped in the pack fits a row of Excel's tallest height at
+    its narrowest printed column."""
+    problems: list[Problem] = []
+    for (table_name, column), places in printed_columns().items():
+        table = typed.get(table_name)
+        if table is None:
+            continue
+        narrowest = min(places, key=lambda p: p.width)
+        for row in table.rows:
+            text = row[column]
+            if not isinstance(text, str) or not text:
+                continue
+            parts = text.split("\n\n") if narrowest.by_paragraph else [text]
+            lines = max(wrapped_lines(part.strip(), narrowest.width) for part in parts)
+            if lines <= MAX_LINES:
+                continue
+            room = MAX_LINES * chars_per_line(narrowest.width)
+            problems.append(Problem(
+                codes.ROW_TOO_TALL,
+                f"printed in the pack's '{narrowest.sheet}' sheet ({narrowest.header}), this "
+                f"text needs {lines:,} lines and a row shows at most {MAX_LINES} (Excel's "
+                f"tallest row is 409 points), so the printed page cuts it off; shorten it to "
+                f"about {room:,} characters", row.sheet, row.cell(column), file))
     return problems

@@ -88,6 +88,7 @@ CROSS_CHECKS: tuple[Check, ...] = (
     lambda c: unit_checks.check_units(c.ds),
     lambda c: output_limits.header_footer(c.ds),
     lambda c: output_limits.narratives(c.ds),
+    lambda c: output_limits.row_heights(c.typed, c.file),
     lambda c: dataset_checks.spc_rebase(c.ds),
 )
 

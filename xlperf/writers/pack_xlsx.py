@@ -30,6 +30,7 @@ from ..pack.model import Chart, Pack, Ref
 from ..pack.model import Series as ChartSeries
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
+from ..text_fit import row_height, wrapped_lines
 from .xlsx_template import (
     REL_NS,
     REL_TYPE,
@@ -48,8 +49,6 @@ MAX_CELL_CHARS = 32_767
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_SHEET_NAME = 31
-#: Excel's tallest row, in points: a taller height makes the file invalid.
-MAX_ROW_HEIGHT = 409
 FORBIDDEN_SHEET_CHARS = set("[]:*?/\\")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,254}$")
 
@@ -120,25 +119,11 @@ def check_limits(pack: Pack) -> None:
         raise XlperfError("pack: " + "; ".join(problems))
 
 
-#: Points per line of 10-point text, and the characters a column of width 1 holds.
-LINE_HEIGHT = 13.0
-CHARS_PER_WIDTH = 1.15
-
-
 def fitted_heights(wrapped: dict[int, int]) -> dict[int, float]:
     """Each row's height for its tallest wrapped cell (row -> lines), capped at Excel's
     409 pt: Excel and LibreOffice do not re-fit the rows of a file they open, so without
     this wrapped text would be cut off."""
-    return {row: min(round(lines * LINE_HEIGHT + 3, 1), MAX_ROW_HEIGHT)
-            for row, lines in sorted(wrapped.items()) if lines > 1}
-
-
-def _lines(value: Any, width: float) -> int:
-    """How many lines a wrapped text needs in a column ``width`` characters wide."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(1, int(width * CHARS_PER_WIDTH))
-    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+    return {row: row_height(lines) for row, lines in sorted(wrapped.items()) if lines > 1}
 
 
 
@@ -647,7 +632,7 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
         if placed.formula is None and index < len(wrap) and wrap[index]:
             width = merged_width.get((sheet, placed.row, placed.col)) \
                 or widths[sheet].get(placed.col) or 13.0
-            lines = _lines(cell.value, width)
+            lines = wrapped_lines(cell.value, width)
             rows = book.heights.setdefault(sheet, {})
             if lines > rows.get(placed.row, 1):
                 rows[placed.row] = lines

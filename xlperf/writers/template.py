@@ -74,6 +74,8 @@ def _sheet(book: Workbook, layout: SheetLayout, page: dict[str, Any]) -> None:
     for letter, width in layout.widths.items():
         sheet.column_dimensions[letter].width = width
     last_col = max((parse_a1(f"{letter}1")[1] for letter in layout.widths), default=1)
+    if layout.print_area:  # a note wraps within what prints
+        last_col = parse_a1(layout.print_area.split(":")[-1])[1]
     for text in layout.text:
         cell = sheet[text.at]
         cell.value = text.text
@@ -108,6 +110,8 @@ def _sheet(book: Workbook, layout: SheetLayout, page: dict[str, Any]) -> None:
     page_setup(sheet, {**page, **layout.page})
     for row in layout.row_breaks:
         sheet.row_breaks.append(Break(id=row))
+    if layout.print_area:
+        sheet.print_area = layout.print_area
     for table in layout.tables:
         if table.name == layout.print_titles:
             row, _col = parse_a1(table.at)

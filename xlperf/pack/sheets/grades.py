@@ -20,6 +20,7 @@ from ...periods import Quarter
 from ..cells import UP, arrow, difference_note, grade, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Sheet
+from .reconciliation import text_notes
 
 _CRITERIA = re.compile(r"(SATISFACTORY|CLOSE MONITORING|REQUIRES ACTION)\s*:\s*")
 
@@ -66,9 +67,12 @@ def _priority_note(pgrade: PriorityGrade) -> str | None:
     return difference_note(pgrade.computed, pgrade.reported, pgrade.reason)
 
 
-def _measure_text(mgrade: MeasureGrade) -> Cell:
+def _measure_text(ctx: Context, mgrade: MeasureGrade) -> Cell:
     note = difference_note(mgrade.computed, mgrade.reported, mgrade.reason) \
         if mgrade.differs else None
+    entry = ctx.ds.measure_values.get((mgrade.measure.id, mgrade.quarter))
+    if note and entry is not None:
+        note = " ".join([note, *text_notes(ctx, entry.reason_cell, mgrade.quarter.label)])
     return grade(mgrade.shown, mgrade.text, note)
 
 
@@ -85,7 +89,7 @@ def describe_measures(ctx: Context) -> Sheet:
         for measure in measures:
             cells = [text(measure.label)]
             for quarter in ctx.quarters:
-                cells.append(_measure_text(ctx.grading.measures[(measure.id, quarter)]))
+                cells.append(_measure_text(ctx, ctx.grading.measures[(measure.id, quarter)]))
             latest = ctx.grading.measures[(measure.id, ctx.quarter)]
             glyph = ctx.grading.measure_trend(measure.id, ctx.quarter)
             if glyph is None and latest.state == ANNUAL:
@@ -141,6 +145,9 @@ def describe_appendix(ctx: Context) -> Sheet:
              text(measure.aim or "No aim or rationale is recorded for this measure on the "
                                  "Measures sheet of the input workbook.")],
         ]
+        aim_notes = text_notes(ctx, measure.aim_cell, ctx.quarter.label)
+        if aim_notes:
+            rows.append([text("Figures in the aim"), text(" ".join(aim_notes))])
         for label, criterion in criteria(mgrade.rule.description):
             rows.append([text(f"Reason for Assessment: {label}"), text(criterion)])
         rows.append([text("Current Position"), text(_current_position(mgrade, ctx.quarter))])
@@ -149,6 +156,10 @@ def describe_appendix(ctx: Context) -> Sheet:
             differs = " (differs from the rule)" if mgrade.differs else ""
             rows.append([text("Reported grade"),
                          text(f"{mgrade.reported}{differs}: {reason}")])
+            entry = ctx.ds.measure_values.get((measure.id, ctx.quarter))
+            notes = text_notes(ctx, entry.reason_cell if entry else "", ctx.quarter.label)
+            if notes:
+                rows.append([text("Figures in the reason"), text(" ".join(notes))])
         rows.append([text("Grading"), text("How the grade was reached, input by input, is on "
                                             "the Audit sheet.")])
         blocks.append(Block(f"tblAppendix{measure.id}", "tblAppendixBlock",

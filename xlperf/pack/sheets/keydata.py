@@ -186,13 +186,17 @@ def key_figures(ctx: Context, data: CrimeData) -> tuple[list[tuple[str, Cell]], 
             rows[what] = total(f"{subject}|{what}", f"{subject}, {quarter.label}", subject,
                                quarter.fy, quarter.month_indices[0], quarter.month_indices[-1],
                                values[what])
-        change_rows(subject, "change on previous quarter", q.previous().label,
-                    rows["quarter"], rows["quarter before"], values["quarter"],
-                    values["quarter before"])
-        change_rows(subject, "change on same quarter last year",
-                    q.same_quarter_last_year().label, rows["quarter"],
-                    rows["same quarter last year"], values["quarter"],
-                    values["same quarter last year"])
+            if values[what] is not None:
+                ctx.show(FigureKey("crime-quarter", subject, quarter.label),
+                         Ref(key, rows[what], 1), values[what])
+        for what, other in (("quarter before", q.previous()),
+                            ("same quarter last year", q.same_quarter_last_year())):
+            label = "change on previous quarter" if what == "quarter before" else (
+                "change on same quarter last year")
+            _n, pct = change_rows(subject, label, other.label, rows["quarter"], rows[what],
+                                  values["quarter"], values[what])
+            ctx.show(FigureKey("crime-quarter-change", subject, q.label, other.label),
+                     Ref(key, pct, 1), figures[pct][1].value)
         years = (("year", q.fy), ("last year", q.fy.shift(-1)), ("baseline year", baseline))
         for what, fy in years:
             values[what] = year_total(ctx, subject, fy)

@@ -5,8 +5,9 @@ figures typed on the input's Measure figures table. A grade with no value behind
 
 from __future__ import annotations
 
-from ...domain.evidence import EvidenceRow, measure_evidence
+from ...domain.evidence import EvidenceRow, measure_evidence, reference_quarter
 from ...domain.figures import FigureKey
+from ...periods import Quarter
 from ..cells import text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Ref, Sheet
@@ -25,6 +26,12 @@ def _value(row: EvidenceRow) -> Cell:
     return Cell(row.value, "Value Count")
 
 
+def _periods(quarter: Quarter) -> list[str]:
+    """How a figure of the quarter is named: ``Q3 2021-22``; a Q4 value is the year's too
+    (``2021-22``), as "this year" and "last year" in the reports mean."""
+    return [quarter.label, *([quarter.fy.label] if quarter.number == 4 else [])]
+
+
 def describe(ctx: Context) -> Sheet | None:
     q = ctx.quarter
     evidence = measure_evidence(ctx.ds, ctx.grading, q)
@@ -36,8 +43,16 @@ def describe(ctx: Context) -> Sheet | None:
         rows.append([text(row.measure_id, "Label Bold"), text(row.figure), value,
                      text(row.working or None), text(", ".join(row.cells[:6]) or None)])
         if row.figure == "Value graded":
-            ctx.show(FigureKey("measure-value", row.measure_id, q.label), Ref(TABLE, r, 2),
-                     value.value)
+            for period in _periods(q):
+                ctx.show(FigureKey("measure-value", row.measure_id, period), Ref(TABLE, r, 2),
+                         value.value)
+        elif row.figure.startswith("Reference:"):
+            grade = ctx.grading.measures.get((row.measure_id, q))
+            ref_quarter = reference_quarter(grade) if grade is not None else None
+            if ref_quarter is not None:
+                for period in _periods(ref_quarter):
+                    ctx.show(FigureKey("measure-value", row.measure_id, period),
+                             Ref(TABLE, r, 2), value.value)
         elif row.figure == "Change on the reference":
             ctx.show(FigureKey("measure-change", row.measure_id, q.label), Ref(TABLE, r, 2),
                      value.value)

@@ -9,6 +9,7 @@ LibreOffice or Excel recalculates it to xlperf's value.
 
 from __future__ import annotations
 
+from ...domain.figures import kinds
 from ...domain.reconcile import Finding, findings
 from ..cells import formula, text
 from ..context import Context
@@ -33,10 +34,36 @@ def _pack_cell(ctx: Context, finding: Finding) -> Cell:
     return formula("={0}", ref, value=value, style=unit_style)  # type: ignore[arg-type]
 
 
+def pack_findings(ctx: Context) -> list[Finding]:
+    """The findings the Reconciliation sheet lists, in its order (item n is index n - 1);
+    computed once per pack."""
+    cached = ctx.cache.get("findings")
+    if cached is None:
+        rows_, period, _previous = dashboard_rows(ctx.ds)
+        cached = findings(ctx.ds, ctx.grading, ctx.quarters, tracker_differences(ctx.ds),
+                          (rows_, period))
+        ctx.cache["findings"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def text_notes(ctx: Context, cell: str, quarter_label: str, where: str = "here") -> list[str]:
+    """Committee sentences for the numbers of the analyst text typed in ``cell`` that differ
+    from xlperf's figure, each naming its Reconciliation item."""
+    out: list[str] = []
+    for n, f in enumerate(pack_findings(ctx), start=1):
+        if f.topic != "Analyst text" or not cell or f.input_cell != cell or (
+                f.period != quarter_label) or f.figure is None:
+            continue
+        what = kinds().get(f.figure.kind, {}).get("name") or f.figure.kind.replace("-", " ")
+        subject = f" ({f.figure.subject})" if f.figure.subject else ""
+        out.append(f"The {f.published} quoted {where} is not the pack's figure: the {what}"
+                   f"{subject} for {f.figure.period} is {f.xlperf}. See Reconciliation item "
+                   f"{n}.")
+    return out
+
+
 def describe(ctx: Context) -> Sheet:
-    rows_, period, _previous = dashboard_rows(ctx.ds)
-    found = findings(ctx.ds, ctx.grading, ctx.quarters, tracker_differences(ctx.ds),
-                     (rows_, period))
+    found = pack_findings(ctx)
     rows: list[list[Cell]] = []
     for n, f in enumerate(found, start=1):
         rows.append([Cell(n, "Count"), text(f.topic, "Label"), text(f.item),

@@ -33,6 +33,7 @@ from ..context import Context
 from ..model import Block, Cell, Sheet
 from . import spc
 from .keydata import crime_baseline_fy, latest_national
+from .reconciliation import text_notes
 
 SHEET = "Report"
 #: (placeholder prefix, Key Data subject): data/categories.yaml ``key_data``.
@@ -178,6 +179,10 @@ def paragraphs(ctx: Context, blocks: dict[str, Block]) -> list[tuple[str, str, s
         out.append((section, pid, replace if replace is not None else
                     fill_text(template, fields)))
         out.extend((section, pid, extra) for extra in after)
+        # a number the analysts typed that is not the pack's figure is said so, below it
+        for entry in (e for e in ctx.ds.report_text if e.paragraph == pid):
+            out.extend((section, pid, f"Note: {note}") for note in text_notes(
+                ctx, entry.cell, q.label, "in the paragraph above"))
 
     for section in sections():
         for paragraph in section.paragraphs:
@@ -243,7 +248,10 @@ def front_sheet(ctx: Context, blocks: dict[str, Block]) -> Block:
         if value is None and key == "Report summary":
             value = next((t for _, pid, t in paragraphs(ctx, blocks)
                           if pid == "summary.changes"), None)
-        rows.append([text(label, "Label Bold"), text(value or NOT_GIVEN, "Text")])
+        notes = text_notes(ctx, ctx.ds.settings_cells.get(key, ""), ctx.quarter.label,
+                           "in this entry") if _setting(ctx, key) else []
+        rows.append([text(label, "Label Bold"),
+                     text(" ".join([value or NOT_GIVEN, *notes]), "Text")])
         keys.append(key)
     return Block("tblFrontSheet", "tblFrontSheet", ["Item", "Detail"], rows,
                  f"{ctx.ds.force}: {short} {ctx.quarter.fy.label} performance against the "

@@ -45,13 +45,18 @@ from ..model import Block, Cell, Chart, NamedCell, Ref, Series, Sheet
 from . import data as data_sheet
 
 SHEET, DATA_SHEET = "SPC", "SPC Data"
-SUMMARY, TEMPLATE = "tblSpcSummary", "tblSpcSeries"
+SUMMARY, TEMPLATE, CHART_TEMPLATE = "tblSpcSummary", "tblSpcSeries", "tblSpcChart"
 HEADER = ["Month", "Value", "Moving range", "Mean", "Mean moving range", "Lower limit",
           "Upper limit", "Point type", "Signal", "Concern", "Improvement", "Neutral"]
 VALUE, MR, MEAN, AMR, LOWER, UPPER = 1, 2, 3, 4, 5, 6
 #: The columns repeating the value of the points of one kind: the chart's coloured markers.
 MARKED = {"special_cause_concern": 9, "special_cause_improvement": 10,
           "special_cause_neutral_high": 11, "special_cause_neutral_low": 11}
+#: The columns of a series table a chart plots, in the order of its chart-data table on the
+#: SPC sheet (a chart plots cells of its own sheet only: Excel copies a sheet with its charts
+#: and keeps a chart's references into other sheets pointing at the workbook it came from).
+PLOTTED = (0, VALUE, MEAN, LOWER, UPPER, 9, 10, 11)
+CHART_HEADER = [HEADER[col] for col in PLOTTED]
 CONTENTS = {
     SHEET: "XmR (SPC) charts of the key monthly series: signal or noise (Making Data Count)",
     DATA_SHEET: "The XmR charts' values, moving ranges, means and process limits",
@@ -166,23 +171,51 @@ def _series_block(ctx: Context, index: int, item: Charted, crime: data_sheet.Cri
                  f"{item.name}, {first} to {last}{rebased}", [p.period for p in points])
 
 
+def _chart_block(index: int, series: Block) -> Block:
+    """The cells chart ``index`` plots, on the SPC sheet itself: each a formula over its
+    series table on SPC Data (a blank marker cell stays blank: a formula would plot 0)."""
+    name = f"tblSpcChart{index:02d}"
+    rows = []
+    for r, row in enumerate(series.rows):
+        cells = []
+        for col in PLOTTED:
+            source = row[col]
+            style = "Label" if col == 0 else (
+                "Count" if source.style in ("Count", "Input Count") else "Decimal")
+            if source.value is None and source.formula is None:
+                cells.append(Cell(None, style))
+            else:
+                cells.append(formula("={0}", Ref(series.name, r, col), value=source.value,
+                                     style=style))
+        rows.append(cells)
+    title = (series.title or "").split(",")[0]
+    return Block(name, CHART_TEMPLATE, CHART_HEADER, rows,
+                 f"Chart {index}, {title}: the cells it plots, from the SPC Data sheet",
+                 list(series.row_keys))
+
+
 def _chart(index: int, item: Charted, block: Block) -> Chart:
+    """The XmR chart of ``item``, plotting its chart-data table ``block`` (on the SPC
+    sheet, like the chart)."""
     assert item.result is not None
     n = len(block.rows) - 1
     name = block.name
     variation = LABELS[item.result.variation or "common_cause"].lower()
     kinds = {MARKED[p.point_type] for p in item.result.points if p.point_type in MARKED}
-    marked = [Series(HEADER[col], Ref(name, 0, col, n, col), colour=COLOURS[kind],
-                     marker=True, line=False)
+
+    def column(col: int) -> Ref:
+        at = PLOTTED.index(col)
+        return Ref(name, 0, at, n, at)
+
+    marked = [Series(HEADER[col], column(col), colour=COLOURS[kind], marker=True, line=False)
               for kind, col in (("special_cause_concern", 9), ("special_cause_improvement", 10),
                                 ("special_cause_neutral_high", 11)) if col in kinds]
     return Chart(
-        f"chtSpc{index:02d}", f"{item.name}: XmR chart ({variation})", Ref(name, 0, 0, n, 0),
-        (Series("Value", Ref(name, 0, VALUE, n, VALUE), colour=COLOURS["common_cause"],
-                marker=True),
-         Series("Mean", Ref(name, 0, MEAN, n, MEAN), colour="000000"),
-         Series("Lower limit", Ref(name, 0, LOWER, n, LOWER), colour="7F7F7F", dashed=True),
-         Series("Upper limit", Ref(name, 0, UPPER, n, UPPER), colour="7F7F7F", dashed=True),
+        f"chtSpc{index:02d}", f"{item.name}: XmR chart ({variation})", column(0),
+        (Series("Value", column(VALUE), colour=COLOURS["common_cause"], marker=True),
+         Series("Mean", column(MEAN), colour="000000"),
+         Series("Lower limit", column(LOWER), colour="7F7F7F", dashed=True),
+         Series("Upper limit", column(UPPER), colour="7F7F7F", dashed=True),
          *marked),
         "Value")
 
@@ -296,13 +329,15 @@ def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
     _data, crime = data_sheet.describe(ctx)
     charted = [_chart_series(ctx, name, crime.years) for name in pack_series()]
     blocks: list[Block] = []
+    plotted: list[Block] = []
     charts: list[Chart] = []
     for index, item in enumerate(charted, start=1):
         if item.result is None:
             continue
         block = _series_block(ctx, index, item, crime)
         blocks.append(block)
-        charts.append(_chart(index, item, block))
+        plotted.append(_chart_block(index, block))
+        charts.append(_chart(index, item, plotted[-1]))
     summary = Block(SUMMARY, SUMMARY, ["Series", "Variation", "Assurance", "Latest month",
                                        "Signals in the latest 3 months"],
                     [_summary_row(item) for item in charted],
@@ -316,7 +351,8 @@ def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
             "concern, blue: improvement, grey: common cause). The mean and limits are "
             "formulas on the SPC Data sheet: the limits are the mean plus or minus the limit "
             "factor (2.66, 3 sigma) x the mean moving range; moving ranges of the outlier "
-            "factor x their mean or more are screened out of the limits.")),
+            "factor x their mean or more are screened out of the limits. Each chart plots "
+            "its chart data below the charts (on screen; not printed), read from SPC Data.")),
         NamedCell("SpcLimitFactor", Cell(LIMIT, "Input Number")),
         NamedCell("SpcOutlierFactor", Cell(OUTLIER_MR, "Input Number")),
         NamedCell("SpcDataNote", text(
@@ -325,5 +361,6 @@ def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
             "stop-searches / stop-searches x 100 in the month). Each title gives the months "
             "charted and the rebase points (SPC rebase sheet of the input).")),
     ]
-    sheets = [Sheet(SHEET, [summary], named[:3], charts), Sheet(DATA_SHEET, blocks, named[3:])]
+    sheets = [Sheet(SHEET, [summary, *plotted], named[:3], charts),
+              Sheet(DATA_SHEET, blocks, named[3:])]
     return sheets, dict(CONTENTS)

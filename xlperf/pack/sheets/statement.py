@@ -31,6 +31,7 @@ from ...periods import Quarter
 from ..cells import formula, text
 from ..context import Context
 from ..model import Block, Cell, NamedCell, Pack, Ref, Sheet
+from .reconciliation import text_notes
 from .statement_tables import (
     NATIONAL,
     VICTIMS,
@@ -163,6 +164,10 @@ def describe_statement(ctx: Context, tables: StatementTables) -> Sheet:
         filled = fill(narrative.text, figures) if narrative else ""
         # one row per paragraph, so no row is taller than Excel allows (409 points)
         parts = [p.strip() for p in filled.split("\n\n") if p.strip()] or [""]
+        # a number the narrative typed that is not the pack's figure is said so, after it
+        notes = text_notes(ctx, narrative.cell, ctx.quarter.label,
+                           "in the text above") if narrative else []
+        parts += [f"Note: {note}" for note in notes]
         for index, part in enumerate(parts):
             rows.append([text(current if index == 0 else ""), text(""), text(part, "Text")])
             keys.append("current position" if index == 0 else f"current position {index + 1}")

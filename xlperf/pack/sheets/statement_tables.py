@@ -235,6 +235,9 @@ def _victims(ctx: Context, data: StatementData, out: StatementTables) -> list[Bl
             if figure is not None:
                 ctx.checks.add(f"National priorities: victim satisfaction, {question['label']}",
                                out.sheet.name, Ref(VICTIMS, r, 3), figure / 100)
+                if ctx.quarter.number == 4:  # the year's survey, as the catalogue's figure
+                    ctx.show(FigureKey("survey-percent", qid, fy.label), Ref(VICTIMS, r, 3),
+                             share)
         else:
             cells = [text(NOT_APPLICABLE, "Count"), text(NOT_APPLICABLE, "Count"),
                      text(NOT_APPLICABLE, "Percent")]
@@ -253,6 +256,11 @@ def _victims(ctx: Context, data: StatementData, out: StatementTables) -> list[Bl
     if isinstance(rate, float):
         ctx.checks.add("National priorities: victim survey response rate", out.sheet.name,
                        Ref(SURVEY, 0, 3), rate)
+    if invitations is not None:
+        for col, kind, value in ((1, "survey-invitations", invitations),
+                                 (2, "survey-responses", responses),
+                                 (3, "survey-response-rate", rate)):
+            ctx.show(FigureKey(kind, survey, fy.label), Ref(SURVEY, 0, col), value)
     out.figures.update({("responses", "invitations"): invitations,
                         ("responses", "responses"): responses,
                         ("responses", "rate"): rate})
