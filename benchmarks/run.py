@@ -354,11 +354,11 @@ def main(argv: list[str] | None = None) -> None:
         lines = profile(work, repeat) if args.profile else []
     print(f"load average at end: {load()}")
     print(f"medians of {repeat} interleaved run{'s' * (repeat != 1)}; build-all and its "
-          f"floors with {args.jobs} process{'es' * (args.jobs != 1)}; x = xlperf / yardstick\n")
-    print("\n".join(table(rows)))
-    print("\nCPU s: user + system seconds of the process and the workers it waited for "
+          f"floors with {args.jobs} process{'es' * (args.jobs != 1)}; x = xlperf / yardstick")
+    print("CPU s: user + system seconds of the process and the workers it waited for "
           "(medians), which sharing the machine distorts least; CPU x: the same ratios in "
-          "CPU seconds")
+          "CPU seconds\n")
+    print("\n".join(table(rows)))
     if lines:
         print()
         print("\n".join(lines))
