@@ -4,7 +4,8 @@
                               [--profile] [--work DIR]
 
 Each run is a fresh process (as an analyst runs it), timed from start to exit; peak memory is
-the largest resident set of the process and the workers it waited for (os.wait4). Each row
+the largest resident set of the process and the workers it waited for (os.wait4), CPU
+seconds their user + system time (the same rusage), shown with their own ratios. Each row
 is set side by side, in the same run, against yardsticks timed the same way and interleaved
 with it (xlperf, yardstick, yardstick, xlperf, ...), medians of --repeat runs:
 
@@ -41,9 +42,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "xlperf" / "assets" / "demo-q4-2021-22.xlsx"
-XLPERF = [sys.executable, "-m", "xlperf.cli"]
+#: the ``xlperf`` command (what its console script runs)
+XLPERF = [sys.executable, "-m", "xlperf"]
 FLOOR = [sys.executable, str(ROOT / "benchmarks" / "floor.py")]
 PYTHON = [sys.executable, "-c", "pass"]
+#: set by run_rows: xlperf's cache folder (XLPERF_CACHE_DIR) inside the work folder
+ENV: dict[str, str] = {}
 TOTALS = re.compile(r"(\d+) built, (\d+) skipped, (\d+) failed")
 
 
@@ -52,11 +56,14 @@ class Measured:
     seconds: float
     peak_mb: float | None
     stdout: str
+    #: user + system CPU seconds of the process and the workers it waited for
+    cpu: float | None = None
 
 
 def measure(command: list[str], expect: tuple[int, ...] = (0,)) -> Measured:
     """Wall time and peak memory of one process (and the workers it waited for)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **ENV}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
@@ -68,14 +75,15 @@ def measure(command: list[str], expect: tuple[int, ...] = (0,)) -> Measured:
             process.returncode = code
             scale = 1 if sys.platform == "darwin" else 1024
             peak = usage.ru_maxrss * scale / 2**20
+            cpu: float | None = usage.ru_utime + usage.ru_stime
         else:  # pragma: no cover - Windows: no rusage
             code = process.wait()
-            seconds, peak = time.perf_counter() - start, None
+            seconds, peak, cpu = time.perf_counter() - start, None, None
         out.seek(0)
         stdout = out.read().decode("utf-8", "replace")
     if code not in expect:
         raise SystemExit(f"{' '.join(command)} exited with {code}:\n{stdout}")
-    return Measured(seconds, peak, stdout)
+    return Measured(seconds, peak, stdout, cpu)
 
 
 def cells_per_sheet(pack: Path) -> list[int]:
@@ -123,6 +131,21 @@ class Row:
         runs = self.runs.get(key)
         return statistics.median(m.seconds for m in runs) if runs else None
 
+    def median_cpu(self, key: str) -> float | None:
+        times = [m.cpu for m in self.runs.get(key, []) if m.cpu is not None]
+        return statistics.median(times) if times else None
+
+    def cpu_cells(self) -> list[str]:
+        """xlperf's CPU seconds and its CPU ratios to each yardstick."""
+        own = self.median_cpu("xlperf")
+
+        def ratio(key: str) -> str:
+            value = self.median_cpu(key)
+            return "" if not value or own is None else f"{own / value:.2f}"
+
+        return ["" if own is None else f"{own:.2f}", ratio("physical"), ratio("io"),
+                ratio("python")]
+
     def peak(self, key: str) -> str:
         peaks = [m.peak_mb for m in self.runs.get(key, []) if m.peak_mb is not None]
         return f"{max(peaks):.0f}" if peaks else ""
@@ -141,11 +164,13 @@ class Row:
         return [self.name, self.packs, "" if own is None else f"{own:.2f}",
                 seconds("physical"), seconds("io"), seconds("python"),
                 ratio("physical"), ratio("io"), ratio("python"),
-                self.peak("xlperf"), self.peak("physical"), self.peak("io")]
+                self.peak("xlperf"), self.peak("physical"), self.peak("io"),
+                *self.cpu_cells()]
 
 
 HEADER = ["run", "packs", "xlperf s", "physical s", "I/O s", "python s", "x physical",
-          "x I/O", "x python", "xlperf MB", "physical MB", "I/O MB"]
+          "x I/O", "x python", "xlperf MB", "physical MB", "I/O MB", "xlperf CPU s",
+          "CPU x physical", "CPU x I/O", "CPU x python"]
 
 
 def machine() -> list[str]:
@@ -187,6 +212,14 @@ def count_packs(row: Row, label: str) -> None:
 def run_rows(work: Path, repeat: int, jobs: int, quick: bool, all_quarters: bool,
              on_row: object = None) -> list[Row]:
     force_count = 2 if quick else 43
+    # as installed: bytecode compiled (pip compiles a wheel's modules when installing), and
+    # xlperf's cache filled by a first, untimed run (xlperf.cache), as for an analyst's
+    # second run
+    ENV["XLPERF_CACHE_DIR"] = str(work / "cache")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xlperf")],
+                   check=True, stdout=subprocess.DEVNULL)
+    for warm in (["--help"], ["validate", str(DEMO)]):
+        measure([*XLPERF, *warm], expect=(0, 1))
     forces = work / "forces"
     if not forces.exists():
         subprocess.run([sys.executable, str(ROOT / "scripts" / "make_forces.py"), str(forces),
@@ -282,8 +315,9 @@ def profile(work: Path, repeat: int) -> list[str]:
 
 
 def table(rows: list[Row]) -> list[str]:
+    header = HEADER
     body = [r.cells() for r in rows]
-    widths = [max(len(x[c]) for x in [HEADER, *body]) for c in range(len(HEADER))]
+    widths = [max(len(x[c]) for x in [header, *body]) for c in range(len(header))]
 
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
@@ -292,7 +326,7 @@ def table(rows: list[Row]) -> list[str]:
 
     rule = "|" + "|".join("-" * (w + 1) + ("-" if i == 0 else ":")
                           for i, w in enumerate(widths)) + "|"
-    return [line(HEADER), rule, *map(line, body)]
+    return [line(header), rule, *map(line, body)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -320,7 +354,10 @@ def main(argv: list[str] | None = None) -> None:
         lines = profile(work, repeat) if args.profile else []
     print(f"load average at end: {load()}")
     print(f"medians of {repeat} interleaved run{'s' * (repeat != 1)}; build-all and its "
-          f"floors with {args.jobs} process{'es' * (args.jobs != 1)}; x = xlperf / yardstick\n")
+          f"floors with {args.jobs} process{'es' * (args.jobs != 1)}; x = xlperf / yardstick")
+    print("CPU s: user + system seconds of the process and the workers it waited for "
+          "(medians), which sharing the machine distorts least; CPU x: the same ratios in "
+          "CPU seconds\n")
     print("\n".join(table(rows)))
     if lines:
         print()

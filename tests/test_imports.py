@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,24 +26,37 @@ print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}
 """
 
 
-def imported(*args: str) -> set[str]:
+def imported(*args: str, cache: Path) -> set[str]:
+    """Libraries imported by a command, xlperf's cache (parsed YAML) in ``cache``: a new
+    folder is a first run."""
+    env = {**os.environ, "XLPERF_CACHE_DIR": str(cache)}
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
-                            text=True, check=True, cwd=ROOT)
+                            text=True, check=True, cwd=ROOT, env=env)
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def test_help_imports_no_library_it_does_not_use() -> None:
-    assert imported("--help") == set()
+def test_help_imports_no_library_it_does_not_use(tmp_path: Path) -> None:
+    assert imported("--help", cache=tmp_path) == set()
 
 
 def test_validate_imports_no_writer_library(tmp_path: Path) -> None:
-    found = imported("validate", str(DEMO))
+    found = imported("validate", str(DEMO), cache=tmp_path)
     assert {"python_calamine", "yaml"} <= found  # it did read the workbook and the rules
     assert found.isdisjoint({"openpyxl", "numpy", "pandas", "xlwings"})
 
 
+def test_validate_with_the_data_cached_imports_no_yaml(tmp_path: Path) -> None:
+    first = imported("validate", str(DEMO), cache=tmp_path)
+    assert "yaml" in first  # the first run parsed the data files...
+    again = imported("validate", str(DEMO), cache=tmp_path)
+    assert "yaml" not in again  # ... the next one has them from the cache
+    assert "python_calamine" in again
+    assert again.isdisjoint({"openpyxl", "numpy", "pandas", "xlwings"})
+
+
 @pytest.mark.slow
 def test_build_imports_no_openpyxl_or_numpy(tmp_path: Path) -> None:
-    found = imported("build", str(DEMO), "-o", str(tmp_path / "pack.xlsx"))
+    found = imported("build", str(DEMO), "-o", str(tmp_path / "pack.xlsx"),
+                     cache=tmp_path / "cache")
     assert (tmp_path / "pack.xlsx").exists()
     assert found.isdisjoint({"openpyxl", "numpy", "pandas", "xlwings"})

@@ -18,6 +18,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
+from . import packaged
 from .yamlio import load_yaml
 
 Severity = Literal["error", "warning"]
@@ -40,9 +41,7 @@ class ProblemCode:
 
 @cache
 def _document() -> dict[str, Any]:
-    from importlib import resources  # noqa: PLC0415 - not needed by xlperf --help
-
-    text = resources.files("xlperf.data").joinpath("problem_codes.yaml").read_text("utf-8")
+    text = packaged.text("data", "problem_codes.yaml")
     data: dict[str, Any] = load_yaml(text)
     return data
 

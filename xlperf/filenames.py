@@ -10,7 +10,6 @@ fits the 255-byte limit of common file systems.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -38,6 +37,8 @@ def _lossy(text: str) -> bool:
 
 
 def short_hash(text: str) -> str:
+    import hashlib  # noqa: PLC0415 - only for a name that needs one (hashlib costs ms)
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 

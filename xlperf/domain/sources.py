@@ -13,14 +13,12 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
+from .. import packaged
 from ..problems import XlperfError
-from ..yamlio import loader
+from ..yamlio import cached, loader
 
 DECLARED_IN = "xlperf/data/value_sources.yaml"
 
@@ -75,12 +73,18 @@ class DataError(XlperfError):
 
 
 def _declared_text() -> str:
-    return resources.files("xlperf.data").joinpath("value_sources.yaml").read_text("utf-8")
+    return packaged.text("data", "value_sources.yaml")
 
 
 def _declared() -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and prefixed names of value_sources.yaml, each with its line number."""
-    root = yaml.compose(_declared_text(), Loader=loader())  # line numbers; C parser if built
+    return cached("value-sources", _declared_text(), _declared_in)
+
+
+def _declared_in(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    import yaml  # noqa: PLC0415 - only when the cache has no entry
+
+    root = yaml.compose(text, Loader=loader())  # line numbers; C parser if built
     out: tuple[dict[str, int], dict[str, int]] = ({}, {})
     assert isinstance(root, yaml.MappingNode)
     for key, value in root.value:

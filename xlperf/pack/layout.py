@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from .. import packaged
 from ..a1 import parse_a1
 from ..yamlio import load_yaml
 from .place import Anchors, NameAnchor, TableAnchor
@@ -79,7 +79,7 @@ class Layout:
 
 
 def _read(name: str) -> Any:
-    return load_yaml(resources.files("xlperf.pack").joinpath(name).read_text("utf-8"))
+    return load_yaml(packaged.text("pack", name))
 
 
 def _shows(data: dict[str, list[str]]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -116,7 +116,7 @@ def _sheet(data: dict[str, Any]) -> SheetLayout:
 @lru_cache(maxsize=1)
 def load_layout() -> Layout:
     """Every layout file, sheets in the order of each file's ``order``."""
-    folder = resources.files("xlperf.pack").joinpath("layouts")
+    folder = packaged.path("pack", "layouts")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")),
                    key=lambda f: f.name)
     docs = [load_yaml(f.read_text("utf-8")) for f in files]

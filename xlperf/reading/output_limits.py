@@ -19,17 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from .. import codes
+from .. import codes, packaged
 from ..domain.statement import label_fields, placeholders, statement_data
 from ..model import Dataset
 from ..periods import Quarter
 from ..problems import Problem, split_address
 from ..text_fit import MAX_LINES, chars_per_line, wrapped_lines
+from ..yamlio import load_yaml
 
 if TYPE_CHECKING:
     from .validate import TypedTable
@@ -60,8 +58,8 @@ def control_character(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _page() -> dict[str, Any]:
-    text = resources.files("xlperf.pack").joinpath("page.yaml").read_text("utf-8")
-    page: dict[str, Any] = yaml.safe_load(text)
+    text = packaged.text("pack", "page.yaml")
+    page: dict[str, Any] = load_yaml(text)
     return page
 
 

@@ -73,6 +73,10 @@ class Validator:
         self.default_rules = default_rules
         self.problems = Problems()
         self.file = raw.path.name
+        #: calamine's workbook and sheets, opened once for every table that needs them
+        self.sheets: dict[str | None, Any] = {}
+        #: (column, its max) -> the longest text it accepts, worked out once per column
+        self.text_limits: dict[tuple[str, Any], int] = {}
 
     def add(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
         self.problems.add(Problem(code, message, sheet, cell, self.file))
@@ -228,7 +232,7 @@ class Validator:
         if scan.max_row > last:
             below = last + 1
             # data typed just under a table is outside it and silently ignored by Excel formulas
-            for ref in _cells_in_row(self.raw, raw, below):
+            for ref in _cells_in_row(self.raw, raw, below, self.sheets):
                 self.add(codes.OUTSIDE_TABLE,
                          f"row {below} holds data just below table {raw.name} but outside it; "
                          "extend the table (Table Design > Resize Table) or move the data",
@@ -281,8 +285,12 @@ class Validator:
         ``max:``): below Excel's cell limit, so what the pack adds around it still fits."""
         if column.type not in ("text", "ref", "rule"):
             return MAX_CELL_TEXT
-        bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
-        return int(bounds[1]) if bounds else MAX_CELL_TEXT
+        key = (column.name, column.max)
+        limit = self.text_limits.get(key)
+        if limit is None:
+            bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
+            limit = self.text_limits[key] = int(bounds[1]) if bounds else MAX_CELL_TEXT
+        return limit
 
     # -- across rows and tables ----------------------------------------------------------
     def _keys(self, table: TypedTable) -> None:
@@ -334,12 +342,18 @@ class Validator:
                             row.values[column.name] = None
 
 
-def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int) -> list[str]:
-    """Cells with data in ``row`` within the table's columns (reads the sheet again)."""
+def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int,
+                  opened: dict[str | None, Any] | None = None) -> list[str]:
+    """Cells with data in ``row`` within the table's columns (reads the sheet again; the
+    workbook (key None) and the sheet are kept in ``opened`` for the next table)."""
     import python_calamine as calamine  # noqa: PLC0415
 
-    book = calamine.CalamineWorkbook.from_path(str(raw_wb.path))
-    values = book.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False, nrows=row)
+    opened = {} if opened is None else opened
+    if None not in opened:
+        opened[None] = calamine.CalamineWorkbook.from_path(str(raw_wb.path))
+    if table.sheet not in opened:
+        opened[table.sheet] = opened[None].get_sheet_by_name(table.sheet)
+    values = opened[table.sheet].to_python(skip_empty_area=False, nrows=row)
     if len(values) < row:
         return []
     line = values[row - 1]

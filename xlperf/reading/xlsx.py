@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,9 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+#: a plain A1 reference; anything else is split character by character
+_PLAIN_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})\Z")
 
 CellValue = Any  # str | float | int | bool | dt.date | dt.datetime | None
 
@@ -132,6 +136,9 @@ class RawWorkbook:
 
 def split_ref(ref: str) -> tuple[int, int]:
     """``"C14"`` -> (row 14, column 3)."""
+    match = _PLAIN_REF.match(ref)
+    if match:
+        return int(match[2]), column_index(match[1])
     letters = "".join(ch for ch in ref if ch.isalpha())
     digits = "".join(ch for ch in ref if ch.isdigit())
     return int(digits), column_index(letters)
@@ -326,51 +333,133 @@ def _table_places(archive: zipfile.ZipFile,
 
 def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
     """Stream one sheet's XML for error values, uncalculated formulas, hidden rows, merges
-    and the used range (the cells that hold a value), in memory bounded by one row.
+    and the used range (the cells that hold a value), in memory bounded by one cell.
 
     Rows and cells written without their ``r`` attribute (legal) are placed as Excel places
     them: a row after the previous row, a cell after the previous cell of its row.
+
+    expat calls back for each element; no element tree is built (a tree and its events cost
+    several times the parse). A DTD or entity declaration is refused, as defusedxml does.
     """
-    scan = SheetScan()
-    row_number = col_number = 0
-    with archive.open(part) as stream:
-        sheet_data = None
-        for event, element in SafeET.iterparse(stream, events=("start", "end"),
-                                               forbid_dtd=True):
-            tag = element.tag
-            if event == "start":
-                if tag == f"{NS_MAIN}sheetData":
-                    sheet_data = element
-                elif tag == f"{NS_MAIN}row":
-                    row_number = _int(element.get("r"), row_number + 1)
-                    col_number = 0
-                continue
-            if tag == f"{NS_MAIN}c":
-                col_number, ref = _cell_position(element.get("r"), row_number, col_number)
-                value = element.find(f"{NS_MAIN}v")
-                if value is not None or element.find(f"{NS_MAIN}is") is not None:
-                    scan.extend_used(row_number, col_number)
-                if not scan.max_row_cell and row_number >= MAX_ROWS and value is not None:
-                    scan.max_row_cell = ref  # a cell in Excel's last row
-                if element.get("t") == "e":
-                    scan.errors[ref] = value.text if value is not None and value.text else "#N/A"
-                elif element.find(f"{NS_MAIN}f") is not None and (
-                    value is None or value.text is None
-                ):
-                    scan.uncalculated.add(ref)
-                element.clear()
-            elif tag == f"{NS_MAIN}row":
-                scan.max_row = max(scan.max_row, row_number)
-                if row_number >= MAX_ROWS and not scan.max_row_cell:
-                    scan.max_row_cell = f"A{row_number}"  # the row holds no cell, only a format
-                if element.get("hidden") in ("1", "true"):
-                    scan.hidden_rows.add(row_number)
-                element.clear()
-                if sheet_data is not None:
-                    sheet_data.clear()  # rows already scanned are not kept
-            elif tag == f"{NS_MAIN}mergeCell":
-                scan.merged.append(element.get("ref", ""))
-    return scan
+    return _SheetScanner().run(archive, part)
+
+
+_C, _V, _F, _IS, _ROW, _MERGE = (f"{NS_MAIN[1:]}{tag}" for tag in
+                                 ("c", "v", "f", "is", "row", "mergeCell"))
+
+
+class _SheetScanner:
+    """The expat handlers of :func:`scan_sheet` and the state between them."""
+
+    def __init__(self) -> None:
+        self.scan = SheetScan()
+        self.row_number = self.col_number = 0
+        self.depth = 0
+        self.cell_depth = -1  # depth of the open <c>, -1 outside one
+        self.cell: dict[str, str] = {}  # attributes of the open <c>
+        self.row: dict[str, str] = {}  # attributes of the last <row>
+        self.has_v = self.has_is = self.has_f = False
+        self.v_text: str | None = None
+        self.in_v = False
+
+    def run(self, archive: zipfile.ZipFile, part: str) -> SheetScan:
+        import xml.parsers.expat as expat  # noqa: PLC0415
+
+        from defusedxml.common import (  # noqa: PLC0415
+            DTDForbidden,
+            EntitiesForbidden,
+            ExternalReferenceForbidden,
+        )
+
+        def doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
+            raise DTDForbidden(name, sysid, pubid)
+
+        def entity(name: str, _is_parameter: bool, value: str | None, base: str | None,
+                   sysid: str | None, pubid: str | None, _notation: str | None) -> None:
+            raise EntitiesForbidden(name, value, base, sysid, pubid, _notation)
+
+        def external(_context: str, base: str | None, sysid: str | None,
+                     pubid: str | None) -> int:
+            raise ExternalReferenceForbidden(_context, base, sysid, pubid)
+
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = doctype
+        parser.EntityDeclHandler = entity
+        parser.UnparsedEntityDeclHandler = lambda name, *rest: entity(name, False, None,
+                                                                      *rest)
+        parser.ExternalEntityRefHandler = external
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        try:
+            with archive.open(part) as stream:
+                while chunk := stream.read(65536):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise SafeET.ParseError(str(exc)) from None
+        return self.scan
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        if self.cell_depth >= 0:
+            if self.depth == self.cell_depth + 1:  # a child of the cell
+                if tag == _V:
+                    if not self.has_v:
+                        self.has_v = self.in_v = True
+                elif tag == _F:
+                    self.has_f = True
+                elif tag == _IS:
+                    self.has_is = True
+            else:
+                self.in_v = False  # an element inside <v>: its text is not v's own
+            return
+        if tag == _C:
+            self.cell_depth = self.depth
+            self.cell = attrs
+            self.has_v = self.has_is = self.has_f = self.in_v = False
+            self.v_text = None
+        elif tag == _ROW:
+            self.row_number = _int(attrs.get("r"), self.row_number + 1)
+            self.col_number = 0
+            self.row = attrs
+        elif tag == _MERGE:
+            self.scan.merged.append(attrs.get("ref", ""))
+
+    def text(self, data: str) -> None:
+        if self.in_v:
+            self.v_text = data if self.v_text is None else self.v_text + data
+
+    def end(self, tag: str) -> None:
+        depth = self.depth
+        self.depth -= 1
+        if self.cell_depth >= 0:
+            if depth == self.cell_depth + 1:
+                self.in_v = False
+            if depth == self.cell_depth:
+                self.cell_depth = -1
+                self._cell()
+            return
+        if tag == _ROW:
+            scan, row_number = self.scan, self.row_number
+            scan.max_row = max(scan.max_row, row_number)
+            if row_number >= MAX_ROWS and not scan.max_row_cell:
+                scan.max_row_cell = f"A{row_number}"  # the row holds no cell, only a format
+            if self.row.get("hidden") in ("1", "true"):
+                scan.hidden_rows.add(row_number)
+
+    def _cell(self) -> None:
+        scan, row_number, cell = self.scan, self.row_number, self.cell
+        self.col_number, ref = _cell_position(cell.get("r"), row_number, self.col_number)
+        if self.has_v or self.has_is:
+            scan.extend_used(row_number, self.col_number)
+        if not scan.max_row_cell and row_number >= MAX_ROWS and self.has_v:
+            scan.max_row_cell = ref  # a cell in Excel's last row
+        if cell.get("t") == "e":
+            scan.errors[ref] = self.v_text if self.v_text else "#N/A"
+        elif self.has_f and self.v_text is None:
+            scan.uncalculated.add(ref)
 
 
 def _int(text: str | None, default: int) -> int:
@@ -428,6 +517,10 @@ def read_workbook(path: Path) -> RawWorkbook:
             book = calamine.CalamineWorkbook.from_path(str(path), load_tables=not duplicates)
             tables: dict[str, RawTable] = {}
             sheets_with_tables: set[str] = set()
+            # each sheet's rows down to its lowest table header, read once per sheet (calamine
+            # parses the whole sheet at every get_sheet_by_name)
+            header_rows: dict[str, list[list[CellValue]]] = {}
+            lowest = _lowest_headers(places)
             if not duplicates:
                 for table_name in book.table_names or []:
                     if table_name in skipped:
@@ -437,11 +530,13 @@ def read_workbook(path: Path) -> RawWorkbook:
                         continue
                     first_data_row, first_col = table.start
                     rows = [[_normalise(v) for v in row] for row in table.to_python()]
-                    table_sheet = book.get_sheet_by_name(table.sheet)
                     header_index = first_data_row - 1
-                    header_row_values = table_sheet.to_python(
-                        skip_empty_area=False, nrows=header_index + 1
-                    )
+                    header_row_values = header_rows.get(table.sheet, [])
+                    if len(header_row_values) <= header_index:
+                        header_row_values = book.get_sheet_by_name(table.sheet).to_python(
+                            skip_empty_area=False,
+                            nrows=max(header_index + 1, lowest.get(table.sheet, 0)))
+                        header_rows[table.sheet] = header_row_values
                     header = [
                         str(_normalise(header_row_values[header_index][first_col + j]) or "")
                         if header_index < len(header_row_values)
@@ -492,6 +587,19 @@ def read_workbook(path: Path) -> RawWorkbook:
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
             raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
         raise
+
+
+def _lowest_headers(places: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Sheet -> the lowest top row of the tables on it (a table's header row)."""
+    lowest: dict[str, int] = {}
+    for _, sheet, ref in places:
+        try:
+            row, _ = split_ref(ref.split(":")[0])
+        except (ValueError, KeyError):
+            continue
+        if row < MAX_ROWS:
+            lowest[sheet] = max(lowest.get(sheet, 0), row)
+    return lowest
 
 
 def _sheets_too_large(scans: dict[str, SheetScan],

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import copy
+import marshal
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
+from .. import packaged
 from ..codes import lookup
 from ..periods import CALENDAR_MONTHS, FY_MONTHS
 from ..yamlio import load_yaml
 
 
 def load_data(name: str) -> dict[str, Any]:
-    """Load ``xlperf/data/<name>.yaml`` (a fresh copy: callers may change it)."""
-    return copy.deepcopy(_parsed(name))
+    """Load ``xlperf/data/<name>.yaml`` (a fresh copy: callers may change it).
+
+    The copy goes through ``marshal`` (ten times faster than ``copy.deepcopy`` and the same
+    for YAML's plain data: dicts in order, lists, strings, numbers, booleans, None, aliases
+    shared); data marshal cannot hold (a date) is deep-copied."""
+    parsed = _parsed(name)
+    try:
+        copied: dict[str, Any] = marshal.loads(marshal.dumps(parsed))
+    except ValueError:
+        return copy.deepcopy(parsed)
+    return copied
 
 
 @cache
 def _parsed(name: str) -> dict[str, Any]:
     """Parsed once per process: a batch run builds many packs from the same data files."""
-    text = resources.files("xlperf.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    text = packaged.text("data", f"{name}.yaml")
     data: dict[str, Any] = load_yaml(text)
     return data
 
@@ -155,7 +165,7 @@ def _expand_columns(raw: dict[str, Any]) -> tuple[ColumnSpec, ...]:
 
 @lru_cache(maxsize=1)
 def load_schema() -> Schema:
-    text = resources.files("xlperf.schema").joinpath("input.yaml").read_text(encoding="utf-8")
+    text = packaged.text("schema", "input.yaml")
     raw = load_yaml(text)
     categories = load_data("categories")
     national = load_data("national")

@@ -18,8 +18,9 @@ import html
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from ..a1 import column_index, parse_a1
 from ..pack.place import Anchors, NameAnchor, TableAnchor, sheet_prefix
@@ -484,10 +485,87 @@ _cache: dict[tuple[str, int, int], Template] = {}
 
 
 def cached_template(path: Path) -> Template:
-    """The template at ``path``, read once per process (again only if the file changed)."""
+    """The template at ``path``, read once per process (again only if the file changed),
+    and indexed once per install: the index is kept in xlperf's cache (see
+    :func:`stored_template`)."""
     stat = Path(path).stat()
     key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _cache:
         _cache.clear()  # one template at a time: a batch uses one
-        _cache[key] = load_template(Path(path))
+        _cache[key] = stored_template(Path(path), key)
     return _cache[key]
+
+
+#: Marks a dataclass in the plain form of a template (XML text never holds a NUL).
+_DATACLASS = "\0dataclass"
+
+
+def _classes() -> dict[str, type]:
+    """The classes a :class:`Template` is made of."""
+    return {c.__name__: c for c in (Template, Rel, TemplateCell, TemplateSheet, Styles,
+                                      DefinedNameXml, Anchors, TableAnchor, NameAnchor)}
+
+
+def _plain(value: Any, classes: dict[str, type]) -> Any:
+    """``value`` as marshal can hold it: each dataclass a tagged tuple of its fields."""
+    kind = type(value)
+    if kind.__name__ in classes and classes[kind.__name__] is kind:
+        return (_DATACLASS, kind.__name__,
+                tuple(_plain(getattr(value, f.name), classes) for f in fields(value)))
+    if kind is list:
+        return [_plain(v, classes) for v in value]
+    if kind is tuple:
+        return tuple(_plain(v, classes) for v in value)
+    if kind is dict:
+        return {k: _plain(v, classes) for k, v in value.items()}
+    return value
+
+
+def _rebuilt(value: Any, classes: dict[str, type]) -> Any:
+    """The inverse of :func:`_plain`."""
+    kind = type(value)
+    if kind is tuple:
+        if len(value) == 3 and value[0] == _DATACLASS:
+            return classes[value[1]](*(_rebuilt(v, classes) for v in value[2]))
+        return tuple(_rebuilt(v, classes) for v in value)
+    if kind is list:
+        return [_rebuilt(v, classes) for v in value]
+    if kind is dict:
+        return {k: _rebuilt(v, classes) for k, v in value.items()}
+    return value
+
+
+def stored_template(path: Path, identity: tuple[str, int, int]) -> Template:
+    """:func:`load_template`, or the same Template from xlperf's cache (:mod:`xlperf.cache`):
+    stored with ``marshal`` under a key holding the file's path, size and modification time,
+    xlperf's version, the Python and the size and time of the modules that index a template,
+    and stored only after checking that what comes back equals what was indexed."""
+    import marshal  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    from .. import __version__, cache  # noqa: PLC0415
+
+    resolved, mtime_ns, size = identity
+    sources = [__file__, *(sys.modules[f.__module__].__file__ or "" for f in (
+        Anchors, check_package, parse_a1))]
+    key = "\0".join(["xlperf-template 1", repr(__version__), repr(sys.version),
+                     repr(resolved), str(size), str(mtime_ns), cache.stamp(sources)])
+    name = f"template-{zlib.crc32(resolved.encode('utf-8', 'surrogateescape')):08x}.bin"
+    classes = _classes()
+    body = cache.read(name, key)
+    if body is not None:
+        try:
+            stored = _rebuilt(marshal.loads(body), classes)
+        except (EOFError, ValueError, TypeError, KeyError, IndexError):
+            stored = None
+        if isinstance(stored, Template):
+            return stored
+    template = load_template(path)
+    try:
+        data = marshal.dumps(_plain(template, classes))
+    except ValueError:
+        return template
+    if _rebuilt(marshal.loads(data), classes) == template:
+        cache.write(name, key, data)
+    return template

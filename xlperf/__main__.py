@@ -1,0 +1,6 @@
+"""``python -m xlperf``: the ``xlperf`` command."""
+
+from .start import run
+
+if __name__ == "__main__":
+    run()
