@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import dataclass_code
-
 FY_MONTHS: tuple[str, ...] = (
     "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar",
 )
@@ -28,8 +26,6 @@ _QUARTER_RE = re.compile(
     r"^\s*(?:Q([1-4])\s*(\d{4}\s*[-/]\s*\d{2,4})|(\d{4}\s*[-/]\s*\d{2,4})\s*Q([1-4]))\s*$",
     re.IGNORECASE,
 )
-
-dataclass_code.install()  # before the first class: xlperf's classes from the cache
 
 
 @dataclass(frozen=True, order=True)

@@ -10,12 +10,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from . import dataclass_code
-
 if TYPE_CHECKING:
     from .codes import Severity
-
-dataclass_code.install()  # before the first class: xlperf's classes from the cache
 
 __all__ = ["InputError", "Problem", "Problems", "Severity", "XlperfError", "address",
            "split_address"]
