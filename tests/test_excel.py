@@ -608,24 +608,6 @@ def _pack_check(sheets: list[str]) -> Callable[..., str | None]:
     return check
 
 
-@pytest.mark.slow
-def test_build_pack_failure_at_every_call_leaves_the_previous_pack(tiny, monkeypatch):
-    _fast_pack(monkeypatch, tiny)
-    names = final_names(tiny["pack"])
-    total = _sweep(entry.build_pack, tiny["with_pack"], monkeypatch,
-                   _pack_check(list(names.values())))
-    assert total > 1000  # every one of them injected (about 1,550 on the tiny input)
-
-
-@pytest.mark.slow
-def test_regrade_failure_at_every_call_leaves_the_previous_pack(tiny, monkeypatch):
-    _fast_pack(monkeypatch, tiny)
-    names = final_names(tiny["pack"])
-    total = _sweep(entry.regrade, tiny["with_pack"], monkeypatch,
-                   _pack_check([names[s] for s in entry.REGRADE_SHEETS]))
-    assert total > 500  # every one of them injected (about 930 on the tiny input)
-
-
 def test_the_sweep_can_fail(tiny, monkeypatch):
     """The check above flags a swap without rollback (a negative self-check)."""
     _fast_pack(monkeypatch, tiny)
@@ -646,29 +628,6 @@ def test_the_sweep_can_fail(tiny, monkeypatch):
     names = final_names(tiny["pack"])
     check = _pack_check(list(names.values()))
     assert check(bench, snapshot(book, skip=()), original, renames[3]) is not None
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", [n for n in ENTRY_POINTS if n not in ("build_pack",
-                                                                        "regrade")])
-def test_every_entry_point_turns_a_failure_at_any_call_into_one_alert(
-        name, tiny, monkeypatch, tmp_path):
-    path = tmp_path / "book.xlsx"
-    shutil.copy(tiny["with_pack"], path)
-    function = getattr(entry, name)
-
-    def run() -> Any:
-        bench = entry._xlwings.__self__  # type: ignore[attr-defined]  # the open_caller bench
-        bench.selection = ("Measures", "$C$5")
-        return function()
-
-    def check(bench: xd.Bench, after: dict[str, Any], original: dict[str, Any], index: int
-              ) -> str | None:
-        if len(bench.alerts) != 1:
-            return f"{len(bench.alerts)} alerts: {bench.alerts}"
-        return None if app_restored(bench) else f"Excel left as {bench.app._state}"
-
-    assert _sweep(run, path, monkeypatch, check, snapshots=False) > 5
 
 
 def test_a_failure_reaching_the_workbook_is_one_alert(monkeypatch, demo):
