@@ -13,6 +13,8 @@ from typing import Any
 
 #: Excel's tallest row, in points: a taller height makes the file invalid.
 MAX_ROW_HEIGHT = 409
+#: The width assumed for a column the layout does not size.
+DEFAULT_WIDTH = 13.0
 #: Points per line of 10-point text, and the characters a column of width 1 holds.
 LINE_HEIGHT = 13.0
 CHARS_PER_WIDTH = 1.15

@@ -369,28 +369,26 @@ def validate(book: Any = None) -> bool | None:
     return _run("Validate", work, book)
 
 
-def build_pack(book: Any = None) -> bool | None:
-    """Validate, then bring every sheet of the pack into the workbook."""
+def _rebuild_button(action: str, sheets: tuple[str, ...] | None, book: Any) -> bool | None:
+    """Build pack and Re-grade: ``sheets`` of the pack (None: all) into the workbook."""
     def work(book: Any) -> bool:
-        done = _rebuild(book, "Build pack", None)
+        done = _rebuild(book, action, sheets)
         # the pack is in place: a failing "done" message must not be reported as a build
         # that did not finish (retried once, then printed to the console)
         _safe(lambda: _alert(book, done, True))
         return True
 
-    return _run("Build pack", work, book)
+    return _run(action, work, book)
+
+
+def build_pack(book: Any = None) -> bool | None:
+    """Validate, then bring every sheet of the pack into the workbook."""
+    return _rebuild_button("Build pack", None, book)
 
 
 def regrade(book: Any = None) -> bool | None:
     """Recompute the grades: replace the pack's Summary, Measures and Audit sheets only."""
-    def work(book: Any) -> bool:
-        done = _rebuild(book, "Re-grade", REGRADE_SHEETS)
-        # the pack is in place: a failing "done" message must not be reported as a build
-        # that did not finish (retried once, then printed to the console)
-        _safe(lambda: _alert(book, done, True))
-        return True
-
-    return _run("Re-grade", work, book)
+    return _rebuild_button("Re-grade", REGRADE_SHEETS, book)
 
 
 def explain(book: Any = None) -> str | None:

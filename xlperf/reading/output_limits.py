@@ -26,7 +26,13 @@ from ..domain.statement import label_fields, placeholders, statement_data
 from ..model import Dataset
 from ..periods import Quarter
 from ..problems import Problem, split_address
-from ..text_fit import MAX_LINES, chars_per_line, wrapped_lines
+from ..text_fit import (
+    DEFAULT_WIDTH,
+    MAX_LINES,
+    MAX_ROW_HEIGHT,
+    chars_per_line,
+    wrapped_lines,
+)
 from ..yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -156,8 +162,8 @@ def printed_columns() -> dict[tuple[str, str], tuple[PrintedColumn, ...]]:
             for by_paragraph, shows in ((False, table.shows), (True, table.paragraphs)):
                 for header, sources in shows:
                     letter = column_letter(first + table.header.index(header))
-                    place = PrintedColumn(sheet.name, header, sheet.widths.get(letter) or 13.0,
-                                          by_paragraph)
+                    width = sheet.widths.get(letter) or DEFAULT_WIDTH
+                    place = PrintedColumn(sheet.name, header, width, by_paragraph)
                     for source in sources:
                         found.setdefault(source, []).append(place)
     return {key: tuple(places) for key, places in found.items()}
@@ -185,6 +191,6 @@ def row_heights(typed: dict[str, TypedTable], file: str) -> list[Problem]:
                 codes.ROW_TOO_TALL,
                 f"printed in the pack's '{narrowest.sheet}' sheet ({narrowest.header}), this "
                 f"text needs {lines:,} lines and a row shows at most {MAX_LINES} (Excel's "
-                f"tallest row is 409 points), so the printed page cuts it off; shorten it to "
-                f"about {room:,} characters", row.sheet, row.cell(column), file))
+                f"tallest row is {MAX_ROW_HEIGHT} points), so the printed page cuts it off; "
+                f"shorten it to about {room:,} characters", row.sheet, row.cell(column), file))
     return problems

@@ -30,7 +30,7 @@ from ..pack.model import Chart, Pack, Ref
 from ..pack.model import Series as ChartSeries
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
-from ..text_fit import row_height, wrapped_lines
+from ..text_fit import DEFAULT_WIDTH, row_height, wrapped_lines
 from .xlsx_template import (
     REL_NS,
     REL_TYPE,
@@ -124,8 +124,6 @@ def fitted_heights(wrapped: dict[int, int]) -> dict[int, float]:
     409 pt: Excel and LibreOffice do not re-fit the rows of a file they open, so without
     this wrapped text would be cut off."""
     return {row: row_height(lines) for row, lines in sorted(wrapped.items()) if lines > 1}
-
-
 
 
 # -- the streaming writer ---------------------------------------------------------------------
@@ -612,7 +610,8 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
     wrap = tpl.styles.wrap
     widths = {s.name: s.widths for s in book.sheets}
     #: a merged cell (a note across the sheet) wraps within the merged width
-    merged_width = {(s.name, r1, c1): sum(s.widths.get(c) or 13.0 for c in range(c1, c2 + 1))
+    merged_width = {(s.name, r1, c1): sum(s.widths.get(c) or DEFAULT_WIDTH
+                                          for c in range(c1, c2 + 1))
                     for s in book.sheets for _coord, r1, c1, r2, c2 in merged_ranges(s)
                     if r1 == r2}
     for placed in placement.cells():
@@ -631,7 +630,7 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
             book.notes[sheet][(placed.row, placed.col)] = ("xlperf", cell.note)
         if placed.formula is None and index < len(wrap) and wrap[index]:
             width = merged_width.get((sheet, placed.row, placed.col)) \
-                or widths[sheet].get(placed.col) or 13.0
+                or widths[sheet].get(placed.col) or DEFAULT_WIDTH
             lines = wrapped_lines(cell.value, width)
             rows = book.heights.setdefault(sheet, {})
             if lines > rows.get(placed.row, 1):
