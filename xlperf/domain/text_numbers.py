@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..model import Dataset
@@ -62,12 +62,77 @@ _END = r"(?=\s*(?:[.,;:)]|$)|[ \t]*\n)"
 _TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\](\?\s*)?|\s*\.\.\.\s*|^\^\s*|\s*\$$")
 
 
+#: A phrase's necessary words: each group is a choice of alternatives, each alternative
+#: the pieces of text (lower case ASCII) it needs; see :func:`needed_words`.
+Needs = tuple[tuple[tuple[str, ...], ...], ...]
+
+
 @dataclass(frozen=True)
 class Phrase:
     text: str
-    pattern: re.Pattern[str]
+    source: str  # the regular expression (compiled with re.IGNORECASE when first needed)
     figures: Mapping[str, Mapping[str, str]]
     words: Mapping[str, str]  # slot -> word list name
+    needs: Needs
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self.source)
+
+    def may_match(self, folded: str) -> bool:
+        """False when the phrase cannot match a text (:func:`folded`): one of its words is
+        not in it. Compiling and running the 36 phrases' expressions over every text was
+        most of the time of reading the texts; a text holds few of the phrases' words."""
+        return all(any(all(piece in folded for piece in alternative)
+                       for alternative in group) for group in self.needs)
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
+
+
+#: The only characters other than ASCII letters that re.IGNORECASE matches with an ASCII
+#: letter (İ ı with i, ſ with s, the Kelvin sign with k), as the letter they match.
+_CASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def folded(text: str) -> str:
+    """``text`` as :meth:`Phrase.may_match` compares it: an ASCII letter stands wherever
+    re.IGNORECASE would match it, in lower case."""
+    return text.translate(_CASE_EXTRA).lower()
+
+
+def _pieces(words: str) -> tuple[str, ...]:
+    """The pieces of text that words of a phrase (literally, any case) need: ``x?`` leaves
+    the character out, so the text around it is needed piece by piece; pieces other than
+    ASCII are left out (re.IGNORECASE may match them otherwise than ``lower``)."""
+    out: list[str] = []
+    for word in words.split():
+        parts = word.split("?")
+        for i, part in enumerate(parts):
+            piece = (part if i == len(parts) - 1 else part[:-1]).lower()
+            if piece and piece.isascii():
+                out.append(piece)
+    return tuple(out)
+
+
+def needed_words(text: str) -> Needs:
+    """What a phrase of data/text_numbers.yaml needs in a text to match it: its words, and
+    one of the choices of each ``[a|b]`` (not ``[a|b]?``). Slots, ``...``, ``^`` and ``$``
+    need nothing."""
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    at = 0
+    for match in _TOKEN.finditer(text):
+        literal = _pieces(text[at:match.start()])
+        groups += [((piece,),) for piece in literal]
+        if match.group(3) and not match.group(4):
+            options = tuple(_pieces(o) for o in match.group(3).split("|"))
+            if all(options):
+                groups.append(options)
+        at = match.end()
+    groups += [((piece,),) for piece in _pieces(text[at:])]
+    return tuple(groups)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +166,12 @@ def _literal(chunk: str) -> str:
 
 def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """A phrase of data/text_numbers.yaml as a regular expression with a group per slot."""
+    source, words = phrase_source(text)
+    return _compiled(source), words
+
+
+def phrase_source(text: str) -> tuple[str, dict[str, str]]:
+    """A phrase's regular expression (for re.IGNORECASE) and its slots' word lists."""
     parts: list[str] = []
     words: dict[str, str] = {}
     at = 0
@@ -134,17 +205,18 @@ def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
         at = match.end()
     if at < len(text):
         parts.append(_literal(text[at:]))
-    return re.compile("".join(parts), re.IGNORECASE), words
+    return "".join(parts), words
 
 
 @lru_cache(maxsize=1)
 def phrases() -> tuple[Phrase, ...]:
     out: list[Phrase] = []
     for entry in _data()["phrases"]:
-        pattern, words = compile_phrase(str(entry["phrase"]))
-        out.append(Phrase(str(entry["phrase"]), pattern,
-                          {k: {kk: str(vv) for kk, vv in v.items()}
-                           for k, v in entry["figures"].items()}, words))
+        text = str(entry["phrase"])
+        source, words = phrase_source(text)
+        out.append(Phrase(text, source, {k: {kk: str(vv) for kk, vv in v.items()}
+                                         for k, v in entry["figures"].items()},
+                          words, needed_words(text)))
     return tuple(out)
 
 
@@ -222,9 +294,12 @@ def claims(ds: Dataset, source: AnalystText) -> list[Claim]:
     """The numbers of ``source`` that a phrase names, each with xlperf's figure (numbers whose
     figure xlperf cannot compute from the input are left out)."""
     text = source.text.replace("**", "")
+    lower = folded(text)
     taken: set[int] = set()
     out: list[tuple[int, Claim]] = []
     for phrase in phrases():
+        if not phrase.may_match(lower):
+            continue
         for match in phrase.pattern.finditer(text):
             out.extend(_read(ds, source, text, phrase, match, taken))
     return [c for _pos, c in sorted(out, key=lambda x: x[0])]
