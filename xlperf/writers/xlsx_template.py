@@ -521,17 +521,24 @@ def _plain(value: Any, classes: dict[str, type]) -> Any:
     return value
 
 
+#: Values :func:`_plain` keeps as they are (most of a template: its cells' text and styles).
+_ATOMIC = frozenset({str, int, float, bool, bytes, type(None)})
+
+
 def _rebuilt(value: Any, classes: dict[str, type]) -> Any:
-    """The inverse of :func:`_plain`."""
+    """The inverse of :func:`_plain` (an atomic value is taken as it is without a call:
+    reading the template from the cache was mostly calls for its cells' strings)."""
+    atomic = _ATOMIC
     kind = type(value)
     if kind is tuple:
         if len(value) == 3 and value[0] == _DATACLASS:
-            return classes[value[1]](*(_rebuilt(v, classes) for v in value[2]))
-        return tuple(_rebuilt(v, classes) for v in value)
+            return classes[value[1]](*[v if type(v) in atomic else _rebuilt(v, classes)
+                                        for v in value[2]])
+        return tuple([v if type(v) in atomic else _rebuilt(v, classes) for v in value])
     if kind is list:
-        return [_rebuilt(v, classes) for v in value]
+        return [v if type(v) in atomic else _rebuilt(v, classes) for v in value]
     if kind is dict:
-        return {k: _rebuilt(v, classes) for k, v in value.items()}
+        return {k: v if type(v) in atomic else _rebuilt(v, classes) for k, v in value.items()}
     return value
 
 
