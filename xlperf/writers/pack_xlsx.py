@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..a1 import column_letter, parse_a1
+from ..gcpause import paused_collection
 from ..pack.model import Chart, Pack, Ref
 from ..pack.model import Series as ChartSeries
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
@@ -615,7 +616,12 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
     """The finished pack workbook as bytes (deterministic: same pack, same bytes).
 
     ``phases``, when given, receives the seconds spent in each step (benchmarks/run.py
-    --profile)."""
+    --profile). The garbage collector is paused meanwhile (:mod:`xlperf.gcpause`)."""
+    with paused_collection():
+        return _render(pack, template, phases)
+
+
+def _render(pack: Pack, template: Path, phases: dict[str, float] | None) -> bytes:
     clock = time.perf_counter
     started = clock()
     check_limits(pack)
