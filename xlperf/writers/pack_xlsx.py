@@ -17,7 +17,6 @@ template give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import re
 import time
@@ -43,6 +42,7 @@ from .xlsx_template import (
     cached_template,
     merged_ranges,
     read_rels,
+    unescape,
 )
 
 #: Excel's limits, checked before anything is written.
@@ -347,14 +347,14 @@ class _Book:
             if cell.text is not None:
                 return cell.text
             m = re.search(r"<t\b[^>]*>(.*?)</t>|<v>(.*?)</v>", cell.inner, re.S)
-            return html.unescape(m.group(1) or m.group(2)) if m else "None"
+            return unescape(m.group(1) or m.group(2)) if m else "None"
         rest = cell[1]
         m = re.search(r"<v>(.*?)</v>", rest)
         if m is None:
             return "None"
         if ' t="s"' in rest:
             return self.string_list[int(m.group(1))]
-        return html.unescape(m.group(1))
+        return unescape(m.group(1))
 
     def shift(self, sheet: str, after_row: int, by: int) -> None:
         grid = self.grids[sheet]
@@ -428,7 +428,7 @@ class _Book:
 def _header_footer(raw: str, fields: dict[str, str]) -> str:
     """Fill ``{marking}``, ``{quarter}``, ``{title}`` in a sheet's headers and footers."""
     def fill(m: re.Match[str]) -> str:
-        text = html.unescape(m.group(2))
+        text = unescape(m.group(2))
         try:
             text = text.format_map(fields)
         except (KeyError, ValueError, IndexError):

@@ -14,7 +14,6 @@ data is replaced. A part with a DTD is refused (nothing here expands entities).
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import zipfile
@@ -41,12 +40,32 @@ _DATE_IDS = set(range(14, 23)) | {27, 30, 36, 45, 46, 47, 50, 57}
 _DATE_CODE = re.compile(r"[dmyhs]", re.I)
 
 
+#: XML's five named entities: &amp; last, so that "&amp;lt;" gives "&lt;".
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
+def unescape(text: str) -> str:
+    """``html.unescape`` of XML text. Where every ``&`` starts one of XML's five named
+    entities (a template's text as Excel writes it), they are replaced here, without
+    importing :mod:`html` and its table of HTML entities; anything else (a numeric
+    reference) goes to ``html.unescape``."""
+    if "&" not in text:
+        return text
+    if text.count("&") == sum(text.count(entity) for entity, _char in _ENTITIES):
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+        return text
+    import html  # noqa: PLC0415 - rarely needed
+
+    return html.unescape(text)
+
+
 def attrs(text: str) -> dict[str, str]:
     """The attributes of a start tag's text, unescaped."""
     out = {}
     for m in _ATTR.finditer(text):
         value = m[2] if m[2] is not None else m[3]
-        out[m[1]] = html.unescape(value) if "&" in value else value
+        out[m[1]] = unescape(value)
     return out
 
 
@@ -202,14 +221,14 @@ def _shared_strings(text: str) -> list[str]:
     out = []
     for si in re.finditer(r"<si>(.*?)</si>|<si\s*/>", text, re.S):
         body = si.group(1) or ""
-        out.append(html.unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", body, re.S))))
+        out.append(unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", body, re.S))))
     return out
 
 
 def _inline_text(inner: str) -> str | None:
     if "<is>" not in inner:
         return None
-    return html.unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", inner, re.S)))
+    return unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", inner, re.S)))
 
 
 def _styles(text: str) -> Styles:
@@ -322,11 +341,11 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
     for rel in rels:
         if rel.type == "comments":
             ctext = _text(parts, rel.target, template)
-            authors = [html.unescape(a) for a in
+            authors = [unescape(a) for a in
                        re.findall(r"<author>(.*?)</author>", ctext, re.S)]
             for cm in re.finditer(r"<comment\b([^>]*)>(.*?)</comment>", ctext, re.S):
                 ca = attrs(cm.group(1))
-                words = html.unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>",
+                words = unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>",
                                                          cm.group(2), re.S)))
                 author_id = int(ca.get("authorId", "0"))
                 author = authors[author_id] if author_id < len(authors) else ""
@@ -470,7 +489,7 @@ def load_template(path: Path) -> Template:
         a = attrs(m.group(1))
         local_id = a.get("localSheetId")
         defined = DefinedNameXml(a.get("name", ""), int(local_id) if local_id else None,
-                                 m.group(1), html.unescape(m.group(2) or ""))
+                                 m.group(1), unescape(m.group(2) or ""))
         names.append(defined)
         if defined.local_sheet is None and not defined.name.startswith("_xlnm."):
             where = destination(defined.text)
