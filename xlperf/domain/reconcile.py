@@ -25,6 +25,8 @@ from .trackers import FocusGroup, PriorityRow, focus_groups, priority_light, rul
 
 @dataclass(frozen=True)
 class Finding:
+    """A figure published or typed in the input that is not the one xlperf works out."""
+
     topic: str
     item: str
     period: str

@@ -69,6 +69,8 @@ Needs = tuple[tuple[tuple[str, ...], ...], ...]
 
 @dataclass(frozen=True)
 class Phrase:
+    """A phrase of data/text_numbers.yaml: its expression, figures and words."""
+
     text: str
     source: str  # the regular expression (compiled with re.IGNORECASE when first needed)
     figures: Mapping[str, Mapping[str, str]]

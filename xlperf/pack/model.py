@@ -126,6 +126,8 @@ class NamedCell:
 
 @dataclass(frozen=True)
 class Series:
+    """A series of a chart: its title, values and look."""
+
     title: str
     values: Ref
     kind: str | None = None  # "line" draws this series as a line over a column chart
@@ -152,6 +154,8 @@ class Chart:
 
 @dataclass
 class Sheet:
+    """A sheet of the pack: its tables, named cells and charts."""
+
     name: str
     blocks: list[Block] = field(default_factory=list)
     named_cells: list[NamedCell] = field(default_factory=list)

@@ -51,6 +51,8 @@ class TableAnchor:
 
 @dataclass(frozen=True)
 class NameAnchor:
+    """A defined name of the template: the cell it points at (1-based)."""
+
     name: str
     sheet: str
     row: int
@@ -59,6 +61,8 @@ class NameAnchor:
 
 @dataclass
 class Anchors:
+    """Where a template's tables and defined names are."""
+
     file: str
     sheets: list[str]
     tables: dict[str, TableAnchor] = field(default_factory=dict)
@@ -76,6 +80,8 @@ class Shift:
 
 @dataclass(frozen=True)
 class PlacedBlock:
+    """A table of the pack where it lands: sheet, header row and first column."""
+
     block: Block
     sheet: str
     header_row: int
@@ -136,6 +142,8 @@ class PlacedCell(NamedTuple):
 
 @dataclass
 class Placement:
+    """The pack placed on a template: each table and name where it lands."""
+
     pack: Pack
     anchors: Anchors
     blocks: dict[str, PlacedBlock]

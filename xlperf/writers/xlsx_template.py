@@ -95,6 +95,8 @@ def top_elements(xml: str) -> list[tuple[str, str]]:
 
 @dataclass
 class Rel:
+    """A relationship of a package part."""
+
     id: str
     type: str  # the last part of the relationship type: "worksheet", "table", ...
     target: str  # the part name it points at (resolved), or the raw target if external
@@ -144,6 +146,8 @@ class TemplateCell:
 
 @dataclass
 class TemplateSheet:
+    """A worksheet of the template: its XML around the cells, and its cells."""
+
     name: str
     part: str
     element: str  # its <sheet .../> element in workbook.xml
@@ -178,6 +182,8 @@ class Styles:
 
 @dataclass
 class DefinedNameXml:
+    """A defined name of the template's workbook.xml, as written."""
+
     name: str
     local_sheet: int | None
     attrs: str  # the start tag's attributes as written
@@ -186,6 +192,8 @@ class DefinedNameXml:
 
 @dataclass
 class Template:
+    """The pack template as parts, indexed (see the module docstring)."""
+
     file: str
     parts: dict[str, bytes]
     defaults: list[str]  # <Default .../> elements of [Content_Types].xml

@@ -78,6 +78,8 @@ LABELS = {"common_cause": "Common cause: no signal",
 
 @dataclass(frozen=True)
 class Charted:
+    """A series' XmR chart for the SPC sheet, or why there is none."""
+
     name: str
     months: list[Month]
     result: SpcResult | None
