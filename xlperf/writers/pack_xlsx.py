@@ -317,16 +317,18 @@ class _Book:
             if _ILLEGAL.search(formula):
                 raise XlperfError(f"{where or _where(sheet, row, col)}: the formula holds "
                                   "control characters Excel cannot store")
-            body = "<f>" + _esc(formula[1:] if formula.startswith("=") else formula) + "</f>"
-            if value is None:
-                rest = ">" + body + "</c>"
+            text = _esc(formula[1:] if formula.startswith("=") else formula)
+            if kind is float:  # most formulas
+                rest = f"><f>{text}</f><v>{value!r}</v></c>"
+            elif value is None:
+                rest = f"><f>{text}</f></c>"
             elif kind is bool:
-                rest = ' t="b">' + body + f"<v>{int(value)}</v></c>"
-            elif kind is int or kind is float or isinstance(value, (int, float)):
-                rest = ">" + body + "<v>" + _number(value) + "</v></c>"
+                rest = f' t="b"><f>{text}</f><v>{int(value)}</v></c>'
+            elif kind is int or isinstance(value, (int, float)):
+                rest = f"><f>{text}</f><v>{_number(value)}</v></c>"
             else:
                 error = "e" if value in _ERRORS else "str"
-                rest = f' t="{error}">' + body + f"<v>{_esc(str(value))}</v></c>"
+                rest = f' t="{error}"><f>{text}</f><v>{_esc(str(value))}</v></c>'
         elif value is None:
             rest = "/>"
         elif kind is bool:
