@@ -113,7 +113,7 @@ class Block:
 
     @property
     def width(self) -> int:
-        return max([len(self.header), *(len(r) for r in self.rows)])
+        return max(len(self.header), max(map(len, self.rows), default=0))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 import re
 import time
 import zipfile
@@ -134,6 +135,9 @@ def fitted_heights(wrapped: dict[int, int]) -> dict[int, float]:
 
 #: openpyxl refuses these control characters in cell text; so does Excel.
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+#: A template row's own height, replaced by the height its wrapped text needs.
+_ROW_HEIGHT = re.compile(r'\s*\b(ht|customHeight)="[^"]*"')
+_column_of = operator.itemgetter(1)  # of a (row, column) key
 _ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"})
 _EPOCH = dt.datetime(1899, 12, 30)
 #: Excel's calculation engine id as Excel 2019 and Microsoft 365 write it: a file with an
@@ -390,7 +394,8 @@ class _Book:
         for r in numbers:
             row_attrs = sheet.rows.get(r, "")
             if r in heights:
-                row_attrs = re.sub(r'\s*\b(ht|customHeight)="[^"]*"', "", row_attrs).strip()
+                if row_attrs:
+                    row_attrs = _ROW_HEIGHT.sub("", row_attrs).strip()
                 row_attrs = (row_attrs + " " if row_attrs else "") + \
                     f'ht="{heights[r]}" customHeight="1"'
             head = f'<row r="{r}"' + (" " + row_attrs if row_attrs else "")
@@ -421,8 +426,8 @@ class _Book:
         out.append("</sheetData>")
         if not keys:
             return "".join(out), "A1"
-        min_c = min(c for _r, c in keys)
-        max_c = max(c for _r, c in keys)
+        min_c = min(map(_column_of, keys))
+        max_c = max(map(_column_of, keys))
         dimension = f"{column_letter(min_c)}{keys[0][0]}:{column_letter(max_c)}{keys[-1][0]}"
         return "".join(out), dimension
 

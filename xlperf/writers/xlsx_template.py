@@ -29,15 +29,17 @@ from ..reading.xlsx import check_package
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_TYPE = REL_NS + "/"
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
-_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
-_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
-_DEST = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!"
-                   r"(\$?[A-Z]{1,3}\$?\d+)(?::\$?[A-Z]{1,3}\$?\d+)?$")
+# Compiled when a template is indexed (re keeps them), not at import: a template read from
+# xlperf's cache needs none of them.
+_ROW = r"(?s)<row\b([^>]*?)(?:/>|>(.*?)</row>)"
+_CELL = r"(?s)<c\b([^>]*?)(?:/>|>(.*?)</c>)"
+_TAG = r"<(/?)([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>"
+_REF = r"\$?([A-Z]{1,3})\$?(\d+)"
+_DEST = (r"^(?:'((?:[^']|'')+)'|([^'!]+))!"
+         r"(\$?[A-Z]{1,3}\$?\d+)(?::\$?[A-Z]{1,3}\$?\d+)?$")
 #: Number formats Excel shows as dates or times (built-in ids).
 _DATE_IDS = set(range(14, 23)) | {27, 30, 36, 45, 46, 47, 50, 57}
-_DATE_CODE = re.compile(r"[dmyhs]", re.I)
+_DATE_CODE = r"(?i)[dmyhs]"
 
 
 #: XML's five named entities: &amp; last, so that "&amp;lt;" gives "&lt;".
@@ -77,7 +79,7 @@ def top_elements(xml: str) -> list[tuple[str, str]]:
     """The top-level elements of an XML fragment as (local name, raw text), in order."""
     out: list[tuple[str, str]] = []
     depth, start, name = 0, 0, ""
-    for m in _TAG.finditer(xml):
+    for m in re.finditer(_TAG, xml):
         closing, tag, _rest, empty = m.groups()
         if closing:
             depth -= 1
@@ -270,7 +272,7 @@ def _styles(text: str) -> Styles:
         wrap.append(bool(re.search(r'wrapText="(1|true)"', xf)))
         fmt = int(a.get("numFmtId", "0"))
         code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", num_fmts.get(fmt, ""))
-        date.append(fmt in _DATE_IDS or bool(fmt >= 164 and _DATE_CODE.search(code)))
+        date.append(fmt in _DATE_IDS or bool(fmt >= 164 and re.search(_DATE_CODE, code)))
     named: dict[str, int] = {}
     extra: list[str] = []
     xf_ids = [int(attrs(xf[:xf.index(">")]).get("xfId", "0")) for xf in xfs]
@@ -292,7 +294,7 @@ def _styles(text: str) -> Styles:
             wrap.append(bool(re.search(r'wrapText="(1|true)"', source)))
             fmt = int(attrs(source[:head_end]).get("numFmtId", "0"))
             code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", num_fmts.get(fmt, ""))
-            date.append(fmt in _DATE_IDS or bool(fmt >= 164 and _DATE_CODE.search(code)))
+            date.append(fmt in _DATE_IDS or bool(fmt >= 164 and re.search(_DATE_CODE, code)))
         named[name] = found
     return Styles(text[:m.start()], xfs + extra, text[m.end():], named, style_of_xf, wrap,
                   date, num_fmts)
@@ -316,16 +318,16 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
     rows: dict[int, str] = {}
     cells: dict[tuple[int, int], TemplateCell] = {}
     plain = re.compile(r'([\w:]+)="([^"]*)"')
-    for row in _ROW.finditer(body):
+    for row in re.finditer(_ROW, body):
         a = row.group(1)
         row_attrs = dict(plain.findall(a))
         number = int(row_attrs.get("r", "0"))
         rest = " ".join(f'{k}="{v}"' for k, v in row_attrs.items() if k not in ("r", "spans"))
         if rest:
             rows[number] = rest
-        for c in _CELL.finditer(row.group(2) or ""):
+        for c in re.finditer(_CELL, row.group(2) or ""):
             ca = dict(plain.findall(c.group(1)))
-            ref = _REF.fullmatch(ca.pop("r", ""))
+            ref = re.fullmatch(_REF, ca.pop("r", ""))
             if ref is None:
                 raise XlperfError(f"template {template}: sheet {name!r} has a cell without "
                                   "an address")
@@ -424,10 +426,10 @@ def destination(text: str) -> tuple[str, int, int] | None:
     pieces = re.findall(r"(?:'(?:[^']|'')*'|[^,])+", text)
     found = None
     for piece in pieces:
-        m = _DEST.match(piece.strip())
+        m = re.match(_DEST, piece.strip())
         if m:
             sheet = (m[1] or "").replace("''", "'") if m[1] else m[2]
-            ref = _REF.match(m[3])
+            ref = re.match(_REF, m[3])
             if ref:
                 found = (sheet, int(ref[2]), column_index(ref[1]))
     return found
