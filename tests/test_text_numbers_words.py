@@ -58,4 +58,5 @@ def test_needed_words() -> None:
     assert needed_words("Treatment:? {p} Satisfied") == ((("treatment",),), (("satisfied",),))
     assert needed_words("[ASB|anti-social behaviour] ... n={now} [a|b]? x") == (
         (("asb",), ("anti-social", "behaviour")), (("n=",),), (("x",),))
+    assert ("all", "crime") in needed_words("{c:crime} for {total}")[0]  # a listed word
     assert folded("\u0130t\u017f \u212aEY") == "its key"
