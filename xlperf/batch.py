@@ -75,12 +75,16 @@ class Task:
 
 @dataclass(frozen=True)
 class TaskResult:
+    """What one worker task reports back: its packs' outcomes and its peak memory."""
+
     outcomes: list[Outcome]
     peak_rss: int | None  # bytes, the worker process's peak so far
 
 
 @dataclass
 class BatchReport:
+    """A whole build-all run: every pack's outcome, the workers, time and memory."""
+
     outcomes: list[Outcome]
     output_dir: Path
     workers: int

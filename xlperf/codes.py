@@ -31,6 +31,8 @@ class UnknownProblemCode(LookupError):
 
 @dataclass(frozen=True)
 class ProblemCode:
+    """A problem code of data/problem_codes.yaml: severity, message and documentation."""
+
     code: str
     severity: Severity
     message: str

@@ -21,6 +21,8 @@ SHARE = "share of the value"
 
 @dataclass(frozen=True)
 class EvidenceRow:
+    """A figure behind a measure's grade, with its working and input cells (Evidence)."""
+
     measure_id: str
     figure: str
     value: float | None

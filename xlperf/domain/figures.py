@@ -25,6 +25,8 @@ from .values import Figure, crime_series, crime_ytd, measure_value, months_sum, 
 
 @dataclass(frozen=True)
 class FigureKey:
+    """Which figure of the catalogue: its kind, subject, period and what it is compared with."""
+
     kind: str
     subject: str = ""
     period: str = ""

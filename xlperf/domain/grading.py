@@ -41,6 +41,8 @@ REPORTED_NOT_COMPUTED = "reported, not computed"
 
 @dataclass(frozen=True)
 class MeasureGrade:
+    """A measure's grade for a quarter: the rule's, the reported one and their figures."""
+
     measure: Measure
     quarter: Quarter
     rule: Rule
@@ -95,6 +97,8 @@ class MeasureGrade:
 
 @dataclass(frozen=True)
 class PriorityGrade:
+    """A priority's grade for a quarter, rolled up from its measures' grades."""
+
     priority: str
     quarter: Quarter
     computed: str | None
@@ -294,6 +298,8 @@ def grade_all(ds: Dataset, quarters: list[Quarter]) -> Grading:
 
 @dataclass(frozen=True)
 class Difference:
+    """A grade cell whose reported grade differs from the one the rule gives."""
+
     level: str  # "measure" or "priority"
     name: str
     quarter: Quarter

@@ -31,6 +31,8 @@ def series_ids(ds: Dataset) -> list[str]:
 
 @dataclass(frozen=True)
 class Trend:
+    """The change between two results, and its arrow."""
+
     change: float | None  # points, between the rounded percentages
     glyph: str
 

@@ -23,6 +23,8 @@ from .statement import fill, placeholders
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of the Report (data/narrative.yaml): its id, text and what it repeats for."""
+
     id: str
     text: str
     each: str | None = None  # "measure", "priority", "spc_series" or None
@@ -30,6 +32,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the Report: its heading and paragraphs."""
+
     heading: str
     paragraphs: tuple[Paragraph, ...]
 

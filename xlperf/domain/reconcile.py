@@ -10,7 +10,6 @@ shows it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,8 @@ from .trackers import FocusGroup, PriorityRow, focus_groups, priority_light, rul
 
 @dataclass(frozen=True)
 class Finding:
+    """A figure published or typed in the input that is not the one xlperf works out."""
+
     topic: str
     item: str
     period: str
@@ -200,6 +201,8 @@ def findings_json(rows: Sequence[Finding]) -> str:
                     "printed_at": f.printed_at,
                     "input_cell": f.input_cell, "convention": f.convention, "note": f.note,
                     "figure": figure})
+    import json  # noqa: PLC0415 - only for `xlperf reconcile --json`
+
     return json.dumps(out, ensure_ascii=False, indent=2)
 
 

@@ -76,6 +76,8 @@ _THRESHOLD = re.compile(r"^\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*%?\s*$")
 
 @dataclass(frozen=True)
 class Threshold:
+    """A comparison of a rule's quantity with a value (``< -5``)."""
+
     op: str
     value: float
 
@@ -102,6 +104,8 @@ def parse_threshold(text: str) -> Threshold:
 
 @dataclass(frozen=True)
 class Rule:
+    """A grading rule: what it compares, which way is better, where each grade starts."""
+
     name: str
     kind: RuleKind
     polarity: Polarity
@@ -224,6 +228,8 @@ def default_rules() -> dict[str, Rule]:
 
 @dataclass(frozen=True)
 class RollUpCondition:
+    """A priority's grade when at least so many of its measures have given ones."""
+
     grade: str
     counts: str  # "Requires Action", "Close Monitoring", "Close Monitoring or Requires Action"
     at_least: int

@@ -65,6 +65,8 @@ class SpcError(ValueError):
 
 @dataclass(frozen=True)
 class SpcOptions:
+    """How an XmR chart is worked out: improvement, rebases, fixed limits, target."""
+
     improvement: Improvement = "increase"
     rebase: tuple[str, ...] = ()
     fix_after_n_points: int | None = None
@@ -74,6 +76,8 @@ class SpcOptions:
 
 @dataclass(frozen=True)
 class SpcPoint:
+    """One point of an XmR chart: its value, mean, limits and special-cause type."""
+
     period: str
     value: float | None
     mean: float | None
@@ -93,6 +97,8 @@ class SpcPoint:
 
 @dataclass(frozen=True)
 class SpcResult:
+    """An XmR chart: its points, the latest point's variation and the assurance."""
+
     points: tuple[SpcPoint, ...]
     variation: PointType | None
     assurance: Assurance | None
@@ -234,6 +240,8 @@ def assurance_type(target: float, lpl: float, upl: float,
 
 @dataclass(frozen=True)
 class Limits:
+    """A segment's mean, process limits and the limits a point is close to."""
+
     mean: float
     lpl: float
     upl: float

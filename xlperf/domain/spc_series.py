@@ -25,6 +25,8 @@ def period(year: int, month: int) -> str:
 
 @dataclass(frozen=True)
 class SeriesSpec:
+    """A monthly series of the input that can be charted, and where it is read."""
+
     name: str
     table: str  # crime, asb, servator, public_order, neighbourhood
     improvement: Improvement

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from ..model import Dataset
@@ -62,12 +62,100 @@ _END = r"(?=\s*(?:[.,;:)]|$)|[ \t]*\n)"
 _TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\](\?\s*)?|\s*\.\.\.\s*|^\^\s*|\s*\$$")
 
 
+#: A phrase's necessary words: each group is a choice of alternatives, each alternative
+#: the pieces of text (lower case ASCII) it needs; see :func:`needed_words`.
+Needs = tuple[tuple[tuple[str, ...], ...], ...]
+
+
 @dataclass(frozen=True)
 class Phrase:
+    """A phrase of data/text_numbers.yaml: its expression, figures and words."""
+
     text: str
-    pattern: re.Pattern[str]
+    source: str  # the regular expression (compiled with re.IGNORECASE when first needed)
     figures: Mapping[str, Mapping[str, str]]
     words: Mapping[str, str]  # slot -> word list name
+    needs: Needs
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self.source)
+
+    @cached_property
+    def _required(self) -> tuple[tuple[str, ...], Needs]:
+        """The pieces every match needs (groups of one alternative), and the other groups."""
+        single = tuple(piece for group in self.needs if len(group) == 1 for piece in group[0])
+        return single, tuple(group for group in self.needs if len(group) > 1)
+
+    def may_match(self, folded: str) -> bool:
+        """False when the phrase cannot match a text (:func:`folded`): one of its words is
+        not in it. Compiling and running the 36 phrases' expressions over every text was
+        most of the time of reading the texts; a text holds few of the phrases' words."""
+        single, choices = self._required
+        for piece in single:
+            if piece not in folded:
+                return False
+        return all(any(all(piece in folded for piece in alternative)
+                       for alternative in group) for group in choices)
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
+
+
+#: The only characters other than ASCII letters that re.IGNORECASE matches with an ASCII
+#: letter (İ ı with i, ſ with s, the Kelvin sign with k), as the letter they match.
+_CASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def folded(text: str) -> str:
+    """``text`` as :meth:`Phrase.may_match` compares it: an ASCII letter stands wherever
+    re.IGNORECASE would match it, in lower case."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text:
+        text = text.translate(_CASE_EXTRA)
+    return text.lower()
+
+
+def _pieces(words: str) -> tuple[str, ...]:
+    """The pieces of text that words of a phrase (literally, any case) need: ``x?`` leaves
+    the character out, so the text around it is needed piece by piece; pieces other than
+    ASCII are left out (re.IGNORECASE may match them otherwise than ``lower``)."""
+    out: list[str] = []
+    for word in words.split():
+        parts = word.split("?")
+        for i, part in enumerate(parts):
+            piece = (part if i == len(parts) - 1 else part[:-1]).lower()
+            if piece and piece.isascii():
+                out.append(piece)
+    return tuple(out)
+
+
+@cache
+def _listed_words(name: str) -> tuple[tuple[str, ...], ...]:
+    """The pieces of each word of the word list ``name`` (one of them fills its slot)."""
+    return tuple(_pieces(word) for word in word_lists()[name])
+
+
+def needed_words(text: str) -> Needs:
+    """What a phrase of data/text_numbers.yaml needs in a text to match it: its words, one
+    of the choices of each ``[a|b]`` (not ``[a|b]?``) and one of the words of each
+    ``{name:words}`` slot. Other slots, ``...``, ``^`` and ``$`` need nothing."""
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    at = 0
+    for match in _TOKEN.finditer(text):
+        literal = _pieces(text[at:match.start()])
+        groups += [((piece,),) for piece in literal]
+        options: tuple[tuple[str, ...], ...] = ()
+        if match.group(3) and not match.group(4):
+            options = tuple(_pieces(o) for o in match.group(3).split("|"))
+        elif match.group(1) and match.group(2):
+            options = _listed_words(match.group(2))
+        if options and all(options):
+            groups.append(options)
+        at = match.end()
+    groups += [((piece,),) for piece in _pieces(text[at:])]
+    return tuple(groups)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +189,12 @@ def _literal(chunk: str) -> str:
 
 def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """A phrase of data/text_numbers.yaml as a regular expression with a group per slot."""
+    source, words = phrase_source(text)
+    return _compiled(source), words
+
+
+def phrase_source(text: str) -> tuple[str, dict[str, str]]:
+    """A phrase's regular expression (for re.IGNORECASE) and its slots' word lists."""
     parts: list[str] = []
     words: dict[str, str] = {}
     at = 0
@@ -134,17 +228,18 @@ def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
         at = match.end()
     if at < len(text):
         parts.append(_literal(text[at:]))
-    return re.compile("".join(parts), re.IGNORECASE), words
+    return "".join(parts), words
 
 
 @lru_cache(maxsize=1)
 def phrases() -> tuple[Phrase, ...]:
     out: list[Phrase] = []
     for entry in _data()["phrases"]:
-        pattern, words = compile_phrase(str(entry["phrase"]))
-        out.append(Phrase(str(entry["phrase"]), pattern,
-                          {k: {kk: str(vv) for kk, vv in v.items()}
-                           for k, v in entry["figures"].items()}, words))
+        text = str(entry["phrase"])
+        source, words = phrase_source(text)
+        out.append(Phrase(text, source, {k: {kk: str(vv) for kk, vv in v.items()}
+                                         for k, v in entry["figures"].items()},
+                          words, needed_words(text)))
     return tuple(out)
 
 
@@ -222,9 +317,12 @@ def claims(ds: Dataset, source: AnalystText) -> list[Claim]:
     """The numbers of ``source`` that a phrase names, each with xlperf's figure (numbers whose
     figure xlperf cannot compute from the input are left out)."""
     text = source.text.replace("**", "")
+    lower = folded(text)
     taken: set[int] = set()
     out: list[tuple[int, Claim]] = []
     for phrase in phrases():
+        if not phrase.may_match(lower):
+            continue
         for match in phrase.pattern.finditer(text):
             out.extend(_read(ds, source, text, phrase, match, taken))
     return [c for _pos, c in sorted(out, key=lambda x: x[0])]
@@ -309,6 +407,13 @@ def analyst_texts(ds: Dataset, quarters: Sequence[Quarter]) -> list[AnalystText]
     shown = _shown()
     survey = {"victim_survey": str(national_data()["victim_survey"]["survey"])}
     out: list[AnalystText] = []
+    by_measure: dict[str, dict[str, str]] = {}
+
+    def measure_variables(measure_id: str) -> dict[str, str]:
+        found = by_measure.get(measure_id)
+        if found is None:
+            found = by_measure[measure_id] = _measure_variables(ds, measure_id)
+        return found
 
     def add(kind: str, label: str, text: str, cell: str, at: Quarter,
             variables: Mapping[str, str] | None = None, **where: str) -> None:
@@ -322,7 +427,7 @@ def analyst_texts(ds: Dataset, quarters: Sequence[Quarter]) -> list[AnalystText]
             if entry is not None:
                 add("measure reason", f"{measure.id} reason", entry.reason,
                     entry.reason_cell or entry.reported_cell, q,
-                    _measure_variables(ds, measure.id))
+                    measure_variables(measure.id))
         for priority, _heading in ds.priorities:
             grade = ds.priority_grades.get((priority, q))
             if grade is not None:
@@ -333,7 +438,7 @@ def analyst_texts(ds: Dataset, quarters: Sequence[Quarter]) -> list[AnalystText]
         pid, _sep, item = own.paragraph.partition(":")
         variables = {str(k): str(v) for k, v in (paragraphs.get(pid) or {}).items()}
         if pid == "measure.bullet" and item:
-            variables.update(_measure_variables(ds, item))
+            variables.update(measure_variables(item))
         add("report text", f"Report text {own.paragraph}", own.text, own.cell, quarter,
             variables, paragraph=own.paragraph)
     for key in ("Report summary", "Purpose", "Recommendation"):
@@ -348,9 +453,9 @@ def analyst_texts(ds: Dataset, quarters: Sequence[Quarter]) -> list[AnalystText]
     for measure in ds.measures:
         add("measure text", f"{measure.id} measure of success", measure.text,
             measure.text_cell or measure.cell, quarter,
-            _measure_variables(ds, measure.id))
+            measure_variables(measure.id))
         add("measure aim", f"{measure.id} aim", measure.aim, measure.aim_cell, quarter,
-            _measure_variables(ds, measure.id))
+            measure_variables(measure.id))
     for (_metric, q), metric in ds.national_metrics.items():
         if q == quarter and metric.value is None:
             add("national metric reason", f"{metric.metric} not available", metric.reason,

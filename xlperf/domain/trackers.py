@@ -115,6 +115,8 @@ def summary(recs: Sequence[Recommendation],
 
 @dataclass(frozen=True)
 class Report:
+    """An HMICFRS report and its recommendations."""
+
     title: str
     published: dt.date
     type: str
@@ -173,6 +175,8 @@ def direction(previous: str | None, current: str) -> Direction:
 
 @dataclass(frozen=True)
 class Overdue:
+    """A recommendation past its due date, and by how many days."""
+
     recommendation: Recommendation
     days: int
 
@@ -256,6 +260,8 @@ def trend(previous: str | None, current: str | None, has_previous_period: bool) 
 
 @dataclass(frozen=True)
 class KPARow:
+    """A KPA of the partnership dashboard with its previous light and trend."""
+
     kpa: KPAStatus
     previous: str | None
     trend: Trend
@@ -263,6 +269,8 @@ class KPARow:
 
 @dataclass
 class PriorityRow:
+    """A partnership priority: its KPAs, rolled-up light and trend."""
+
     number: int
     priority: str
     kpas: list[KPARow]

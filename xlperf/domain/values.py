@@ -7,7 +7,7 @@ number can be traced back to the input.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..arithmetic import rate
 from ..model import Dataset, Measure, Series, SeriesTable
@@ -38,19 +38,22 @@ def subtotal_parts() -> dict[str, tuple[str, ...]]:
 
 def leaf_categories(name: str) -> list[str]:
     """The recorded categories a category or subtotal adds up."""
+    return list(_leaves(name))
+
+
+@cache
+def _leaves(name: str) -> tuple[str, ...]:
+    """:func:`leaf_categories`, worked out once per name (a pack asks some 800 times)."""
     parts = subtotal_parts()
     if name not in parts:
-        return [name]
-    out: list[str] = []
-    for part in parts[name]:
-        out.extend(leaf_categories(part))
-    return out
+        return (name,)
+    return tuple(leaf for part in parts[name] for leaf in _leaves(part))
 
 
 def crime_series(ds: Dataset, name: str, fy: FinancialYear) -> list[int | None] | None:
     """Monthly counts of a category or subtotal; None when a category row is missing."""
     months: list[int | None] = [0] * 12
-    for leaf in leaf_categories(name):
+    for leaf in _leaves(name):
         series = ds.crime.get(leaf, {}).get(fy)
         if series is None:
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..domain.grading import grade_all
+from ..gcpause import paused_collection
 from ..model import Dataset
 from ..periods import Quarter
 from .context import Context
@@ -47,6 +48,12 @@ def context(ds: Dataset, quarter: Quarter) -> Context:
 
 
 def describe_pack(ds: Dataset, quarter: Quarter) -> Pack:
+    """The pack for ``quarter`` (the garbage collector paused meanwhile: xlperf.gcpause)."""
+    with paused_collection():
+        return _describe(ds, quarter)
+
+
+def _describe(ds: Dataset, quarter: Quarter) -> Pack:
     ctx = context(ds, quarter)
     data_sheet, crime_data = data.describe(ctx)
     summary, measures = grades.describe_summary(ctx), grades.describe_measures(ctx)

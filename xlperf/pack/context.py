@@ -14,6 +14,8 @@ from .model import Ref
 
 @dataclass
 class Context:
+    """What every sheet describer is given for one pack."""
+
     ds: Dataset
     quarter: Quarter
     quarters: list[Quarter]  # the five quarters shown, oldest first

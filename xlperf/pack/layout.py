@@ -18,6 +18,8 @@ from .place import Anchors, NameAnchor, TableAnchor
 
 @dataclass(frozen=True)
 class TableLayout:
+    """A table of the layout: where it is, its header and its column styles."""
+
     name: str
     at: str
     header: tuple[str, ...]
@@ -32,6 +34,8 @@ class TableLayout:
 
 @dataclass(frozen=True)
 class TextLayout:
+    """A fixed text of the template's layout, and where it is."""
+
     at: str
     text: str
     style: str | None = None
@@ -39,6 +43,8 @@ class TextLayout:
 
 @dataclass(frozen=True)
 class NameLayout:
+    """A defined name of the template's layout, and its cell."""
+
     name: str
     at: str
     style: str | None = None
@@ -46,6 +52,8 @@ class NameLayout:
 
 @dataclass
 class SheetLayout:
+    """A sheet of the layout: widths, texts, names, tables and print setup."""
+
     name: str
     widths: dict[str, float] = field(default_factory=dict)
     text: list[TextLayout] = field(default_factory=list)
@@ -66,6 +74,8 @@ class SheetLayout:
 
 @dataclass
 class Layout:
+    """The template's layout (xlperf/pack/layouts): page, styles and sheets."""
+
     page: dict[str, Any]
     styles: dict[str, dict[str, Any]]
     base_font: dict[str, Any]

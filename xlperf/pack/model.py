@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Value = str | int | float | bool | dt.date | None
 
@@ -23,13 +24,17 @@ HEADER_ROW = -1
 TITLE_ROW = -2
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """A cell, or a rectangle of cells, of a table in the pack.
 
     ``row``/``col`` count from the table's first body row and first column; ``row2`` and
     ``col2`` make it a range. ``fixed_row``/``fixed_col`` write ``$`` so a formula copied
     across keeps pointing at the same row or column.
+
+    :class:`Ref`, :class:`Formula` and :class:`Cell` are named tuples (immutable, equal and
+    hashed by their fields, as frozen dataclasses are) because a pack creates some forty
+    thousand of them: a named tuple is made about three times faster than a frozen
+    dataclass, which sets each field through ``object.__setattr__``.
     """
 
     block: str
@@ -44,8 +49,7 @@ class Ref:
         return Ref(self.block, self.row, self.col, row2, col2, self.fixed_row, self.fixed_col)
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):
     """An Excel formula with ``{0}``, ``{1}``... standing for :class:`Ref` cells.
 
     Defined names (``MonthsInYear``) may appear as they are.
@@ -55,8 +59,7 @@ class Formula:
     refs: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell: a value, or a formula with the value xlperf computed for it.
 
     ``style`` names a cell style of the template ("Count", "Percent", "Grade Satisfactory").
@@ -110,7 +113,7 @@ class Block:
 
     @property
     def width(self) -> int:
-        return max([len(self.header), *(len(r) for r in self.rows)])
+        return max(len(self.header), max(map(len, self.rows), default=0))
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class NamedCell:
 
 @dataclass(frozen=True)
 class Series:
+    """A series of a chart: its title, values and look."""
+
     title: str
     values: Ref
     kind: str | None = None  # "line" draws this series as a line over a column chart
@@ -149,6 +154,8 @@ class Chart:
 
 @dataclass
 class Sheet:
+    """A sheet of the pack: its tables, named cells and charts."""
+
     name: str
     blocks: list[Block] = field(default_factory=list)
     named_cells: list[NamedCell] = field(default_factory=list)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..a1 import column_letter
@@ -50,6 +51,8 @@ class TableAnchor:
 
 @dataclass(frozen=True)
 class NameAnchor:
+    """A defined name of the template: the cell it points at (1-based)."""
+
     name: str
     sheet: str
     row: int
@@ -58,6 +61,8 @@ class NameAnchor:
 
 @dataclass
 class Anchors:
+    """Where a template's tables and defined names are."""
+
     file: str
     sheets: list[str]
     tables: dict[str, TableAnchor] = field(default_factory=dict)
@@ -75,6 +80,8 @@ class Shift:
 
 @dataclass(frozen=True)
 class PlacedBlock:
+    """A table of the pack where it lands: sheet, header row and first column."""
+
     block: Block
     sheet: str
     header_row: int
@@ -135,6 +142,8 @@ class PlacedCell(NamedTuple):
 
 @dataclass
 class Placement:
+    """The pack placed on a template: each table and name where it lands."""
+
     pack: Pack
     anchors: Anchors
     blocks: dict[str, PlacedBlock]
@@ -143,41 +152,65 @@ class Placement:
     spare: list[tuple[str, int, int, int, int]]  # sheet, first row, first col, last row, last col
     unused_tables: list[TableAnchor]
 
+    #: block -> (sheet, title row, header row, first body row, first column), worked out
+    #: once: a pack's formulas resolve some eight thousand references
+    _origins: dict[str, tuple[str, int, int, int, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
     def address(self, ref: Ref, from_sheet: str) -> str:
-        if ref.block in self.blocks:
+        origin = self._origins.get(ref.block)
+        if origin is None and ref.block in self.blocks:
             placed = self.blocks[ref.block]
-            sheet = placed.sheet
-            row, col = placed.position(ref.row, ref.col)
-            first = _a1(row, col, ref.fixed_row, ref.fixed_col)
+            origin = self._origins[ref.block] = (placed.sheet, placed.title_row,
+                                                 placed.header_row, placed.first_row,
+                                                 placed.col)
+        if origin is not None:
+            sheet, title_row, header_row, first_row, first_col = origin
+            row = ref.row
+            row = first_row + row if row >= 0 else (
+                header_row if row == HEADER_ROW else title_row if row == TITLE_ROW
+                else first_row + row)
+            first = _a1(row, first_col + ref.col, ref.fixed_row, ref.fixed_col)
             if ref.row2 is not None or ref.col2 is not None:
-                row2, col2 = placed.position(
-                    ref.row if ref.row2 is None else ref.row2,
-                    ref.col if ref.col2 is None else ref.col2,
-                )
-                first += ":" + _a1(row2, col2, ref.fixed_row, ref.fixed_col)
+                row2 = ref.row if ref.row2 is None else ref.row2
+                row2 = first_row + row2 if row2 >= 0 else (
+                    header_row if row2 == HEADER_ROW else title_row if row2 == TITLE_ROW
+                    else first_row + row2)
+                col2 = ref.col if ref.col2 is None else ref.col2
+                first += ":" + _a1(row2, first_col + col2, ref.fixed_row, ref.fixed_col)
         elif ref.block in self.names:
             name = self.names[ref.block]
             sheet, first = name.sheet, _a1(name.row, name.col, True, True)
         else:
             raise XlperfError(f"pack: a formula refers to {ref.block!r}, which is not in the pack")
-        return first if sheet == from_sheet else f"{sheet_prefix(sheet)}!{first}"
+        return first if sheet == from_sheet else sheet_prefix(sheet) + "!" + first
 
     def formula(self, formula: Formula, from_sheet: str) -> str:
-        return formula.text.format(*(self.address(r, from_sheet) for r in formula.refs))
+        return formula.text.format(*[self.address(r, from_sheet) for r in formula.refs])
 
     def cells(self) -> Iterator[PlacedCell]:
         """Every cell the pack writes, in sheet order."""
+        for sheet, row, col, cell, style, formula, kind in self.cell_tuples():
+            if style != cell.style:
+                cell = Cell(cell.value, style, cell.formula, cell.link, cell.note)
+            yield PlacedCell(sheet, row, col, cell, formula, kind)
+
+    def cell_tuples(self) -> Iterator[tuple[str, int, int, Cell, str | None, str | None, str]]:
+        """:meth:`cells` as plain tuples (sheet, row, col, cell, style, formula, kind), the
+        cell as described and ``style`` the one it is written in (its own, else its template
+        column's): the pack writer's loop over some seventeen thousand cells."""
         for sheet in self.pack.sheets:
+            name = sheet.name
             for block in sheet.blocks:
                 placed = self.blocks[block.name]
                 if block.title is not None:
                     row, col = placed.position(TITLE_ROW, 0)
-                    yield PlacedCell(sheet.name, row, col,
-                                     Cell(block.title, placed.anchor.title_style), None, "title")
+                    style = placed.anchor.title_style
+                    yield name, row, col, Cell(block.title, style), style, None, "title"
                 for c, heading in enumerate(block.header):
                     row, col = placed.position(HEADER_ROW, c)
-                    yield PlacedCell(sheet.name, row, col,
-                                     Cell(heading, placed.anchor.header_style), None, "header")
+                    style = placed.anchor.header_style
+                    yield name, row, col, Cell(heading, style), style, None, "header"
                 # the body: placed.position and placed.style, worked out once per block
                 first_row, first_col = placed.first_row, placed.col
                 styles = placed.anchor.styles
@@ -186,24 +219,27 @@ class Placement:
                     row = first_row + r
                     for c, cell in enumerate(cells):
                         style = cell.style or (styles[min(c, last_style)] if styles else None)
-                        if style != cell.style:
-                            cell = Cell(cell.value, style, cell.formula, cell.link, cell.note)
-                        formula = self.formula(cell.formula, sheet.name) if cell.formula \
-                            else None
-                        yield PlacedCell(sheet.name, row, first_col + c, cell, formula, "body")
+                        formula = self.formula(cell.formula, name) if cell.formula else None
+                        yield name, row, first_col + c, cell, style, formula, "body"
             for named in sheet.named_cells:
                 anchor = self.names[named.name]
-                yield PlacedCell(anchor.sheet, anchor.row, anchor.col, named.cell,
-                                 self._text(named.cell, anchor.sheet), "named")
+                yield (anchor.sheet, anchor.row, anchor.col, named.cell, named.cell.style,
+                       self._text(named.cell, anchor.sheet), "named")
 
     def _text(self, cell: Cell, sheet: str) -> str | None:
         return self.formula(cell.formula, sheet) if cell.formula else None
 
 
+#: Column letters of the first 702 columns (A to ZZ), by index.
+_LETTERS = ["", *(column_letter(c) for c in range(1, 703))]
+
+
 def _a1(row: int, col: int, fixed_row: bool = False, fixed_col: bool = False) -> str:
-    return f"{'$' * fixed_col}{column_letter(col)}{'$' * fixed_row}{row}"
+    letter = _LETTERS[col] if 0 < col < 703 else column_letter(col)
+    return f"{'$' if fixed_col else ''}{letter}{'$' if fixed_row else ''}{row}"
 
 
+@lru_cache(maxsize=256)
 def sheet_prefix(sheet: str) -> str:
     """A sheet name as a formula writes it: quoted (quotes doubled) unless plain."""
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) and not re.fullmatch(

@@ -17,8 +17,8 @@ template give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
+import operator
 import re
 import time
 import zipfile
@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..a1 import column_letter, parse_a1
+from ..gcpause import paused_collection
 from ..pack.model import Chart, Pack, Ref
 from ..pack.model import Series as ChartSeries
 from ..pack.place import Anchors, NameAnchor, Placement, TableAnchor, place, sheet_prefix
 from ..problems import XlperfError
-from ..text_fit import DEFAULT_WIDTH, row_height, wrapped_lines
+from ..text_fit import DEFAULT_WIDTH, chars_per_line, row_height, wrapped_lines
 from .xlsx_template import (
     REL_NS,
     REL_TYPE,
@@ -42,6 +43,7 @@ from .xlsx_template import (
     cached_template,
     merged_ranges,
     read_rels,
+    unescape,
 )
 
 #: Excel's limits, checked before anything is written.
@@ -109,6 +111,9 @@ def check_limits(pack: Pack) -> None:
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row):
                     value, note = cell.value, cell.note
+                    if not ((type(value) is str and len(value) > MAX_CELL_CHARS)
+                            or (note and len(note) > MAX_CELL_CHARS)):
+                        continue  # the commonest case, without working out the longest
                     longest = max(len(value) if type(value) is str else 0,
                                   len(note) if note else 0)
                     if longest > MAX_CELL_CHARS:
@@ -130,6 +135,9 @@ def fitted_heights(wrapped: dict[int, int]) -> dict[int, float]:
 
 #: openpyxl refuses these control characters in cell text; so does Excel.
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+#: A template row's own height, replaced by the height its wrapped text needs.
+_ROW_HEIGHT = re.compile(r'\s*\b(ht|customHeight)="[^"]*"')
+_column_of = operator.itemgetter(1)  # of a (row, column) key
 _ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"})
 _EPOCH = dt.datetime(1899, 12, 30)
 #: Excel's calculation engine id as Excel 2019 and Microsoft 365 write it: a file with an
@@ -254,9 +262,10 @@ class _Book:
         if row > MAX_ROWS or col > MAX_COLS:
             raise XlperfError(f"{where or _where(sheet, row, col)}: beyond Excel's last row "
                               "or column")
+        key = (row, col)
         grid = self.grids[sheet]
-        old = grid.get((row, col))
-        if (row, col) in self.covered[sheet]:
+        old = grid.get(key)
+        if key in self.covered[sheet]:
             raise XlperfError(f"{where or _where(sheet, row, col)}: the template merges this "
                               "cell with others, where xlperf writes; unmerge it in the "
                               "template (Home > Merge & Center)")
@@ -268,18 +277,43 @@ class _Book:
         elif old is None:
             index = 0
         else:
-            index = old.style if isinstance(old, TemplateCell) else old[0]
-        if isinstance(old, TemplateCell):
+            index = old.style if type(old) is TemplateCell else old[0]
+        if old is not None and type(old) is TemplateCell:
             if old.link is not None:
-                self.links[sheet].setdefault((row, col), old.link)
+                self.links[sheet].setdefault(key, old.link)
             if old.comment is not None:
-                self.notes[sheet].setdefault((row, col), old.comment)
+                self.notes[sheet].setdefault(key, old.comment)
         kind = type(value)
         if kind is str:
+            if formula is None:  # the commonest cells first: text, blank, numbers
+                # text, even when it starts with "=": text copied from the input is never
+                # a formula
+                if not value:
+                    grid[key] = (index, "/>")
+                    return index
+                if _ILLEGAL.search(value):
+                    raise XlperfError(f"{where or _where(sheet, row, col)}: the text holds "
+                                      "control characters Excel cannot store")
+                string = self.strings.get(value)
+                if string is None:
+                    string = self.strings[value] = len(self.string_list)
+                    self.string_list.append(value)
+                grid[key] = (index, f' t="s"><v>{string}</v></c>')
+                return index
             if _ILLEGAL.search(value):
                 raise XlperfError(f"{where or _where(sheet, row, col)}: the text holds control "
                                   "characters Excel cannot store")
-        elif kind is not bool and isinstance(value, dt.date):
+        elif formula is None:
+            if value is None:
+                grid[key] = (index, "/>")
+                return index
+            if kind is int:
+                grid[key] = (index, f"><v>{value}</v></c>")
+                return index
+            if kind is float:
+                grid[key] = (index, f"><v>{value!r}</v></c>")
+                return index
+        if kind is not bool and kind is not str and isinstance(value, dt.date):
             if not style:
                 index = self._date_style(index)
             value, kind = _serial(value), float
@@ -287,19 +321,18 @@ class _Book:
             if _ILLEGAL.search(formula):
                 raise XlperfError(f"{where or _where(sheet, row, col)}: the formula holds "
                                   "control characters Excel cannot store")
-            body = "<f>" + _esc(formula[1:] if formula.startswith("=") else formula) + "</f>"
-            if value is None:
-                rest = ">" + body + "</c>"
+            text = _esc(formula[1:] if formula.startswith("=") else formula)
+            if kind is float:  # most formulas
+                rest = f"><f>{text}</f><v>{value!r}</v></c>"
+            elif value is None:
+                rest = f"><f>{text}</f></c>"
             elif kind is bool:
-                rest = ' t="b">' + body + f"<v>{int(value)}</v></c>"
-            elif kind is int or kind is float or isinstance(value, (int, float)):
-                rest = ">" + body + "<v>" + _number(value) + "</v></c>"
+                rest = f' t="b"><f>{text}</f><v>{int(value)}</v></c>'
+            elif kind is int or isinstance(value, (int, float)):
+                rest = f"><f>{text}</f><v>{_number(value)}</v></c>"
             else:
                 error = "e" if value in _ERRORS else "str"
-                rest = f' t="{error}">' + body + f"<v>{_esc(str(value))}</v></c>"
-        elif kind is str:
-            # text, even when it starts with "=": text copied from the input is never a formula
-            rest = ' t="s"><v>' + str(self.string(value)) + "</v></c>" if value else "/>"
+                rest = f' t="{error}"><f>{text}</f><v>{_esc(str(value))}</v></c>'
         elif value is None:
             rest = "/>"
         elif kind is bool:
@@ -308,7 +341,7 @@ class _Book:
             rest = "><v>" + _number(value) + "</v></c>"
         else:
             rest = ' t="s"><v>' + str(self.string(str(value))) + "</v></c>"
-        grid[(row, col)] = (index, rest)
+        grid[key] = (index, rest)
         return index
 
     def cell_text(self, sheet: str, row: int, col: int) -> str:
@@ -320,14 +353,14 @@ class _Book:
             if cell.text is not None:
                 return cell.text
             m = re.search(r"<t\b[^>]*>(.*?)</t>|<v>(.*?)</v>", cell.inner, re.S)
-            return html.unescape(m.group(1) or m.group(2)) if m else "None"
+            return unescape(m.group(1) or m.group(2)) if m else "None"
         rest = cell[1]
         m = re.search(r"<v>(.*?)</v>", rest)
         if m is None:
             return "None"
         if ' t="s"' in rest:
             return self.string_list[int(m.group(1))]
-        return html.unescape(m.group(1))
+        return unescape(m.group(1))
 
     def shift(self, sheet: str, after_row: int, by: int) -> None:
         grid = self.grids[sheet]
@@ -353,53 +386,56 @@ class _Book:
         """The sheet's <sheetData> and its dimension."""
         grid = self.grids[sheet.name]
         heights = self.heights.get(sheet.name, {})
-        rows: dict[int, list[tuple[int, Any]]] = {}
-        for (r, c), v in grid.items():
-            rows.setdefault(r, []).append((c, v))
-        numbers = sorted(rows.keys() | sheet.rows.keys() | heights.keys())
+        keys = sorted(grid)  # by row, then column
+        numbers = sorted({r for r, _c in keys} | sheet.rows.keys() | heights.keys())
         out = ["<sheetData>"]
-        min_r = min_c = 1 << 30
-        max_r = max_c = 0
+        letters = _LETTERS
+        at, count = 0, len(keys)
         for r in numbers:
             row_attrs = sheet.rows.get(r, "")
             if r in heights:
-                row_attrs = re.sub(r'\s*\b(ht|customHeight)="[^"]*"', "", row_attrs).strip()
+                if row_attrs:
+                    row_attrs = _ROW_HEIGHT.sub("", row_attrs).strip()
                 row_attrs = (row_attrs + " " if row_attrs else "") + \
                     f'ht="{heights[r]}" customHeight="1"'
-            cells = sorted(rows.get(r, ()), key=lambda cv: cv[0])
             head = f'<row r="{r}"' + (" " + row_attrs if row_attrs else "")
-            if not cells:
+            if at == count or keys[at][0] != r:
                 out.append(head + "/>")
                 continue
             out.append(head + ">")
             row_text = str(r)
-            for c, v in cells:
-                coordinate = _letter(c) + row_text
-                if isinstance(v, TemplateCell):
-                    if v.text is not None:
-                        body = f' t="s"><v>{self.string(v.text)}</v></c>'
-                        extra = ""
-                    else:
-                        extra = " " + v.attrs if v.attrs else ""
-                        body = f">{v.inner}</c>" if v.inner else "/>"
-                    style = f' s="{v.style}"' if v.style else ""
-                    out.append(f'<c r="{coordinate}"{style}{extra}{body}')
+            while at < count and keys[at][0] == r:
+                key = keys[at]
+                at += 1
+                c = key[1]
+                v = grid[key]
+                coordinate = (letters[c] if c < 703 else column_letter(c)) + row_text
+                if type(v) is tuple:
+                    out.append(f'<c r="{coordinate}" s="{v[0]}"{v[1]}' if v[0]
+                               else f'<c r="{coordinate}"{v[1]}')
+                    continue
+                if v.text is not None:
+                    body = f' t="s"><v>{self.string(v.text)}</v></c>'
+                    extra = ""
                 else:
-                    style = f' s="{v[0]}"' if v[0] else ""
-                    out.append(f'<c r="{coordinate}"{style}{v[1]}')
-                min_c, max_c = min(min_c, c), max(max_c, c)
-            min_r, max_r = min(min_r, r), max(max_r, r)
+                    extra = " " + v.attrs if v.attrs else ""
+                    body = f">{v.inner}</c>" if v.inner else "/>"
+                style = f' s="{v.style}"' if v.style else ""
+                out.append(f'<c r="{coordinate}"{style}{extra}{body}')
             out.append("</row>")
         out.append("</sheetData>")
-        dimension = "A1" if max_r == 0 else \
-            f"{column_letter(min_c)}{min_r}:{column_letter(max_c)}{max_r}"
+        if not keys:
+            return "".join(out), "A1"
+        min_c = min(map(_column_of, keys))
+        max_c = max(map(_column_of, keys))
+        dimension = f"{column_letter(min_c)}{keys[0][0]}:{column_letter(max_c)}{keys[-1][0]}"
         return "".join(out), dimension
 
 
 def _header_footer(raw: str, fields: dict[str, str]) -> str:
     """Fill ``{marking}``, ``{quarter}``, ``{title}`` in a sheet's headers and footers."""
     def fill(m: re.Match[str]) -> str:
-        text = html.unescape(m.group(2))
+        text = unescape(m.group(2))
         try:
             text = text.format_map(fields)
         except (KeyError, ValueError, IndexError):
@@ -587,7 +623,12 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
     """The finished pack workbook as bytes (deterministic: same pack, same bytes).
 
     ``phases``, when given, receives the seconds spent in each step (benchmarks/run.py
-    --profile)."""
+    --profile). The garbage collector is paused meanwhile (:mod:`xlperf.gcpause`)."""
+    with paused_collection():
+        return _render(pack, template, phases)
+
+
+def _render(pack: Pack, template: Path, phases: dict[str, float] | None) -> bytes:
     clock = time.perf_counter
     started = clock()
     check_limits(pack)
@@ -614,27 +655,31 @@ def render_pack(pack: Pack, template: Path, phases: dict[str, float] | None = No
                                           for c in range(c1, c2 + 1))
                     for s in book.sheets for _coord, r1, c1, r2, c2 in merged_ranges(s)
                     if r1 == r2}
-    for placed in placement.cells():
-        sheet = placed.sheet
-        cell = placed.cell
-        index = book.put(sheet, placed.row, placed.col, cell.value, placed.formula,
-                         cell.style)
+    n_wrap = len(wrap)
+    per_line: dict[float, int] = {}  # column width -> characters a line holds
+    for sheet, row, col, cell, style, formula, _kind in placement.cell_tuples():
+        value = cell.value
+        index = book.put(sheet, row, col, value, formula, style)
         if cell.link:
             # an internal link: a location in this workbook, not an external target
-            book.links[sheet][(placed.row, placed.col)] = \
+            book.links[sheet][(row, col)] = \
                 f'location="{_attr(sheet_prefix(cell.link) + "!A1")}"'
         if cell.note:
             if _ILLEGAL.search(cell.note):
-                raise XlperfError(f"{_where(sheet, placed.row, placed.col)}: the note holds "
+                raise XlperfError(f"{_where(sheet, row, col)}: the note holds "
                                   "control characters Excel cannot store")
-            book.notes[sheet][(placed.row, placed.col)] = ("xlperf", cell.note)
-        if placed.formula is None and index < len(wrap) and wrap[index]:
-            width = merged_width.get((sheet, placed.row, placed.col)) \
-                or widths[sheet].get(placed.col) or DEFAULT_WIDTH
-            lines = wrapped_lines(cell.value, width)
-            rows = book.heights.setdefault(sheet, {})
-            if lines > rows.get(placed.row, 1):
-                rows[placed.row] = lines
+            book.notes[sheet][(row, col)] = ("xlperf", cell.note)
+        if formula is None and index < n_wrap and wrap[index] and isinstance(value, str):
+            width = merged_width.get((sheet, row, col)) or widths[sheet].get(col) \
+                or DEFAULT_WIDTH
+            fits = per_line.get(width)
+            if fits is None:
+                fits = per_line[width] = chars_per_line(width)
+            if "\n" in value or len(value) > fits:  # else it takes one line
+                lines = wrapped_lines(value, width)
+                rows = book.heights.setdefault(sheet, {})
+                if lines > rows.get(row, 1):
+                    rows[row] = lines
     for name, rows in book.heights.items():
         book.heights[name] = fitted_heights(rows)  # type: ignore[assignment]
     written = clock()
@@ -693,9 +738,12 @@ def _package(book: _Book, pack: Pack, phases: dict[str, float] | None = None) ->
         tail = [(n, _header_footer(raw, fields) if n == "headerFooter" else raw)
                 for n, raw in tail]
         links = book.links[sheet.name]
-        for (r, c), v in book.grids[sheet.name].items():
-            if isinstance(v, TemplateCell) and v.link and (r, c) not in links:
-                links[(r, c)] = v.link
+        # the template's own links and comments where xlperf wrote nothing over them
+        marked = [(key, v) for key, v in book.grids[sheet.name].items()
+                  if type(v) is not tuple and (v.link or v.comment)]
+        for key, v in marked:
+            if v.link and key not in links:
+                links[key] = v.link
         if links:
             tail.append(("hyperlinks", "<hyperlinks>" + "".join(
                 f'<hyperlink ref="{column_letter(c)}{r}" {a}/>'
@@ -743,9 +791,9 @@ def _package(book: _Book, pack: Pack, phases: dict[str, float] | None = None) ->
                 rels.append((rid, REL_TYPE + "drawing", "/" + part, False))
                 tail.append(("drawing", f'<drawing xmlns:r="{REL_NS}" r:id="{rid}"/>'))
         notes = dict(book.notes[sheet.name])
-        for (r, c), v in book.grids[sheet.name].items():
-            if isinstance(v, TemplateCell) and v.comment and (r, c) not in notes:
-                notes[(r, c)] = v.comment
+        for key, v in marked:
+            if v.comment and key not in notes:
+                notes[key] = v.comment
         if notes:
             ordered = sorted(notes.items())
             number, part = next(comments)

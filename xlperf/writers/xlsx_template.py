@@ -14,7 +14,6 @@ data is replaced. A part with a DTD is refused (nothing here expands entities).
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import zipfile
@@ -30,15 +29,37 @@ from ..reading.xlsx import check_package
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_TYPE = REL_NS + "/"
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
-_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
-_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
-_DEST = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!"
-                   r"(\$?[A-Z]{1,3}\$?\d+)(?::\$?[A-Z]{1,3}\$?\d+)?$")
+# Compiled when a template is indexed (re keeps them), not at import: a template read from
+# xlperf's cache needs none of them.
+_ROW = r"(?s)<row\b([^>]*?)(?:/>|>(.*?)</row>)"
+_CELL = r"(?s)<c\b([^>]*?)(?:/>|>(.*?)</c>)"
+_TAG = r"<(/?)([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>"
+_REF = r"\$?([A-Z]{1,3})\$?(\d+)"
+_DEST = (r"^(?:'((?:[^']|'')+)'|([^'!]+))!"
+         r"(\$?[A-Z]{1,3}\$?\d+)(?::\$?[A-Z]{1,3}\$?\d+)?$")
 #: Number formats Excel shows as dates or times (built-in ids).
 _DATE_IDS = set(range(14, 23)) | {27, 30, 36, 45, 46, 47, 50, 57}
-_DATE_CODE = re.compile(r"[dmyhs]", re.I)
+_DATE_CODE = r"(?i)[dmyhs]"
+
+
+#: XML's five named entities: &amp; last, so that "&amp;lt;" gives "&lt;".
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
+def unescape(text: str) -> str:
+    """``html.unescape`` of XML text. Where every ``&`` starts one of XML's five named
+    entities (a template's text as Excel writes it), they are replaced here, without
+    importing :mod:`html` and its table of HTML entities; anything else (a numeric
+    reference) goes to ``html.unescape``."""
+    if "&" not in text:
+        return text
+    if text.count("&") == sum(text.count(entity) for entity, _char in _ENTITIES):
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+        return text
+    import html  # noqa: PLC0415 - rarely needed
+
+    return html.unescape(text)
 
 
 def attrs(text: str) -> dict[str, str]:
@@ -46,7 +67,7 @@ def attrs(text: str) -> dict[str, str]:
     out = {}
     for m in _ATTR.finditer(text):
         value = m[2] if m[2] is not None else m[3]
-        out[m[1]] = html.unescape(value) if "&" in value else value
+        out[m[1]] = unescape(value)
     return out
 
 
@@ -58,7 +79,7 @@ def top_elements(xml: str) -> list[tuple[str, str]]:
     """The top-level elements of an XML fragment as (local name, raw text), in order."""
     out: list[tuple[str, str]] = []
     depth, start, name = 0, 0, ""
-    for m in _TAG.finditer(xml):
+    for m in re.finditer(_TAG, xml):
         closing, tag, _rest, empty = m.groups()
         if closing:
             depth -= 1
@@ -76,6 +97,8 @@ def top_elements(xml: str) -> list[tuple[str, str]]:
 
 @dataclass
 class Rel:
+    """A relationship of a package part."""
+
     id: str
     type: str  # the last part of the relationship type: "worksheet", "table", ...
     target: str  # the part name it points at (resolved), or the raw target if external
@@ -125,6 +148,8 @@ class TemplateCell:
 
 @dataclass
 class TemplateSheet:
+    """A worksheet of the template: its XML around the cells, and its cells."""
+
     name: str
     part: str
     element: str  # its <sheet .../> element in workbook.xml
@@ -159,6 +184,8 @@ class Styles:
 
 @dataclass
 class DefinedNameXml:
+    """A defined name of the template's workbook.xml, as written."""
+
     name: str
     local_sheet: int | None
     attrs: str  # the start tag's attributes as written
@@ -167,6 +194,8 @@ class DefinedNameXml:
 
 @dataclass
 class Template:
+    """The pack template as parts, indexed (see the module docstring)."""
+
     file: str
     parts: dict[str, bytes]
     defaults: list[str]  # <Default .../> elements of [Content_Types].xml
@@ -202,14 +231,14 @@ def _shared_strings(text: str) -> list[str]:
     out = []
     for si in re.finditer(r"<si>(.*?)</si>|<si\s*/>", text, re.S):
         body = si.group(1) or ""
-        out.append(html.unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", body, re.S))))
+        out.append(unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", body, re.S))))
     return out
 
 
 def _inline_text(inner: str) -> str | None:
     if "<is>" not in inner:
         return None
-    return html.unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", inner, re.S)))
+    return unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", inner, re.S)))
 
 
 def _styles(text: str) -> Styles:
@@ -243,7 +272,7 @@ def _styles(text: str) -> Styles:
         wrap.append(bool(re.search(r'wrapText="(1|true)"', xf)))
         fmt = int(a.get("numFmtId", "0"))
         code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", num_fmts.get(fmt, ""))
-        date.append(fmt in _DATE_IDS or bool(fmt >= 164 and _DATE_CODE.search(code)))
+        date.append(fmt in _DATE_IDS or bool(fmt >= 164 and re.search(_DATE_CODE, code)))
     named: dict[str, int] = {}
     extra: list[str] = []
     xf_ids = [int(attrs(xf[:xf.index(">")]).get("xfId", "0")) for xf in xfs]
@@ -265,7 +294,7 @@ def _styles(text: str) -> Styles:
             wrap.append(bool(re.search(r'wrapText="(1|true)"', source)))
             fmt = int(attrs(source[:head_end]).get("numFmtId", "0"))
             code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", num_fmts.get(fmt, ""))
-            date.append(fmt in _DATE_IDS or bool(fmt >= 164 and _DATE_CODE.search(code)))
+            date.append(fmt in _DATE_IDS or bool(fmt >= 164 and re.search(_DATE_CODE, code)))
         named[name] = found
     return Styles(text[:m.start()], xfs + extra, text[m.end():], named, style_of_xf, wrap,
                   date, num_fmts)
@@ -289,16 +318,16 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
     rows: dict[int, str] = {}
     cells: dict[tuple[int, int], TemplateCell] = {}
     plain = re.compile(r'([\w:]+)="([^"]*)"')
-    for row in _ROW.finditer(body):
+    for row in re.finditer(_ROW, body):
         a = row.group(1)
         row_attrs = dict(plain.findall(a))
         number = int(row_attrs.get("r", "0"))
         rest = " ".join(f'{k}="{v}"' for k, v in row_attrs.items() if k not in ("r", "spans"))
         if rest:
             rows[number] = rest
-        for c in _CELL.finditer(row.group(2) or ""):
+        for c in re.finditer(_CELL, row.group(2) or ""):
             ca = dict(plain.findall(c.group(1)))
-            ref = _REF.fullmatch(ca.pop("r", ""))
+            ref = re.fullmatch(_REF, ca.pop("r", ""))
             if ref is None:
                 raise XlperfError(f"template {template}: sheet {name!r} has a cell without "
                                   "an address")
@@ -322,11 +351,11 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
     for rel in rels:
         if rel.type == "comments":
             ctext = _text(parts, rel.target, template)
-            authors = [html.unescape(a) for a in
+            authors = [unescape(a) for a in
                        re.findall(r"<author>(.*?)</author>", ctext, re.S)]
             for cm in re.finditer(r"<comment\b([^>]*)>(.*?)</comment>", ctext, re.S):
                 ca = attrs(cm.group(1))
-                words = html.unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>",
+                words = unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>",
                                                          cm.group(2), re.S)))
                 author_id = int(ca.get("authorId", "0"))
                 author = authors[author_id] if author_id < len(authors) else ""
@@ -397,10 +426,10 @@ def destination(text: str) -> tuple[str, int, int] | None:
     pieces = re.findall(r"(?:'(?:[^']|'')*'|[^,])+", text)
     found = None
     for piece in pieces:
-        m = _DEST.match(piece.strip())
+        m = re.match(_DEST, piece.strip())
         if m:
             sheet = (m[1] or "").replace("''", "'") if m[1] else m[2]
-            ref = _REF.match(m[3])
+            ref = re.match(_REF, m[3])
             if ref:
                 found = (sheet, int(ref[2]), column_index(ref[1]))
     return found
@@ -470,7 +499,7 @@ def load_template(path: Path) -> Template:
         a = attrs(m.group(1))
         local_id = a.get("localSheetId")
         defined = DefinedNameXml(a.get("name", ""), int(local_id) if local_id else None,
-                                 m.group(1), html.unescape(m.group(2) or ""))
+                                 m.group(1), unescape(m.group(2) or ""))
         names.append(defined)
         if defined.local_sheet is None and not defined.name.startswith("_xlnm."):
             where = destination(defined.text)
@@ -521,17 +550,24 @@ def _plain(value: Any, classes: dict[str, type]) -> Any:
     return value
 
 
+#: Values :func:`_plain` keeps as they are (most of a template: its cells' text and styles).
+_ATOMIC = frozenset({str, int, float, bool, bytes, type(None)})
+
+
 def _rebuilt(value: Any, classes: dict[str, type]) -> Any:
-    """The inverse of :func:`_plain`."""
+    """The inverse of :func:`_plain` (an atomic value is taken as it is without a call:
+    reading the template from the cache was mostly calls for its cells' strings)."""
+    atomic = _ATOMIC
     kind = type(value)
     if kind is tuple:
         if len(value) == 3 and value[0] == _DATACLASS:
-            return classes[value[1]](*(_rebuilt(v, classes) for v in value[2]))
-        return tuple(_rebuilt(v, classes) for v in value)
+            return classes[value[1]](*[v if type(v) in atomic else _rebuilt(v, classes)
+                                        for v in value[2]])
+        return tuple([v if type(v) in atomic else _rebuilt(v, classes) for v in value])
     if kind is list:
-        return [_rebuilt(v, classes) for v in value]
+        return [v if type(v) in atomic else _rebuilt(v, classes) for v in value]
     if kind is dict:
-        return {k: _rebuilt(v, classes) for k, v in value.items()}
+        return {k: v if type(v) in atomic else _rebuilt(v, classes) for k, v in value.items()}
     return value
 
 

@@ -5,7 +5,7 @@ Crime Summary so that every subtotal is one contiguous block of rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...domain.values import leaf_categories
 from ...periods import FY_MONTHS, FinancialYear
@@ -27,16 +27,22 @@ class CrimeData:
     block: Block
     rows: dict[tuple[FinancialYear, str], int]
     years: list[FinancialYear]
+    #: (name, year) -> its first and last row, worked out once (a pack asks 400 times)
+    _spans: dict[tuple[str, FinancialYear], tuple[int, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def has(self, fy: FinancialYear) -> bool:
         return fy in self.years
 
     def rect(self, name: str, fy: FinancialYear, first_month: int, last_month: int) -> Ref:
         """The Data cells of ``name`` (a category or subtotal) for months first..last."""
-        indices = sorted(self.rows[(fy, leaf)] for leaf in leaf_categories(name))
-        if indices != list(range(indices[0], indices[-1] + 1)):
-            raise XlperfError(f"categories of {name} are not contiguous on the Data sheet")
-        return Ref(BLOCK, indices[0], FIRST_MONTH_COL + first_month, indices[-1],
+        span = self._spans.get((name, fy))
+        if span is None:
+            indices = sorted(self.rows[(fy, leaf)] for leaf in leaf_categories(name))
+            if indices != list(range(indices[0], indices[-1] + 1)):
+                raise XlperfError(f"categories of {name} are not contiguous on the Data sheet")
+            span = self._spans[(name, fy)] = (indices[0], indices[-1])
+        return Ref(BLOCK, span[0], FIRST_MONTH_COL + first_month, span[1],
                    FIRST_MONTH_COL + last_month)
 
 
@@ -47,6 +53,15 @@ def crime_years(ctx: Context, count: int = 5) -> list[FinancialYear]:
 
 
 def describe(ctx: Context) -> tuple[Sheet, CrimeData]:
+    """The Data sheet and where its rows are (described once per pack: the SPC sheet's
+    crime values refer to it too)."""
+    cached = ctx.cache.get("data sheet")
+    if cached is None:
+        cached = ctx.cache["data sheet"] = _describe(ctx)
+    return cached  # type: ignore[return-value]
+
+
+def _describe(ctx: Context) -> tuple[Sheet, CrimeData]:
     categories: list[str] = load_data("categories")["categories"]
     years = crime_years(ctx)
     header = ["Category", "Financial year", *FY_MONTHS, "Input cells"]

@@ -30,10 +30,11 @@ def monthly_block(ctx: Context, data: CrimeData, subject: str, name: str) -> Blo
     data of the five-line chart. Months after the reporting quarter are left blank."""
     q = ctx.quarter
     rows: list[list[Cell]] = []
+    by_year = {fy: crime_series(ctx.ds, subject, fy) for fy in data.years}
     for m, month in enumerate(FY_MONTHS):
         cells = [text(month)]
         for fy in data.years:
-            months = crime_series(ctx.ds, subject, fy)
+            months = by_year[fy]
             if fy > q.fy or (fy == q.fy and m > q.last_month_index) or months is None:
                 cells.append(Cell(None, "Count"))
                 continue

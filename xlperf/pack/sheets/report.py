@@ -237,7 +237,9 @@ def _group_by_priority(out: list[tuple[str, str, str]], ctx: Context) -> list[
     return result
 
 
-def front_sheet(ctx: Context, blocks: dict[str, Block]) -> Block:
+def front_sheet(ctx: Context, report: list[tuple[str, str, str]]) -> Block:
+    """The front sheet's items; ``report``: the :func:`paragraphs` (the summary of changes
+    stands in for a Report summary not given)."""
     short = ctx.quarter.label.split()[0]
     rows: list[list[Cell]] = []
     keys: list[str] = []
@@ -246,8 +248,7 @@ def front_sheet(ctx: Context, blocks: dict[str, Block]) -> Block:
         if value is None and default is not None:
             value = default.format(quarter_short=short)
         if value is None and key == "Report summary":
-            value = next((t for _, pid, t in paragraphs(ctx, blocks)
-                          if pid == "summary.changes"), None)
+            value = next((t for _, pid, t in report if pid == "summary.changes"), None)
         notes = text_notes(ctx, ctx.ds.settings_cells.get(key, ""), ctx.quarter.label,
                            "in this entry") if _setting(ctx, key) else []
         rows.append([text(label, "Label Bold"),
@@ -263,11 +264,12 @@ def describe(ctx: Context, described: list[Sheet]) -> Sheet:
     rows: list[list[Cell]] = []
     keys: list[str] = []
     last_heading = None
-    for heading, pid, paragraph in paragraphs(ctx, blocks):
+    report_paragraphs = paragraphs(ctx, blocks)
+    for heading, pid, paragraph in report_paragraphs:
         rows.append(_row(heading if heading != last_heading else "", paragraph))
         keys.append(pid if pid not in keys else f"{pid}#{len(keys)}")
         last_heading = heading
     report = Block("tblReport", "tblReport", ["Section", "Report"], rows,
                    f"Policing Plan measures performance, {ctx.quarter.label} "
                    f"({ctx.quarter.period_label})", keys)
-    return Sheet(SHEET, [front_sheet(ctx, blocks), report])
+    return Sheet(SHEET, [front_sheet(ctx, report_paragraphs), report])

@@ -78,6 +78,8 @@ LABELS = {"common_cause": "Common cause: no signal",
 
 @dataclass(frozen=True)
 class Charted:
+    """A series' XmR chart for the SPC sheet, or why there is none."""
+
     name: str
     months: list[Month]
     result: SpcResult | None
@@ -220,13 +222,23 @@ def _chart(index: int, item: Charted, block: Block) -> Chart:
         "Value")
 
 
+def charted_series(ctx: Context) -> list[Charted]:
+    """The XmR chart of each series the SPC sheet charts (computed once per pack: the
+    sheet and the Report's prose both use them)."""
+    cached = ctx.cache.get("spc charted")
+    if cached is None:
+        years = data_sheet.crime_years(ctx)
+        cached = ctx.cache["spc charted"] = [_chart_series(ctx, name, years)
+                                             for name in pack_series()]
+    return cached  # type: ignore[return-value]
+
+
 def series_words(ctx: Context) -> list[tuple[str, str]]:
     """For the Report's prose: (series, its latest variation in words) for each series the
     SPC sheet charts, from the same XmR computation as the sheet's charts and summary."""
-    _data, crime = data_sheet.describe(ctx)
     out = []
-    for name in pack_series():
-        item = _chart_series(ctx, name, crime.years)
+    for item in charted_series(ctx):
+        name = item.name
         last = item.result.last_point() if item.result else None
         if item.result is None or last is None:
             out.append((name, spc_variation_words(None, None, "", item.why)))
@@ -257,7 +269,14 @@ def _summary_row(item: Charted) -> list[Cell]:
 
 def _measure_charts(ctx: Context) -> list[tuple[Measure, str, SpcResult | None, str]]:
     """Each measure with a monthly series: its series and XmR chart (improvement direction
-    from its rule's polarity), or why there is none."""
+    from its rule's polarity), or why there is none (computed once per pack)."""
+    cached = ctx.cache.get("spc measure charts")
+    if cached is None:
+        cached = ctx.cache["spc measure charts"] = _measure_charts_of(ctx)
+    return cached  # type: ignore[return-value]
+
+
+def _measure_charts_of(ctx: Context) -> list[tuple[Measure, str, SpcResult | None, str]]:
     out: list[tuple[Measure, str, SpcResult | None, str]] = []
     for measure in ctx.ds.measures:
         series = measure_series(measure)
@@ -327,7 +346,7 @@ def summary_block(ctx: Context) -> Block:
 def describe(ctx: Context) -> tuple[list[Sheet], dict[str, str]]:
     """The SPC and SPC Data sheets of the pack, and their contents lines."""
     _data, crime = data_sheet.describe(ctx)
-    charted = [_chart_series(ctx, name, crime.years) for name in pack_series()]
+    charted = charted_series(ctx)
     blocks: list[Block] = []
     plotted: list[Block] = []
     charts: list[Chart] = []
