@@ -331,6 +331,11 @@ def _table_places(archive: zipfile.ZipFile,
     return found
 
 
+#: Largest sheet part (uncompressed bytes) read whole for the one-go scan; a larger one is
+#: only streamed.
+MAX_WHOLE_PART = 16 * 1024 * 1024
+
+
 def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
     """Stream one sheet's XML for error values, uncalculated formulas, hidden rows, merges
     and the used range (the cells that hold a value), in memory bounded by one cell.
@@ -340,8 +345,61 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
 
     expat calls back for each element; no element tree is built (a tree and its events cost
     several times the parse). A DTD or entity declaration is refused, as defusedxml does.
+    A part of at most :data:`MAX_WHOLE_PART` bytes is read whole and parsed by expat without
+    callbacks first; when it is in the regular layout writers produce, its facts are read
+    in one go by :mod:`xlperf.reading.regular_sheet`, which gives the same scan.
     """
+    with archive.open(part) as stream:
+        data = stream.read(MAX_WHOLE_PART + 1)
+    if len(data) <= MAX_WHOLE_PART:
+        from .regular_sheet import fast_scan  # noqa: PLC0415 - it imports this module
+
+        _parse(data)
+        found = fast_scan(data)
+        if found is not None:
+            return found
     return _SheetScanner().run(archive, part)
+
+
+def _safe_parser() -> Any:
+    """An expat parser (namespaces split by '}') that refuses a DTD, an entity declaration
+    and an external reference, as defusedxml does."""
+    import xml.parsers.expat as expat  # noqa: PLC0415
+
+    from defusedxml.common import (  # noqa: PLC0415
+        DTDForbidden,
+        EntitiesForbidden,
+        ExternalReferenceForbidden,
+    )
+
+    def doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
+        raise DTDForbidden(name, sysid, pubid)
+
+    def entity(name: str, _is_parameter: bool, value: str | None, base: str | None,
+               sysid: str | None, pubid: str | None, _notation: str | None) -> None:
+        raise EntitiesForbidden(name, value, base, sysid, pubid, _notation)
+
+    def external(_context: str, base: str | None, sysid: str | None,
+                 pubid: str | None) -> int:
+        raise ExternalReferenceForbidden(_context, base, sysid, pubid)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = lambda name, *rest: entity(name, False, None, *rest)
+    parser.ExternalEntityRefHandler = external
+    return parser
+
+
+def _parse(data: bytes) -> None:
+    """Parse ``data`` with no callbacks but :func:`_safe_parser`'s: SafeET.ParseError when it
+    is not well-formed, as the streaming scan raises."""
+    import xml.parsers.expat as expat  # noqa: PLC0415
+
+    try:
+        _safe_parser().Parse(data, True)
+    except expat.ExpatError as exc:
+        raise SafeET.ParseError(str(exc)) from None
 
 
 _C, _V, _F, _IS, _ROW, _MERGE = (f"{NS_MAIN[1:]}{tag}" for tag in
@@ -365,30 +423,8 @@ class _SheetScanner:
     def run(self, archive: zipfile.ZipFile, part: str) -> SheetScan:
         import xml.parsers.expat as expat  # noqa: PLC0415
 
-        from defusedxml.common import (  # noqa: PLC0415
-            DTDForbidden,
-            EntitiesForbidden,
-            ExternalReferenceForbidden,
-        )
-
-        def doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
-            raise DTDForbidden(name, sysid, pubid)
-
-        def entity(name: str, _is_parameter: bool, value: str | None, base: str | None,
-                   sysid: str | None, pubid: str | None, _notation: str | None) -> None:
-            raise EntitiesForbidden(name, value, base, sysid, pubid, _notation)
-
-        def external(_context: str, base: str | None, sysid: str | None,
-                     pubid: str | None) -> int:
-            raise ExternalReferenceForbidden(_context, base, sysid, pubid)
-
-        parser = expat.ParserCreate(namespace_separator="}")
+        parser = _safe_parser()
         parser.buffer_text = True
-        parser.StartDoctypeDeclHandler = doctype
-        parser.EntityDeclHandler = entity
-        parser.UnparsedEntityDeclHandler = lambda name, *rest: entity(name, False, None,
-                                                                      *rest)
-        parser.ExternalEntityRefHandler = external
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = self.text
