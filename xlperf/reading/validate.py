@@ -77,6 +77,8 @@ class Validator:
         self.sheets: dict[str | None, Any] = {}
         #: (column, its max) -> the longest text it accepts, worked out once per column
         self.text_limits: dict[tuple[str, Any], int] = {}
+        #: id of a count column -> its range (schema.bounds), worked out once per column
+        self.count_bounds: dict[int, tuple[float, float] | None] = {}
 
     def add(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
         self.problems.add(Problem(code, message, sheet, cell, self.file))
@@ -193,19 +195,21 @@ class Validator:
                          f"column {text!r} is not part of table {spec.name}; it is ignored",
                          raw.sheet, raw.header_ref(j))
         self._layout(raw)
+        # each read column with its position and letter, in the schema's order
+        read = [(column, positions[column.name],
+                 column_letter(raw.first_col + positions[column.name]))
+                for column in spec.columns if column.name in positions]
         for i, cells in enumerate(raw.rows):
             if all(v is None for v in cells):
                 continue  # an empty row left in a table is harmless
+            number = raw.header_row + 1 + i
             values: dict[str, Any] = {}
             refs: dict[str, str] = {}
-            for column in spec.columns:
-                position = positions.get(column.name)
-                if position is None:
-                    continue
-                ref = raw.cell_ref(i, position)
+            for column, position, letter in read:
+                ref = f"{letter}{number}"  # raw.cell_ref(i, position)
                 refs[column.name] = ref
                 values[column.name] = self._cell(column, cells[position], raw.sheet, ref)
-            table.rows.append(Row(values, refs, raw.sheet, raw.header_row + 1 + i))
+            table.rows.append(Row(values, refs, raw.sheet, number))
         self._keys(table)
         return table
 
@@ -247,6 +251,14 @@ class Validator:
 
     # -- cells ---------------------------------------------------------------------------
     def _cell(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
+        if type(value) is int and column.type == "count" and value >= 0:
+            # the usual cell, a count in range, without the converter's round trip
+            key = id(column)
+            if key not in self.count_bounds:
+                self.count_bounds[key] = self.schema.bounds(column)
+            bounds = self.count_bounds[key]
+            if bounds is None or bounds[0] <= value <= bounds[1]:
+                return value
         if isinstance(value, CellError):
             self.add(codes.FORMULA_ERROR, f"{value.text} is an Excel error, not a value",
                      sheet, ref)

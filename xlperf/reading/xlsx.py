@@ -3,9 +3,10 @@
 Input workbooks are untrusted files. Before any parser sees one, the package is checked:
 size on disk, the uncompressed size of its parts (zip bombs), DTDs and entity declarations
 (XML bombs), encryption. Values are then read with python-calamine, which is fast and
-never evaluates anything; a streaming pass with defusedxml over the sheets that hold tables
-adds what calamine does not report: error values such as ``#REF!``, formulas with no
-calculated value, hidden rows and merged cells.
+never evaluates anything; a pass with expat over the sheets that hold tables (refusing
+DTDs, entities and external references, as defusedxml does; no element tree is built) adds
+what calamine does not report: error values such as ``#REF!``, formulas with no calculated
+value, hidden rows and merged cells.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from defusedxml import ElementTree as SafeET
 
 from .. import codes
 from ..a1 import column_index, column_letter
@@ -43,11 +42,20 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: element and attribute names as expat gives them (namespace, '}', local name)
+_SHEET = f"{NS_MAIN[1:]}sheet"
+_RELATIONSHIP = f"{NS_PKG_REL[1:]}Relationship"
+_REL_ID = f"{NS_REL[1:]}id"
 
 #: a plain A1 reference; anything else is split character by character
 _PLAIN_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})\Z")
 
 CellValue = Any  # str | float | int | bool | dt.date | dt.datetime | None
+
+
+class XMLError(ValueError):
+    """A part that is not well-formed XML; the message is expat's (as ElementTree's
+    ParseError words it: what, line, column)."""
 
 
 class UnreadableInput(XlperfError):
@@ -278,16 +286,38 @@ def _declares_dtd(start: bytes, rest: Any) -> bool:
     return bool(found)
 
 
+def _elements(data: bytes, wanted: str = "") -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The root element's attributes, and the attributes of every element named ``wanted``
+    (expat's name: namespace, '}', local name) in document order, of a small XML part;
+    parsed by :func:`_safe_parser` (DTDs and entities refused) without building a tree."""
+    import xml.parsers.expat as expat  # noqa: PLC0415
+
+    root: list[dict[str, str]] = []
+    found: list[dict[str, str]] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if not root:
+            root.append(attrs)
+        if tag == wanted:
+            found.append(attrs)
+
+    parser = _safe_parser()
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise XMLError(str(exc)) from None
+    return (root[0] if root else {}), found
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> path of its XML part inside the package."""
-    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{NS_PKG_REL}Relationship")
-    }
+    _, sheets = _elements(archive.read("xl/workbook.xml"), _SHEET)
+    _, rels = _elements(archive.read("xl/_rels/workbook.xml.rels"), _RELATIONSHIP)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{NS_REL}id"), "")
+    for sheet in sheets:
+        target = targets.get(sheet.get(_REL_ID), "")
         if not target:
             continue
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
@@ -302,7 +332,7 @@ def _table_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     found = []
     for name in archive.namelist():
         if name.startswith("xl/tables/") and name.endswith(".xml"):
-            root = SafeET.fromstring(archive.read(name))
+            root, _ = _elements(archive.read(name))
             found.append((root.get("displayName") or root.get("name") or "", root.get("ref", "")))
     return found
 
@@ -317,15 +347,15 @@ def _table_places(archive: zipfile.ZipFile,
         rels_part = posixpath.join(folder, "_rels", base + ".rels")
         if rels_part not in names:
             continue
-        rels = SafeET.fromstring(archive.read(rels_part))
-        for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
+        _, rels = _elements(archive.read(rels_part), _RELATIONSHIP)
+        for rel in rels:
             if not rel.get("Type", "").endswith("/table"):
                 continue
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join(folder, target))
             if target in names:
-                root = SafeET.fromstring(archive.read(target))
+                root, _ = _elements(archive.read(target))
                 found.append((root.get("displayName") or root.get("name") or "", sheet,
                               root.get("ref", "")))
     return found
@@ -392,14 +422,14 @@ def _safe_parser() -> Any:
 
 
 def _parse(data: bytes) -> None:
-    """Parse ``data`` with no callbacks but :func:`_safe_parser`'s: SafeET.ParseError when it
+    """Parse ``data`` with no callbacks but :func:`_safe_parser`'s: :class:`XMLError` when it
     is not well-formed, as the streaming scan raises."""
     import xml.parsers.expat as expat  # noqa: PLC0415
 
     try:
         _safe_parser().Parse(data, True)
     except expat.ExpatError as exc:
-        raise SafeET.ParseError(str(exc)) from None
+        raise XMLError(str(exc)) from None
 
 
 _C, _V, _F, _IS, _ROW, _MERGE = (f"{NS_MAIN[1:]}{tag}" for tag in
@@ -434,7 +464,7 @@ class _SheetScanner:
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
         except expat.ExpatError as exc:
-            raise SafeET.ParseError(str(exc)) from None
+            raise XMLError(str(exc)) from None
         return self.scan
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
@@ -617,7 +647,7 @@ def read_workbook(path: Path) -> RawWorkbook:
     except zipfile.BadZipFile as exc:
         raise _fail(path, codes.CORRUPT_FILE, "the workbook cannot be read: a part does not "
                     f"match the size or checksum declared in its zip directory ({exc})") from None
-    except (calamine.CalamineError, KeyError, SafeET.ParseError) as exc:
+    except (calamine.CalamineError, KeyError, XMLError) as exc:
         raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
     except Exception as exc:  # calamine raises its own error types for broken parts
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
