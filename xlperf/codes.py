@@ -31,6 +31,9 @@ class UnknownProblemCode(LookupError):
 
 @dataclass(frozen=True)
 class ProblemCode:
+    """One registered problem code: its severity, usual message, description, example and
+    the section of docs/problem-codes.md it is listed in."""
+
     code: str
     severity: Severity
     message: str

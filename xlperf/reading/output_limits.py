@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -139,15 +138,15 @@ def narratives(ds: Dataset) -> list[Problem]:
     return problems
 
 
-@dataclass(frozen=True)
 class PrintedColumn:
     """A pack column where an input column's text is printed, wrapped."""
 
-    sheet: str
-    header: str
-    width: float
-    #: each paragraph (separated by a blank line) is printed in a row of its own
-    by_paragraph: bool = False
+    __slots__ = ("by_paragraph", "header", "sheet", "width")
+
+    def __init__(self, sheet: str, header: str, width: float, by_paragraph: bool = False) -> None:
+        self.sheet, self.header, self.width = sheet, header, width
+        #: each paragraph (separated by a blank line) is printed in a row of its own
+        self.by_paragraph = by_paragraph
 
 
 #: The code that turns the layouts into printed columns (its files are part of the cache key).
@@ -209,10 +208,13 @@ def row_heights(typed: dict[str, TypedTable], file: str) -> list[Problem]:
         if table is None:
             continue
         narrowest = min(places, key=lambda p: p.width)
+        per_line = chars_per_line(narrowest.width)
         for row in table.rows:
             text = row[column]
             if not isinstance(text, str) or not text:
                 continue
+            if len(text) / per_line + text.count("\n") + 1 <= MAX_LINES:
+                continue  # fits however it wraps: at most that many lines (wrapped_lines)
             parts = text.split("\n\n") if narrowest.by_paragraph else [text]
             lines = max(wrapped_lines(part.strip(), narrowest.width) for part in parts)
             if lines <= MAX_LINES:

@@ -6,8 +6,6 @@ The typed rows that come out are plain Python values: counts are ints, blanks ar
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import codes
@@ -21,14 +19,14 @@ from .xlsx import CellError, RawTable, RawWorkbook, split_ref
 MAX_CELL_TEXT = 32_767
 
 
-@dataclass
 class Row:
     """One data row of a table: typed values by column, and each column's cell."""
 
-    values: dict[str, Any]
-    cells: dict[str, str]
-    sheet: str
-    excel_row: int
+    __slots__ = ("cells", "excel_row", "sheet", "values")
+
+    def __init__(self, values: dict[str, Any], cells: dict[str, str], sheet: str,
+                 excel_row: int) -> None:
+        self.values, self.cells, self.sheet, self.excel_row = values, cells, sheet, excel_row
 
     def __getitem__(self, column: str) -> Any:
         return self.values.get(column)
@@ -41,12 +39,16 @@ class Row:
         return self.cells.get(column, "")
 
 
-@dataclass
 class TypedTable:
-    spec: TableSpec
-    rows: list[Row] = field(default_factory=list)
-    sheet: str = ""
-    header_cells: dict[str, str] = field(default_factory=dict)
+    """A table's typed rows, with its spec, sheet and header cells (column -> "C4")."""
+
+    __slots__ = ("header_cells", "rows", "sheet", "spec")
+
+    def __init__(self, spec: TableSpec, rows: list[Row] | None = None, sheet: str = "",
+                 header_cells: dict[str, str] | None = None) -> None:
+        self.spec, self.sheet = spec, sheet
+        self.rows = [] if rows is None else rows
+        self.header_cells = {} if header_cells is None else header_cells
 
 
 #: Cyrillic and Greek capitals that look like Latin ones ("ОСТ" typed for "OCT").
@@ -60,6 +62,8 @@ def _latin(text: str) -> str:
 
 def _is_renamed(header: str, column: str) -> bool:
     """True when ``header`` is ``column`` mistyped: other case or spacing, or a typo."""
+    import difflib  # noqa: PLC0415 - only for a header that is not the column's
+
     a, b = plain(_latin(header)), plain(column)
     return bool(a) and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8)
 

@@ -96,19 +96,20 @@ class RawTable:
         return self.header_row + len(self.rows)
 
 
-@dataclass
 class SheetScan:
-    """What a streaming pass over one sheet's XML found."""
+    """What a pass over one sheet's XML found (a plain class: one is made per sheet, and a
+    dataclass would cost more to define at import than all of them to make)."""
 
-    errors: dict[str, str] = field(default_factory=dict)  # A1 -> "#REF!"
-    uncalculated: set[str] = field(default_factory=set)  # formula cells with no value
-    hidden_rows: set[int] = field(default_factory=set)
-    merged: list[str] = field(default_factory=list)
-    max_row: int = 0
-    max_row_cell: str = ""  # the first cell with a value in row max_row
-    #: the used range: first row, first column, last row, last column of the cells holding
-    #: a value (None when none does)
-    used: tuple[int, int, int, int] | None = None
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}  # A1 -> "#REF!"
+        self.uncalculated: set[str] = set()  # formula cells with no value
+        self.hidden_rows: set[int] = set()
+        self.merged: list[str] = []
+        self.max_row = 0
+        self.max_row_cell = ""  # the first cell with a value in row max_row
+        #: the used range: first row, first column, last row, last column of the cells
+        #: holding a value (None when none does)
+        self.used: tuple[int, int, int, int] | None = None
 
     def extend_used(self, row: int, col: int) -> None:
         if self.used is None:
@@ -128,6 +129,9 @@ class SheetScan:
 
 @dataclass
 class RawWorkbook:
+    """A workbook as read: its sheets, tables and scans, and what the package check and
+    the reader found (warnings, errors, duplicate or skipped tables)."""
+
     path: Path
     sheet_names: list[str]
     tables: dict[str, RawTable]
