@@ -79,8 +79,8 @@ class Validator:
         self.file = raw.path.name
         #: calamine's workbook and sheets, opened once for every table that needs them
         self.sheets: dict[str | None, Any] = {}
-        #: (column, its max) -> the longest text it accepts, worked out once per column
-        self.text_limits: dict[tuple[str, Any], int] = {}
+        #: id of a column -> the longest text it accepts, worked out once per column
+        self.text_limits: dict[int, int] = {}
         #: id of a count column -> its range (schema.bounds), worked out once per column
         self.count_bounds: dict[int, tuple[float, float] | None] = {}
 
@@ -299,13 +299,14 @@ class Validator:
     def _text_limit(self, column: ColumnSpec) -> int:
         """The longest text a column accepts (schema ``limits: text`` or the column's
         ``max:``): below Excel's cell limit, so what the pack adds around it still fits."""
-        if column.type not in ("text", "ref", "rule"):
-            return MAX_CELL_TEXT
-        key = (column.name, column.max)
-        limit = self.text_limits.get(key)
+        limit = self.text_limits.get(id(column))
         if limit is None:
-            bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
-            limit = self.text_limits[key] = int(bounds[1]) if bounds else MAX_CELL_TEXT
+            if column.type not in ("text", "ref", "rule"):
+                limit = MAX_CELL_TEXT
+            else:
+                bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
+                limit = int(bounds[1]) if bounds else MAX_CELL_TEXT
+            self.text_limits[id(column)] = limit
         return limit
 
     # -- across rows and tables ----------------------------------------------------------
