@@ -361,16 +361,13 @@ class Validator:
 
 def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int,
                   opened: dict[str | None, Any] | None = None) -> list[str]:
-    """Cells with data in ``row`` within the table's columns (reads the sheet again; the
-    workbook (key None) and the sheet are kept in ``opened`` for the next table)."""
-    import python_calamine as calamine  # noqa: PLC0415
-
-    opened = {} if opened is None else opened
-    if None not in opened:
-        opened[None] = calamine.CalamineWorkbook.from_path(str(raw_wb.path))
-    if table.sheet not in opened:
-        opened[table.sheet] = opened[None].get_sheet_by_name(table.sheet)
-    values = opened[table.sheet].to_python(skip_empty_area=False, nrows=row)
+    """Cells with data in ``row`` within the table's columns: from the rows the reader kept
+    (``raw_wb.grids``), else by reading the sheet again (the workbook, key None, and the
+    sheet kept in ``opened`` for the next table)."""
+    # the rows read with the headers when they reach ``row`` (calamine's first ``row``
+    # rows either way), else the sheet read again
+    asked, grid = raw_wb.grids.get(table.sheet, (0, []))
+    values = grid[:row] if row <= asked else _sheet_rows(raw_wb, table, row, opened)
     if len(values) < row:
         return []
     line = values[row - 1]
@@ -380,5 +377,19 @@ def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int,
         if col < len(line) and line[col] not in ("", None):
             refs.append(f"{column_letter(col + 1)}{row}")
     return refs
+
+
+def _sheet_rows(raw_wb: RawWorkbook, table: RawTable, row: int,
+                opened: dict[str | None, Any] | None) -> list[list[Any]]:
+    """The sheet's first ``row`` rows, read with calamine (``opened`` as above)."""
+    import python_calamine as calamine  # noqa: PLC0415
+
+    opened = {} if opened is None else opened
+    if None not in opened:
+        opened[None] = calamine.CalamineWorkbook.from_path(str(raw_wb.path))
+    if table.sheet not in opened:
+        opened[table.sheet] = opened[None].get_sheet_by_name(table.sheet)
+    rows: list[list[Any]] = opened[table.sheet].to_python(skip_empty_area=False, nrows=row)
+    return rows
 
 

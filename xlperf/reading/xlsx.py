@@ -144,6 +144,9 @@ class RawWorkbook:
     errors: list[Problem] = field(default_factory=list)
     #: tables deliberately not loaded (an error above says why): not reported as missing
     skipped: set[str] = field(default_factory=set)
+    #: sheet -> (rows asked for, calamine's rows from row 1 as it gives them): what was read
+    #: of the sheets with tables, for the validator's look below each table
+    grids: dict[str, tuple[int, list[list[CellValue]]]] = field(default_factory=dict)
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -590,7 +593,9 @@ def read_workbook(path: Path) -> RawWorkbook:
             # each sheet's rows down to its lowest table header, read once per sheet (calamine
             # parses the whole sheet at every get_sheet_by_name)
             header_rows: dict[str, list[list[CellValue]]] = {}
+            asked: dict[str, int] = {}
             lowest = _lowest_headers(places)
+            below = _rows_below(places)
             if not duplicates:
                 for table_name in book.table_names or []:
                     if table_name in skipped:
@@ -603,10 +608,12 @@ def read_workbook(path: Path) -> RawWorkbook:
                     header_index = first_data_row - 1
                     header_row_values = header_rows.get(table.sheet, [])
                     if len(header_row_values) <= header_index:
+                        nrows = max(header_index + 1, lowest.get(table.sheet, 0),
+                                    below.get(table.sheet, 0))
                         header_row_values = book.get_sheet_by_name(table.sheet).to_python(
-                            skip_empty_area=False,
-                            nrows=max(header_index + 1, lowest.get(table.sheet, 0)))
+                            skip_empty_area=False, nrows=nrows)
                         header_rows[table.sheet] = header_row_values
+                        asked[table.sheet] = nrows
                     header = [
                         str(_normalise(header_row_values[header_index][first_col + j]) or "")
                         if header_index < len(header_row_values)
@@ -645,6 +652,7 @@ def read_workbook(path: Path) -> RawWorkbook:
                 table_places=places_by_name,
                 errors=errors,
                 skipped=skipped,
+                grids={sheet: (asked[sheet], rows) for sheet, rows in header_rows.items()},
             )
     except UnreadableInput:
         raise
@@ -670,6 +678,24 @@ def _lowest_headers(places: list[tuple[str, str, str]]) -> dict[str, int]:
         if row < MAX_ROWS:
             lowest[sheet] = max(lowest.get(sheet, 0), row)
     return lowest
+
+
+#: Rows of a sheet read with its headers so that the row below each table is at hand (a
+#: sheet whose tables end further down reads that row again when it needs it).
+MAX_GRID_ROWS = 2_000
+
+
+def _rows_below(places: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Sheet -> the row just below its lowest table (by the tables' refs), where that is
+    within MAX_GRID_ROWS."""
+    found: dict[str, int] = {}
+    for _, sheet, ref in places:
+        try:
+            row, _ = split_ref(ref.split(":")[-1])
+        except (ValueError, KeyError):
+            continue
+        found[sheet] = max(found.get(sheet, 0), row + 1)
+    return {sheet: row for sheet, row in found.items() if row <= MAX_GRID_ROWS}
 
 
 def _sheets_too_large(scans: dict[str, SheetScan],
