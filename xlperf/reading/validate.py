@@ -81,8 +81,6 @@ class Validator:
         self.sheets: dict[str | None, Any] = {}
         #: id of a column -> the longest text it accepts, worked out once per column
         self.text_limits: dict[int, int] = {}
-        #: id of a count column -> its range (schema.bounds), worked out once per column
-        self.count_bounds: dict[int, tuple[float, float] | None] = {}
 
     def add(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
         self.problems.add(Problem(code, message, sheet, cell, self.file))
@@ -199,9 +197,10 @@ class Validator:
                          f"column {text!r} is not part of table {spec.name}; it is ignored",
                          raw.sheet, raw.header_ref(j))
         self._layout(raw)
-        # each read column with its position and letter, in the schema's order
-        read = [(column, positions[column.name],
-                 column_letter(raw.first_col + positions[column.name]))
+        # each read column with its position, letter and, for a count, the whole numbers
+        # it takes as they are (see _cell), in the schema's order
+        read = [(column, column.name, positions[column.name],
+                 column_letter(raw.first_col + positions[column.name]), self._counts(column))
                 for column in spec.columns if column.name in positions]
         for i, cells in enumerate(raw.rows):
             if all(v is None for v in cells):
@@ -209,10 +208,14 @@ class Validator:
             number = raw.header_row + 1 + i
             values: dict[str, Any] = {}
             refs: dict[str, str] = {}
-            for column, position, letter in read:
+            for column, name, position, letter, counts in read:
                 ref = f"{letter}{number}"  # raw.cell_ref(i, position)
-                refs[column.name] = ref
-                values[column.name] = self._cell(column, cells[position], raw.sheet, ref)
+                refs[name] = ref
+                value = cells[position]
+                if counts is not None and type(value) is int and counts[0] <= value <= counts[1]:
+                    values[name] = value
+                else:
+                    values[name] = self._cell(column, value, raw.sheet, ref)
             table.rows.append(Row(values, refs, raw.sheet, number))
         self._keys(table)
         return table
@@ -254,15 +257,15 @@ class Validator:
                          "recalculate and save", raw.sheet, ref)
 
     # -- cells ---------------------------------------------------------------------------
+    def _counts(self, column: ColumnSpec) -> tuple[float, float] | None:
+        """For a count column, the whole numbers the converter returns unchanged (from 0, or
+        its range's low end if higher, to its range's high end); None for other columns."""
+        if column.type != "count":
+            return None
+        bounds = self.schema.bounds(column)
+        return (0, float("inf")) if bounds is None else (max(0.0, bounds[0]), bounds[1])
+
     def _cell(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
-        if type(value) is int and column.type == "count" and value >= 0:
-            # the usual cell, a count in range, without the converter's round trip
-            key = id(column)
-            if key not in self.count_bounds:
-                self.count_bounds[key] = self.schema.bounds(column)
-            bounds = self.count_bounds[key]
-            if bounds is None or bounds[0] <= value <= bounds[1]:
-                return value
         if isinstance(value, CellError):
             self.add(codes.FORMULA_ERROR, f"{value.text} is an Excel error, not a value",
                      sheet, ref)
