@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .guard import EXIT_INTERNAL, expected, report
 from .problems import XlperfError
+from .validate_command import EXIT_BROKEN_PIPE, exit_code, quiet_stdout, report_lines
 
 
 def _fail(exc: XlperfError) -> click.ClickException:
@@ -30,19 +31,6 @@ class BadArgument(click.UsageError):
     for internal errors)."""
 
     exit_code = EXIT_BAD_INPUT
-
-
-#: Exit code when the reader of xlperf's output went away (128 + SIGPIPE, as a shell shows).
-EXIT_BROKEN_PIPE = 141
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at the null device, so that flushing it at exit does not fail again."""
-    import contextlib  # noqa: PLC0415
-    import os  # noqa: PLC0415
-
-    with contextlib.suppress(OSError, ValueError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class Guarded(click.Group):
@@ -70,7 +58,7 @@ class Guarded(click.Group):
         except BrokenPipeError:
             # the reader stopped reading (`xlperf validate ... | head`): not an error of
             # xlperf's; end quietly, as a tool stopped by SIGPIPE does
-            _quiet_stdout()
+            quiet_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:
             if expected(exc):
@@ -126,16 +114,9 @@ def validate(path: Path, as_json: bool) -> None:
     from .api import validate_workbook  # noqa: PLC0415
 
     problems = validate_workbook(path)
-    if as_json:
-        click.echo(problems.to_json())
-    else:
-        for problem in problems:
-            click.echo(str(problem), err=problem.severity == "error")
-        errors, warnings = len(problems.errors), len(problems.warnings)
-        summary = f"{path}: {errors} error{'s' * (errors != 1)}, " \
-                  f"{warnings} warning{'s' * (warnings != 1)}"
-        click.echo(summary if errors else f"{summary}: valid")
-    sys.exit(1 if problems.errors else 0)
+    for line, to_stderr in report_lines(problems, path, as_json):
+        click.echo(line, err=to_stderr)
+    sys.exit(exit_code(problems))
 
 
 @main.command()

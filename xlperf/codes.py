@@ -31,7 +31,8 @@ class UnknownProblemCode(LookupError):
 
 @dataclass(frozen=True)
 class ProblemCode:
-    """A problem code of data/problem_codes.yaml: severity, message and documentation."""
+    """One registered problem code: its severity, usual message, description, example and
+    the section of docs/problem-codes.md it is listed in."""
 
     code: str
     severity: Severity

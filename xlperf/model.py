@@ -47,6 +47,9 @@ SeriesTable = Mapping[str, Mapping[FinancialYear, Series]]
 
 @dataclass(frozen=True)
 class Measure:
+    """A performance measure (input table Measures): its priority, wording, aim, rule, value
+    source, unit, frequency (and survey), first financial year, and the cells they came from."""
+
     id: str
     priority: str
     number: int
@@ -69,6 +72,9 @@ class Measure:
 
 @dataclass(frozen=True)
 class MeasureValue:
+    """A measure's value in a quarter as typed (Measure values), with the grade the analysts
+    reported, their reason and the cells."""
+
     value: float | None
     reported: str | None
     reason: str
@@ -80,6 +86,8 @@ class MeasureValue:
 
 @dataclass(frozen=True)
 class ReportedGrade:
+    """A priority's grade in a quarter as the analysts reported it, with their reason."""
+
     grade: str
     reason: str
     source: str
@@ -89,6 +97,9 @@ class ReportedGrade:
 
 @dataclass(frozen=True)
 class SurveyAnswer:
+    """An answer to a survey question in a financial year (and quarter): how many
+    respondents gave it, and whether it counts as positive."""
+
     survey: str
     fy: FinancialYear
     quarter: int | None
@@ -102,6 +113,9 @@ class SurveyAnswer:
 
 @dataclass(frozen=True)
 class ForceCrime:
+    """A force's crimes in the 12 months to ``period_end`` and the 12 months before (the
+    national comparison)."""
+
     force: str
     period_end: dt.date
     crimes: int
@@ -111,6 +125,8 @@ class ForceCrime:
 
 @dataclass(frozen=True)
 class NationalMetric:
+    """A national priority metric's value in a quarter (or why there is none)."""
+
     priority: str
     metric: str
     value: float | None
@@ -122,6 +138,8 @@ class NationalMetric:
 
 @dataclass(frozen=True)
 class Narrative:
+    """The analysts' narrative for a national priority in a quarter."""
+
     priority: str
     quarter: Quarter
     text: str
@@ -141,6 +159,8 @@ class ReportText:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """An HMICFRS recommendation or area for improvement and its progress."""
+
     report: str
     published: dt.date
     type: str
@@ -161,6 +181,8 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class KPAStatus:
+    """A Safer City Partnership key performance area's status (light) in a period."""
+
     priority: str
     kpa: str
     description: str

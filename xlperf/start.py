@@ -40,6 +40,13 @@ def run() -> None:
             sys.stdout.flush()
             raise SystemExit(0)
         raise SystemExit(_help_and_store(args, name, key))
+    if args[:1] == ["validate"]:
+        from .validate_command import plain_arguments, run_plain  # noqa: PLC0415
+
+        plain = plain_arguments(args)
+        code = run_plain(*plain) if plain is not None else None
+        if code is not None:
+            raise SystemExit(code)
     from .cli import main  # noqa: PLC0415
 
     main()

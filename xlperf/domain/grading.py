@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..arithmetic import round_half_away
 from ..model import Dataset, Measure
@@ -29,8 +29,10 @@ from .rules import (
     roll_up,
 )
 from .sources import source_function
-from .spc_grading import SpcSignal, spc_signal
 from .values import Figure, measure_value
+
+if TYPE_CHECKING:
+    from .spc_grading import SpcSignal
 
 GRADED = "graded"
 NEW = "new"
@@ -201,6 +203,13 @@ def _reducing_trend(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter)
     return all(b > a for a, b in pairs)
 
 
+def _spc_signal(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter) -> SpcSignal:
+    """The SPC code is imported only for a rule that uses it (``xlperf validate`` need not)."""
+    from .spc_grading import spc_signal  # noqa: PLC0415
+
+    return spc_signal(ds, measure, rule, quarter)
+
+
 def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGrade:
     rule = ds.rules[measure.rule]
     entry = ds.measure_values.get((measure.id, quarter))
@@ -211,7 +220,7 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
     if quarter.fy < measure.first_fy:
         return MeasureGrade(measure, quarter, rule, NEW, Figure(None), **common)
     if rule.kind is RuleKind.SPC:
-        window = spc_signal(ds, measure, rule, quarter)
+        window = _spc_signal(ds, measure, rule, quarter)
         if window.error:
             return MeasureGrade(measure, quarter, rule, NO_DATA, Figure(None, window.working),
                                 spc=window, **common)
@@ -241,7 +250,7 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
     if computed != REQUIRES_ACTION and _reducing_trend(ds, measure, rule, quarter):
         computed = REQUIRES_ACTION
         note = f"a reducing trend over {rule.reducing_trend_quarters} quarters"
-    signal = spc_signal(ds, measure, rule, quarter) if rule.spc_points else None
+    signal = _spc_signal(ds, measure, rule, quarter) if rule.spc_points else None
     if signal is not None and signal.concerns and computed != REQUIRES_ACTION:
         computed = REQUIRES_ACTION
         note = f"special-cause concern: {signal.working}"

@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..arithmetic import rate
 from ..model import Dataset, Measure, Series, SeriesTable
 from ..periods import FinancialYear, Quarter
 from ..schema import load_data
-from .spc import Improvement, SpcOptions, SpcResult, spc
 from .values import crime_series, subtotal_parts
+
+if TYPE_CHECKING:
+    from .spc import Improvement, SpcResult
 
 Month = tuple[str, float | None]
 
@@ -138,6 +140,8 @@ def chart(ds: Dataset, name: str, quarter: Quarter | None = None,
 
     Raises :class:`~xlperf.domain.spc.SpcError` when the series cannot be charted.
     """
+    from .spc import SpcOptions, spc  # noqa: PLC0415 - the months alone need no SPC code
+
     months = monthly(ds, name)
     if quarter is not None:
         months = upto(months, quarter)

@@ -16,12 +16,12 @@ business (checked when the pack is rendered), not the input's.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .. import codes, packaged
+from .. import cache, codes, packaged
 from ..domain.statement import label_fields, placeholders, statement_data
 from ..model import Dataset
 from ..periods import Quarter
@@ -33,7 +33,7 @@ from ..text_fit import (
     chars_per_line,
     wrapped_lines,
 )
-from ..yamlio import load_yaml
+from ..yamlio import cached, load_yaml
 
 if TYPE_CHECKING:
     from .validate import TypedTable
@@ -138,24 +138,42 @@ def narratives(ds: Dataset) -> list[Problem]:
     return problems
 
 
-@dataclass(frozen=True)
 class PrintedColumn:
     """A pack column where an input column's text is printed, wrapped."""
 
-    sheet: str
-    header: str
-    width: float
-    #: each paragraph (separated by a blank line) is printed in a row of its own
-    by_paragraph: bool = False
+    __slots__ = ("by_paragraph", "header", "sheet", "width")
+
+    def __init__(self, sheet: str, header: str, width: float, by_paragraph: bool = False) -> None:
+        self.sheet, self.header, self.width = sheet, header, width
+        #: each paragraph (separated by a blank line) is printed in a row of its own
+        self.by_paragraph = by_paragraph
 
 
-@lru_cache(maxsize=1)
-def printed_columns() -> dict[tuple[str, str], tuple[PrintedColumn, ...]]:
-    """(input table, column) -> the pack columns that print its text, from the layouts."""
-    from ..a1 import column_letter, parse_a1  # noqa: PLC0415 - only when validating
+#: The code that turns the layouts into printed columns (its files are part of the cache key).
+_PRINTED_CODE = (("pack", "layout.py"), ("reading", "output_limits.py"), ("a1.py",),
+                 ("text_fit.py",), ("yamlio.py",))
+
+
+def _printed_inputs() -> str:
+    """Everything :func:`_printed_rows` depends on, as one text: each layout file's name and
+    exact content, and the size and time of the modules that read them."""
+    folder = packaged.path("pack", "layouts")
+    names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml"))
+    parts = ["xlperf-printed-columns 1",
+             cache.stamp([str(packaged.path(*module)) for module in _PRINTED_CODE])]
+    for where in [("pack", "layouts", name) for name in names] + [("pack", "styles.yaml"),
+                                                                   ("pack", "page.yaml")]:
+        parts += ["/".join(where), packaged.text(*where)]
+    return "\0".join(parts)
+
+
+def _printed_rows(_inputs: str) -> tuple[tuple[tuple[str, str],
+                                              tuple[tuple[str, str, float, bool], ...]], ...]:
+    """:func:`printed_columns` as plain tuples (what the cache keeps), from the layouts."""
+    from ..a1 import column_letter, parse_a1  # noqa: PLC0415 - only on a cache miss
     from ..pack.layout import load_layout  # noqa: PLC0415
 
-    found: dict[tuple[str, str], list[PrintedColumn]] = {}
+    found: dict[tuple[str, str], list[tuple[str, str, float, bool]]] = {}
     for sheet in load_layout().sheets:
         for table in sheet.tables:
             _row, first = parse_a1(table.at)
@@ -163,10 +181,22 @@ def printed_columns() -> dict[tuple[str, str], tuple[PrintedColumn, ...]]:
                 for header, sources in shows:
                     letter = column_letter(first + table.header.index(header))
                     width = sheet.widths.get(letter) or DEFAULT_WIDTH
-                    place = PrintedColumn(sheet.name, header, width, by_paragraph)
                     for source in sources:
-                        found.setdefault(source, []).append(place)
-    return {key: tuple(places) for key, places in found.items()}
+                        found.setdefault(source, []).append(
+                            (sheet.name, header, float(width), by_paragraph))
+    return tuple((key, tuple(places)) for key, places in found.items())
+
+
+@lru_cache(maxsize=1)
+def printed_columns() -> dict[tuple[str, str], tuple[PrintedColumn, ...]]:
+    """(input table, column) -> the pack columns that print its text, from the layouts.
+
+    Derived from the layout files only, so kept in xlperf's cache (:mod:`xlperf.cache`) with
+    the exact text of every layout file and the stamps of the code that reads them: a run
+    with the cache warm neither imports the pack's layout code nor parses the layouts."""
+    rows = cached("printed-columns", _printed_inputs(), _printed_rows)
+    return {(str(table), str(column)): tuple(PrintedColumn(*place) for place in places)
+            for (table, column), places in rows}
 
 
 def row_heights(typed: dict[str, TypedTable], file: str) -> list[Problem]:
@@ -178,10 +208,13 @@ def row_heights(typed: dict[str, TypedTable], file: str) -> list[Problem]:
         if table is None:
             continue
         narrowest = min(places, key=lambda p: p.width)
+        per_line = chars_per_line(narrowest.width)
         for row in table.rows:
             text = row[column]
             if not isinstance(text, str) or not text:
                 continue
+            if len(text) / per_line + text.count("\n") + 1 <= MAX_LINES:
+                continue  # fits however it wraps: at most that many lines (wrapped_lines)
             parts = text.split("\n\n") if narrowest.by_paragraph else [text]
             lines = max(wrapped_lines(part.strip(), narrowest.width) for part in parts)
             if lines <= MAX_LINES:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes
@@ -50,12 +49,13 @@ from .validate import TypedTable, Validator
 from .xlsx import RawWorkbook, UnreadableInput, read_workbook
 
 
-@dataclass(frozen=True)
 class Checking:
     """What a check may look at: the typed tables (rows with their cells) and the Dataset."""
 
-    typed: dict[str, TypedTable]
-    ds: Dataset
+    __slots__ = ("ds", "typed")
+
+    def __init__(self, typed: dict[str, TypedTable], ds: Dataset) -> None:
+        self.typed, self.ds = typed, ds
 
     @property
     def file(self) -> str:
@@ -126,14 +126,15 @@ QUARTER_CODES = frozenset({codes.MISSING_MONTH, codes.PARTIAL_QUARTER, codes.MIS
                            codes.FUTURE_MONTH})
 
 
-@dataclass(frozen=True)
 class Loaded:
     """The pipeline's result: every problem, and the Dataset (None when the workbook could
     not be read as tables; built from the complete rows otherwise, errors or not, so that a
     batch can still build the quarters the errors do not concern)."""
 
-    dataset: Dataset | None
-    problems: Problems
+    __slots__ = ("dataset", "problems")
+
+    def __init__(self, dataset: Dataset | None, problems: Problems) -> None:
+        self.dataset, self.problems = dataset, problems
 
     def dataset_or_raise(self) -> Dataset:
         if self.problems.errors or self.dataset is None:

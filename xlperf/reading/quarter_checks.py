@@ -61,9 +61,12 @@ def future_months(ds: Dataset, quarter: Quarter) -> list[Problem]:
     for label, table in tables:
         for key, by_fy in table.items():
             for fy, series in by_fy.items():
-                for i, value in enumerate(series.values):
-                    after = fy > end_fy or (fy == end_fy and i > end_index)
-                    if value is None or not after:
+                if fy.start < end_fy.start:
+                    continue  # no month of it is after the quarter
+                first = 0 if fy.start > end_fy.start else end_index + 1
+                for i in range(first, len(series.values)):
+                    value = series.values[i]
+                    if value is None:
                         continue
                     sheet, ref = split_address(series.cell(i))
                     year, month = fy.month_year(i)

@@ -129,21 +129,32 @@ def _value(row: Row, spec: TableSpec, source: str, default: Any = None, hint: An
     return _BLANK.get(hint)
 
 
-def _record(row: Row, spec: TableSpec, entry: RecordSpec) -> Any:
-    if entry.record is None:
-        values = tuple(_value(row, spec, s) for s in entry.value)
-        return values[0] if len(values) == 1 else values
-    cls = RECORDS[entry.record]
-    hints = _field_types(cls)
-    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for name, source in entry.fields:
-        value = _value(row, spec, source, defaults.get(name, dataclasses.MISSING), hints[name])
-        kind = _enum_of(hints[name])
-        if kind is not None and value is not None and not isinstance(value, kind):
-            value = kind(value)
-        kwargs[name] = value
-    return cls(**kwargs)
+class _Record:
+    """Makes an entry's record (or plain value) from a row; what depends on the entry only
+    (the record class's field types, defaults and enums) is worked out once."""
+
+    def __init__(self, spec: TableSpec, entry: RecordSpec) -> None:
+        self.spec, self.entry = spec, entry
+        self.cls = RECORDS[entry.record] if entry.record is not None else None
+        self.fields: list[tuple[str, str, Any, Any, type[enum.Enum] | None]] = []
+        if self.cls is not None:
+            hints = _field_types(self.cls)
+            defaults = {f.name: f.default for f in dataclasses.fields(self.cls)}
+            self.fields = [(name, source, defaults.get(name, dataclasses.MISSING), hints[name],
+                            _enum_of(hints[name])) for name, source in entry.fields]
+
+    def build(self, row: Row) -> Any:
+        spec = self.spec
+        if self.cls is None:
+            values = tuple(_value(row, spec, s) for s in self.entry.value)
+            return values[0] if len(values) == 1 else values
+        kwargs: dict[str, Any] = {}
+        for name, source, default, hint, kind in self.fields:
+            value = _value(row, spec, source, default, hint)
+            if kind is not None and value is not None and not isinstance(value, kind):
+                value = kind(value)
+            kwargs[name] = value
+        return self.cls(**kwargs)
 
 
 def _key(row: Row, spec: TableSpec, sources: tuple[str, ...]) -> Any:
@@ -161,6 +172,16 @@ def _incomplete(row: Row, spec: TableSpec, entry: RecordSpec) -> str | None:
     return None
 
 
+def _needed(spec: TableSpec, entry: RecordSpec) -> list[str] | None:
+    """The columns :func:`_incomplete` looks at, in its order: those that must have a value
+    (None when one is not a column of the table: then :func:`_incomplete` itself says)."""
+    try:
+        return [column for source in entry.sources for column in _columns(source)
+                if spec.column(column).required or source in (*entry.key, *entry.nest)]
+    except KeyError:
+        return None
+
+
 def build_fields(schema: Schema, typed: Mapping[str, TypedTable], file: str,
                  reported: set[tuple[str, str]]) -> tuple[dict[str, Any], list[Problem]]:
     """The Dataset's fields from the typed tables, and an ``incomplete-row`` problem for each
@@ -173,8 +194,13 @@ def build_fields(schema: Schema, typed: Mapping[str, TypedTable], file: str,
             items: list[Any] = []
             keyed: dict[Any, Any] = {}
             nested: dict[Any, dict[Any, Any]] = {}
+            needed = _needed(spec, entry)
+            maker = _Record(spec, entry)
             for row in table.rows:
-                blank = _incomplete(row, spec, entry)
+                if needed is None:
+                    blank = _incomplete(row, spec, entry)
+                else:
+                    blank = next((c for c in needed if row.values.get(c) is None), None)
                 if blank is not None:
                     # reported already: at a cell of the row, or the column is missing
                     if blank in row.cells and not any(
@@ -184,7 +210,7 @@ def build_fields(schema: Schema, typed: Mapping[str, TypedTable], file: str,
                             f"row {row.excel_row} of {name} has no {blank}, so it is not used",
                             row.sheet, row.cell(blank), file))
                     continue
-                record = _record(row, spec, entry)
+                record = maker.build(row)
                 if entry.nest:
                     outer, inner = (_value(row, spec, s) for s in entry.nest)
                     nested.setdefault(outer, {})[inner] = record

@@ -16,13 +16,15 @@ import datetime as dt
 import re
 
 from .. import codes
-from ..domain.trackers import PER_REPORT, as_date
 from ..model import Dataset
 from ..problems import Problem, split_address
 from .validate import Row, TypedTable
 
 _DATE_TEXT = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
 DATE_SETTINGS = ("HMICFRS report date", "HMICFRS previous report date")
+#: The Table value of a per-report count (xlperf.domain.trackers.PER_REPORT, which this module
+#: does not import: validation needs none of the trackers' own code)
+PER_REPORT = "Per report"
 
 
 def _rows(typed: dict[str, TypedTable], name: str) -> list[Row]:
@@ -92,7 +94,7 @@ def settings(ds: Dataset) -> list[Problem]:
     problems: list[Problem] = []
     for key in DATE_SETTINGS:
         value = ds.settings.get(key)
-        if value in (None, "") or as_date(value) is not None:
+        if value in (None, "") or isinstance(value, dt.date):  # a date or datetime
             continue
         sheet, ref = _setting_cell(ds, key)
         if isinstance(value, str) and _DATE_TEXT.match(value):

@@ -6,8 +6,6 @@ The typed rows that come out are plain Python values: counts are ints, blanks ar
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import codes
@@ -21,14 +19,14 @@ from .xlsx import CellError, RawTable, RawWorkbook, split_ref
 MAX_CELL_TEXT = 32_767
 
 
-@dataclass
 class Row:
     """One data row of a table: typed values by column, and each column's cell."""
 
-    values: dict[str, Any]
-    cells: dict[str, str]
-    sheet: str
-    excel_row: int
+    __slots__ = ("cells", "excel_row", "sheet", "values")
+
+    def __init__(self, values: dict[str, Any], cells: dict[str, str], sheet: str,
+                 excel_row: int) -> None:
+        self.values, self.cells, self.sheet, self.excel_row = values, cells, sheet, excel_row
 
     def __getitem__(self, column: str) -> Any:
         return self.values.get(column)
@@ -41,12 +39,16 @@ class Row:
         return self.cells.get(column, "")
 
 
-@dataclass
 class TypedTable:
-    spec: TableSpec
-    rows: list[Row] = field(default_factory=list)
-    sheet: str = ""
-    header_cells: dict[str, str] = field(default_factory=dict)
+    """A table's typed rows, with its spec, sheet and header cells (column -> "C4")."""
+
+    __slots__ = ("header_cells", "rows", "sheet", "spec")
+
+    def __init__(self, spec: TableSpec, rows: list[Row] | None = None, sheet: str = "",
+                 header_cells: dict[str, str] | None = None) -> None:
+        self.spec, self.sheet = spec, sheet
+        self.rows = [] if rows is None else rows
+        self.header_cells = {} if header_cells is None else header_cells
 
 
 #: Cyrillic and Greek capitals that look like Latin ones ("ОСТ" typed for "OCT").
@@ -60,6 +62,8 @@ def _latin(text: str) -> str:
 
 def _is_renamed(header: str, column: str) -> bool:
     """True when ``header`` is ``column`` mistyped: other case or spacing, or a typo."""
+    import difflib  # noqa: PLC0415 - only for a header that is not the column's
+
     a, b = plain(_latin(header)), plain(column)
     return bool(a) and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8)
 
@@ -75,8 +79,8 @@ class Validator:
         self.file = raw.path.name
         #: calamine's workbook and sheets, opened once for every table that needs them
         self.sheets: dict[str | None, Any] = {}
-        #: (column, its max) -> the longest text it accepts, worked out once per column
-        self.text_limits: dict[tuple[str, Any], int] = {}
+        #: id of a column -> the longest text it accepts, worked out once per column
+        self.text_limits: dict[int, int] = {}
 
     def add(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
         self.problems.add(Problem(code, message, sheet, cell, self.file))
@@ -193,19 +197,26 @@ class Validator:
                          f"column {text!r} is not part of table {spec.name}; it is ignored",
                          raw.sheet, raw.header_ref(j))
         self._layout(raw)
+        # each read column with its position, letter and, for a count, the whole numbers
+        # it takes as they are (see _cell), in the schema's order
+        read = [(column, column.name, positions[column.name],
+                 column_letter(raw.first_col + positions[column.name]), self._counts(column))
+                for column in spec.columns if column.name in positions]
         for i, cells in enumerate(raw.rows):
             if all(v is None for v in cells):
                 continue  # an empty row left in a table is harmless
+            number = raw.header_row + 1 + i
             values: dict[str, Any] = {}
             refs: dict[str, str] = {}
-            for column in spec.columns:
-                position = positions.get(column.name)
-                if position is None:
-                    continue
-                ref = raw.cell_ref(i, position)
-                refs[column.name] = ref
-                values[column.name] = self._cell(column, cells[position], raw.sheet, ref)
-            table.rows.append(Row(values, refs, raw.sheet, raw.header_row + 1 + i))
+            for column, name, position, letter, counts in read:
+                ref = f"{letter}{number}"  # raw.cell_ref(i, position)
+                refs[name] = ref
+                value = cells[position]
+                if counts is not None and type(value) is int and counts[0] <= value <= counts[1]:
+                    values[name] = value
+                else:
+                    values[name] = self._cell(column, value, raw.sheet, ref)
+            table.rows.append(Row(values, refs, raw.sheet, number))
         self._keys(table)
         return table
 
@@ -246,6 +257,14 @@ class Validator:
                          "recalculate and save", raw.sheet, ref)
 
     # -- cells ---------------------------------------------------------------------------
+    def _counts(self, column: ColumnSpec) -> tuple[float, float] | None:
+        """For a count column, the whole numbers the converter returns unchanged (from 0, or
+        its range's low end if higher, to its range's high end); None for other columns."""
+        if column.type != "count":
+            return None
+        bounds = self.schema.bounds(column)
+        return (0, float("inf")) if bounds is None else (max(0.0, bounds[0]), bounds[1])
+
     def _cell(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
         if isinstance(value, CellError):
             self.add(codes.FORMULA_ERROR, f"{value.text} is an Excel error, not a value",
@@ -283,13 +302,14 @@ class Validator:
     def _text_limit(self, column: ColumnSpec) -> int:
         """The longest text a column accepts (schema ``limits: text`` or the column's
         ``max:``): below Excel's cell limit, so what the pack adds around it still fits."""
-        if column.type not in ("text", "ref", "rule"):
-            return MAX_CELL_TEXT
-        key = (column.name, column.max)
-        limit = self.text_limits.get(key)
+        limit = self.text_limits.get(id(column))
         if limit is None:
-            bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
-            limit = self.text_limits[key] = int(bounds[1]) if bounds else MAX_CELL_TEXT
+            if column.type not in ("text", "ref", "rule"):
+                limit = MAX_CELL_TEXT
+            else:
+                bounds = self.schema.bounds(ColumnSpec(column.name, "text", max=column.max))
+                limit = int(bounds[1]) if bounds else MAX_CELL_TEXT
+            self.text_limits[id(column)] = limit
         return limit
 
     # -- across rows and tables ----------------------------------------------------------
@@ -344,16 +364,13 @@ class Validator:
 
 def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int,
                   opened: dict[str | None, Any] | None = None) -> list[str]:
-    """Cells with data in ``row`` within the table's columns (reads the sheet again; the
-    workbook (key None) and the sheet are kept in ``opened`` for the next table)."""
-    import python_calamine as calamine  # noqa: PLC0415
-
-    opened = {} if opened is None else opened
-    if None not in opened:
-        opened[None] = calamine.CalamineWorkbook.from_path(str(raw_wb.path))
-    if table.sheet not in opened:
-        opened[table.sheet] = opened[None].get_sheet_by_name(table.sheet)
-    values = opened[table.sheet].to_python(skip_empty_area=False, nrows=row)
+    """Cells with data in ``row`` within the table's columns: from the rows the reader kept
+    (``raw_wb.grids``), else by reading the sheet again (the workbook, key None, and the
+    sheet kept in ``opened`` for the next table)."""
+    # the rows read with the headers when they reach ``row`` (calamine's first ``row``
+    # rows either way), else the sheet read again
+    asked, grid = raw_wb.grids.get(table.sheet, (0, []))
+    values = grid[:row] if row <= asked else _sheet_rows(raw_wb, table, row, opened)
     if len(values) < row:
         return []
     line = values[row - 1]
@@ -363,5 +380,19 @@ def _cells_in_row(raw_wb: RawWorkbook, table: RawTable, row: int,
         if col < len(line) and line[col] not in ("", None):
             refs.append(f"{column_letter(col + 1)}{row}")
     return refs
+
+
+def _sheet_rows(raw_wb: RawWorkbook, table: RawTable, row: int,
+                opened: dict[str | None, Any] | None) -> list[list[Any]]:
+    """The sheet's first ``row`` rows, read with calamine (``opened`` as above)."""
+    import python_calamine as calamine  # noqa: PLC0415
+
+    opened = {} if opened is None else opened
+    if None not in opened:
+        opened[None] = calamine.CalamineWorkbook.from_path(str(raw_wb.path))
+    if table.sheet not in opened:
+        opened[table.sheet] = opened[None].get_sheet_by_name(table.sheet)
+    rows: list[list[Any]] = opened[table.sheet].to_python(skip_empty_area=False, nrows=row)
+    return rows
 
 

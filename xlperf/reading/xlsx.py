@@ -3,9 +3,10 @@
 Input workbooks are untrusted files. Before any parser sees one, the package is checked:
 size on disk, the uncompressed size of its parts (zip bombs), DTDs and entity declarations
 (XML bombs), encryption. Values are then read with python-calamine, which is fast and
-never evaluates anything; a streaming pass with defusedxml over the sheets that hold tables
-adds what calamine does not report: error values such as ``#REF!``, formulas with no
-calculated value, hidden rows and merged cells.
+never evaluates anything; a pass with expat over the sheets that hold tables (refusing
+DTDs, entities and external references, as defusedxml does; no element tree is built) adds
+what calamine does not report: error values such as ``#REF!``, formulas with no calculated
+value, hidden rows and merged cells.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from defusedxml import ElementTree as SafeET
 
 from .. import codes
 from ..a1 import column_index, column_letter
@@ -43,11 +42,20 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: element and attribute names as expat gives them (namespace, '}', local name)
+_SHEET = f"{NS_MAIN[1:]}sheet"
+_RELATIONSHIP = f"{NS_PKG_REL[1:]}Relationship"
+_REL_ID = f"{NS_REL[1:]}id"
 
 #: a plain A1 reference; anything else is split character by character
 _PLAIN_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})\Z")
 
 CellValue = Any  # str | float | int | bool | dt.date | dt.datetime | None
+
+
+class XMLError(ValueError):
+    """A part that is not well-formed XML; the message is expat's (as ElementTree's
+    ParseError words it: what, line, column)."""
 
 
 class UnreadableInput(XlperfError):
@@ -88,19 +96,20 @@ class RawTable:
         return self.header_row + len(self.rows)
 
 
-@dataclass
 class SheetScan:
-    """What a streaming pass over one sheet's XML found."""
+    """What a pass over one sheet's XML found (a plain class: one is made per sheet, and a
+    dataclass would cost more to define at import than all of them to make)."""
 
-    errors: dict[str, str] = field(default_factory=dict)  # A1 -> "#REF!"
-    uncalculated: set[str] = field(default_factory=set)  # formula cells with no value
-    hidden_rows: set[int] = field(default_factory=set)
-    merged: list[str] = field(default_factory=list)
-    max_row: int = 0
-    max_row_cell: str = ""  # the first cell with a value in row max_row
-    #: the used range: first row, first column, last row, last column of the cells holding
-    #: a value (None when none does)
-    used: tuple[int, int, int, int] | None = None
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}  # A1 -> "#REF!"
+        self.uncalculated: set[str] = set()  # formula cells with no value
+        self.hidden_rows: set[int] = set()
+        self.merged: list[str] = []
+        self.max_row = 0
+        self.max_row_cell = ""  # the first cell with a value in row max_row
+        #: the used range: first row, first column, last row, last column of the cells
+        #: holding a value (None when none does)
+        self.used: tuple[int, int, int, int] | None = None
 
     def extend_used(self, row: int, col: int) -> None:
         if self.used is None:
@@ -120,6 +129,9 @@ class SheetScan:
 
 @dataclass
 class RawWorkbook:
+    """A workbook as read: its sheets, tables and scans, and what the package check and
+    the reader found (warnings, errors, duplicate or skipped tables)."""
+
     path: Path
     sheet_names: list[str]
     tables: dict[str, RawTable]
@@ -132,6 +144,9 @@ class RawWorkbook:
     errors: list[Problem] = field(default_factory=list)
     #: tables deliberately not loaded (an error above says why): not reported as missing
     skipped: set[str] = field(default_factory=set)
+    #: sheet -> (rows asked for, calamine's rows from row 1 as it gives them): what was read
+    #: of the sheets with tables, for the validator's look below each table
+    grids: dict[str, tuple[int, list[list[CellValue]]]] = field(default_factory=dict)
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -278,16 +293,38 @@ def _declares_dtd(start: bytes, rest: Any) -> bool:
     return bool(found)
 
 
+def _elements(data: bytes, wanted: str = "") -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The root element's attributes, and the attributes of every element named ``wanted``
+    (expat's name: namespace, '}', local name) in document order, of a small XML part;
+    parsed by :func:`_safe_parser` (DTDs and entities refused) without building a tree."""
+    import xml.parsers.expat as expat  # noqa: PLC0415
+
+    root: list[dict[str, str]] = []
+    found: list[dict[str, str]] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if not root:
+            root.append(attrs)
+        if tag == wanted:
+            found.append(attrs)
+
+    parser = _safe_parser()
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise XMLError(str(exc)) from None
+    return (root[0] if root else {}), found
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> path of its XML part inside the package."""
-    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{NS_PKG_REL}Relationship")
-    }
+    _, sheets = _elements(archive.read("xl/workbook.xml"), _SHEET)
+    _, rels = _elements(archive.read("xl/_rels/workbook.xml.rels"), _RELATIONSHIP)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{NS_REL}id"), "")
+    for sheet in sheets:
+        target = targets.get(sheet.get(_REL_ID), "")
         if not target:
             continue
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
@@ -302,7 +339,7 @@ def _table_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     found = []
     for name in archive.namelist():
         if name.startswith("xl/tables/") and name.endswith(".xml"):
-            root = SafeET.fromstring(archive.read(name))
+            root, _ = _elements(archive.read(name))
             found.append((root.get("displayName") or root.get("name") or "", root.get("ref", "")))
     return found
 
@@ -317,18 +354,23 @@ def _table_places(archive: zipfile.ZipFile,
         rels_part = posixpath.join(folder, "_rels", base + ".rels")
         if rels_part not in names:
             continue
-        rels = SafeET.fromstring(archive.read(rels_part))
-        for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
+        _, rels = _elements(archive.read(rels_part), _RELATIONSHIP)
+        for rel in rels:
             if not rel.get("Type", "").endswith("/table"):
                 continue
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join(folder, target))
             if target in names:
-                root = SafeET.fromstring(archive.read(target))
+                root, _ = _elements(archive.read(target))
                 found.append((root.get("displayName") or root.get("name") or "", sheet,
                               root.get("ref", "")))
     return found
+
+
+#: Largest sheet part (uncompressed bytes) read whole for the one-go scan; a larger one is
+#: only streamed.
+MAX_WHOLE_PART = 16 * 1024 * 1024
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
@@ -340,8 +382,61 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
 
     expat calls back for each element; no element tree is built (a tree and its events cost
     several times the parse). A DTD or entity declaration is refused, as defusedxml does.
+    A part of at most :data:`MAX_WHOLE_PART` bytes is read whole and parsed by expat without
+    callbacks first; when it is in the regular layout writers produce, its facts are read
+    in one go by :mod:`xlperf.reading.regular_sheet`, which gives the same scan.
     """
+    with archive.open(part) as stream:
+        data = stream.read(MAX_WHOLE_PART + 1)
+    if len(data) <= MAX_WHOLE_PART:
+        from .regular_sheet import fast_scan  # noqa: PLC0415 - it imports this module
+
+        _parse(data)
+        found = fast_scan(data)
+        if found is not None:
+            return found
     return _SheetScanner().run(archive, part)
+
+
+def _safe_parser() -> Any:
+    """An expat parser (namespaces split by '}') that refuses a DTD, an entity declaration
+    and an external reference, as defusedxml does."""
+    import xml.parsers.expat as expat  # noqa: PLC0415
+
+    from defusedxml.common import (  # noqa: PLC0415
+        DTDForbidden,
+        EntitiesForbidden,
+        ExternalReferenceForbidden,
+    )
+
+    def doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
+        raise DTDForbidden(name, sysid, pubid)
+
+    def entity(name: str, _is_parameter: bool, value: str | None, base: str | None,
+               sysid: str | None, pubid: str | None, _notation: str | None) -> None:
+        raise EntitiesForbidden(name, value, base, sysid, pubid, _notation)
+
+    def external(_context: str, base: str | None, sysid: str | None,
+                 pubid: str | None) -> int:
+        raise ExternalReferenceForbidden(_context, base, sysid, pubid)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = lambda name, *rest: entity(name, False, None, *rest)
+    parser.ExternalEntityRefHandler = external
+    return parser
+
+
+def _parse(data: bytes) -> None:
+    """Parse ``data`` with no callbacks but :func:`_safe_parser`'s: :class:`XMLError` when it
+    is not well-formed, as the streaming scan raises."""
+    import xml.parsers.expat as expat  # noqa: PLC0415
+
+    try:
+        _safe_parser().Parse(data, True)
+    except expat.ExpatError as exc:
+        raise XMLError(str(exc)) from None
 
 
 _C, _V, _F, _IS, _ROW, _MERGE = (f"{NS_MAIN[1:]}{tag}" for tag in
@@ -365,30 +460,8 @@ class _SheetScanner:
     def run(self, archive: zipfile.ZipFile, part: str) -> SheetScan:
         import xml.parsers.expat as expat  # noqa: PLC0415
 
-        from defusedxml.common import (  # noqa: PLC0415
-            DTDForbidden,
-            EntitiesForbidden,
-            ExternalReferenceForbidden,
-        )
-
-        def doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
-            raise DTDForbidden(name, sysid, pubid)
-
-        def entity(name: str, _is_parameter: bool, value: str | None, base: str | None,
-                   sysid: str | None, pubid: str | None, _notation: str | None) -> None:
-            raise EntitiesForbidden(name, value, base, sysid, pubid, _notation)
-
-        def external(_context: str, base: str | None, sysid: str | None,
-                     pubid: str | None) -> int:
-            raise ExternalReferenceForbidden(_context, base, sysid, pubid)
-
-        parser = expat.ParserCreate(namespace_separator="}")
+        parser = _safe_parser()
         parser.buffer_text = True
-        parser.StartDoctypeDeclHandler = doctype
-        parser.EntityDeclHandler = entity
-        parser.UnparsedEntityDeclHandler = lambda name, *rest: entity(name, False, None,
-                                                                      *rest)
-        parser.ExternalEntityRefHandler = external
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = self.text
@@ -398,7 +471,7 @@ class _SheetScanner:
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
         except expat.ExpatError as exc:
-            raise SafeET.ParseError(str(exc)) from None
+            raise XMLError(str(exc)) from None
         return self.scan
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
@@ -520,7 +593,9 @@ def read_workbook(path: Path) -> RawWorkbook:
             # each sheet's rows down to its lowest table header, read once per sheet (calamine
             # parses the whole sheet at every get_sheet_by_name)
             header_rows: dict[str, list[list[CellValue]]] = {}
+            asked: dict[str, int] = {}
             lowest = _lowest_headers(places)
+            below = _rows_below(places)
             if not duplicates:
                 for table_name in book.table_names or []:
                     if table_name in skipped:
@@ -533,10 +608,12 @@ def read_workbook(path: Path) -> RawWorkbook:
                     header_index = first_data_row - 1
                     header_row_values = header_rows.get(table.sheet, [])
                     if len(header_row_values) <= header_index:
+                        nrows = max(header_index + 1, lowest.get(table.sheet, 0),
+                                    below.get(table.sheet, 0))
                         header_row_values = book.get_sheet_by_name(table.sheet).to_python(
-                            skip_empty_area=False,
-                            nrows=max(header_index + 1, lowest.get(table.sheet, 0)))
+                            skip_empty_area=False, nrows=nrows)
                         header_rows[table.sheet] = header_row_values
+                        asked[table.sheet] = nrows
                     header = [
                         str(_normalise(header_row_values[header_index][first_col + j]) or "")
                         if header_index < len(header_row_values)
@@ -575,13 +652,14 @@ def read_workbook(path: Path) -> RawWorkbook:
                 table_places=places_by_name,
                 errors=errors,
                 skipped=skipped,
+                grids={sheet: (asked[sheet], rows) for sheet, rows in header_rows.items()},
             )
     except UnreadableInput:
         raise
     except zipfile.BadZipFile as exc:
         raise _fail(path, codes.CORRUPT_FILE, "the workbook cannot be read: a part does not "
                     f"match the size or checksum declared in its zip directory ({exc})") from None
-    except (calamine.CalamineError, KeyError, SafeET.ParseError) as exc:
+    except (calamine.CalamineError, KeyError, XMLError) as exc:
         raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
     except Exception as exc:  # calamine raises its own error types for broken parts
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
@@ -600,6 +678,24 @@ def _lowest_headers(places: list[tuple[str, str, str]]) -> dict[str, int]:
         if row < MAX_ROWS:
             lowest[sheet] = max(lowest.get(sheet, 0), row)
     return lowest
+
+
+#: Rows of a sheet read with its headers so that the row below each table is at hand (a
+#: sheet whose tables end further down reads that row again when it needs it).
+MAX_GRID_ROWS = 2_000
+
+
+def _rows_below(places: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Sheet -> the row just below its lowest table (by the tables' refs), where that is
+    within MAX_GRID_ROWS."""
+    found: dict[str, int] = {}
+    for _, sheet, ref in places:
+        try:
+            row, _ = split_ref(ref.split(":")[-1])
+        except (ValueError, KeyError):
+            continue
+        found[sheet] = max(found.get(sheet, 0), row + 1)
+    return {sheet: row for sheet, row in found.items() if row <= MAX_GRID_ROWS}
 
 
 def _sheets_too_large(scans: dict[str, SheetScan],

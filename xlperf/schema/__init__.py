@@ -38,6 +38,9 @@ def _parsed(name: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    """A column of an input table (input.yaml): its type, whether it is required, its list
+    of choices, the table it refers to, its range, and the codes of its problems."""
+
     name: str
     type: str
     required: bool = False
@@ -85,6 +88,9 @@ def _record_spec(raw: dict[str, Any]) -> RecordSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
+    """An input table (input.yaml): its sheet, title, columns, key, months and the Dataset
+    fields its rows become."""
+
     name: str
     sheet: str
     title: str
@@ -117,6 +123,9 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class Schema:
+    """The input workbook's schema: every table, the choice lists, the header row and first
+    column of the tables, and the numeric types' ranges."""
+
     tables: tuple[TableSpec, ...]
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     header_row: int = 4

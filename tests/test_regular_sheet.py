@@ -1,0 +1,110 @@
+"""The one-go sheet scan (xlperf.reading.regular_sheet) finds exactly what the streaming scan
+finds, wherever it answers: on every sheet of every hostile input the catalogue builds, and
+on random edits of the demo's sheets (error values, hidden rows, merges, prefixes, comments,
+references, quotes, nesting...), which it must either read the same or leave alone."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from pathlib import Path
+
+import bad_inputs
+import pytest
+
+from xlperf.reading.regular_sheet import fast_scan
+from xlperf.reading.xlsx import SheetScan, _SheetScanner
+
+MAIN = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+EDITS = [
+    (b'<c r="', b'<c t="e" r="'), (b't="n"', b't="e"'), (b't="n"', b"t = 'e'"),
+    (b"<v>", b"<v></v><v>"), (b"<v>", b"<v/><v>"), (b"<v>", b"<v> </v><v>"),
+    (b'<row r="', b'<row hidden="1" r="'), (b'<row r="5"', b'<row r="5" hidden="1"'),
+    (b'<row r="5"', b'<row r="5" hidden="true"/><row r="6"'), (b'<row r="5"', b"<row r='5'"),
+    (b'<c r="B', b'<c  r="B'), (b'<c r="', b'<c s="1" r="'), (b'<c r="', b'<c\tr="'),
+    (b"</sheetData>", b'</sheetData><mergeCells><mergeCell ref="A1:B2"/></mergeCells>'),
+    (b"</sheetData>", b"</sheetData><mergeCells><mergeCell ref='C3:D4'></mergeCell>"
+                      b"</mergeCells>"),
+    (b"<sheetData>", b"<sheetData><!-- x -->"), (b"<v>", b"<v>&#49;"), (b"</v>", b"&amp;</v>"),
+    (b"<v>", b"<v>a &gt; b"), (b"<v>", b"<v>a > b"), (b"<is>", b"<is><v>1</v>"),
+    (b"<f>", b"<f/><v>1</v><f>"), (b'<c r="C', b'<c r="D'), (b'<row r="1"', b'<row r="01"'),
+    (b"<v>", b"<x:v xmlns:x=" + MAIN + b">1</x:v><v>"), (b"<v>", b"text<v>"),
+    (b"<sheetData>", b'<sheetData xmlns="urn:other">'), (b"<sheetData>", b"<sheetData xmlns=\"\">"),
+    (b"</row>", b'<c r="Z1"><v>1</v></c></row>'),
+    (b"</worksheet>", b'<c r="A1"><v>1</v></c></worksheet>'),
+    (b"</worksheet>", b'<row r="9"/></worksheet>'), (b"<v>", b"<v>\r\n"),
+    (b"<f>", b'<f t="shared" ref="A1:A2" si="0">'), (b"<f>", b'<f t="shared" si="0"/><f>'),
+    (b"</c>", b"</c >"), (b"<row ", b"<row  "),
+    (b"<is>", b'<is><r><rPr><family val="2"/><vertAlign val="x"/></rPr><t>a</t></r>'),
+    (b'<row r="2"', b'<row r="1048576"'), (b'<c r="B2"', b'<c r="XFD2"'),
+    (b"<worksheet ", b"<x:worksheet xmlns:x=" + MAIN + b" "), (b'"', b"'"),
+    (b"<v>", b'<v xml:space="preserve">'), (b'<c r="B1"', b'<c r="B1" t="&#101;"'),
+    (b'<c r="B', b'<c foo="a>b" r="B'), (b"<row ", b'<row foo="x r=\'7\'" '),
+    (b"</sheetData>", b"<row/></sheetData>"), (b"<sheetData>", b"<sheetData/><sheetData>"),
+    (b"<is>", b"<is><is>"), (b"</c>", b"<c/></c>"), (b"<v>", b"<f>1</f><v>"),
+]
+
+
+def streamed(data: bytes) -> SheetScan | None:
+    """The streaming scan of ``data`` (None when expat refuses it)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("sheet.xml", data)
+    with zipfile.ZipFile(buffer) as archive:
+        try:
+            return _SheetScanner().run(archive, "sheet.xml")
+        except Exception:  # noqa: BLE001 - not well-formed, or a DTD: parsed before fast_scan
+            return None
+
+
+def sheets(path: Path) -> list[bytes]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [archive.read(name) for name in archive.namelist()
+                    if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+    except (zipfile.BadZipFile, OSError):
+        return []
+
+
+def agree(data: bytes) -> bool | None:
+    """True when both scans agree, None when fast_scan leaves ``data`` to the streaming one
+    (or expat refuses it); False on a difference."""
+    slow = streamed(data)
+    if slow is None:
+        return None
+    fast = fast_scan(data)
+    if fast is None:
+        return None
+    return vars(fast) == vars(slow)
+
+
+def test_both_scans_agree_on_every_hostile_input(tmp_path: Path) -> None:
+    answered = 0
+    for i, case in enumerate(bad_inputs.CASES):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        for data in sheets(case.build(folder)):
+            same = agree(data)
+            assert same is not False, case.name
+            answered += same is True
+    assert answered > 100  # the regular layout is the usual one
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_both_scans_agree_on_edited_demo_sheets(seed: int) -> None:
+    rng = random.Random(seed)
+    demo = sheets(bad_inputs.DEMO)
+    assert all(fast_scan(data) is not None for data in demo)
+    outcomes = []
+    for _ in range(150):
+        data = rng.choice(demo)
+        for _ in range(rng.randint(1, 3)):
+            old, new = rng.choice(EDITS)
+            places = [i for i in range(len(data)) if data.startswith(old, i)][:40]
+            if places:
+                at = rng.choice(places)
+                data = data[:at] + new + data[at + len(old):]
+        outcomes.append(agree(data))
+    assert False not in outcomes
+    assert True in outcomes and None in outcomes
