@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import gcpause
 from .api import default_pack_name, template_path, write_pack
 from .filenames import MAX_OUTPUT_NAME_BYTES, slug
 from .model import Dataset
@@ -345,6 +346,7 @@ _events: multiprocessing.Queue | None = None  # type: ignore[type-arg]
 def _init_worker(events: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     global _events
     _events = events
+    gcpause.collection_on()
 
 
 def _queue_notify(event: tuple[str, object]) -> None:

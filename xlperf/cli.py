@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, gcpause
 from .guard import EXIT_INTERNAL, expected, report
 from .problems import XlperfError
 from .validate_command import EXIT_BROKEN_PIPE, exit_code, quiet_stdout, report_lines
@@ -258,6 +258,8 @@ def build_all(inputs: tuple[Path, ...], output: Path, first: str | None, last: s
     (files or folders of .xlsx; default: the demo). Exit 1 if any pack failed."""
     from .api import build_all as run  # noqa: PLC0415
     from .api import demo_path  # noqa: PLC0415
+
+    gcpause.collection_on()  # many packs in one process (and its workers): gcpause
 
     start, end = _quarter(first, "--from"), _quarter(last, "--to")
     with click.progressbar(length=0, label="Building packs", show_pos=True,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__, cache
+from . import __version__, cache, gcpause
 
 HELP_ARGS = (["--help"], ["-h"])
 _LANGUAGE = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -30,6 +30,7 @@ _LANGUAGE = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 def run() -> None:
     """Run the command line: ``sys.argv`` -> click, or the help text from the cache."""
+    gcpause.one_shot()
     args = sys.argv[1:]
     if args in HELP_ARGS:
         key = help_key(args)
