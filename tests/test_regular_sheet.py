@@ -79,6 +79,7 @@ def agree(data: bytes) -> bool | None:
     return vars(fast) == vars(slow)
 
 
+@pytest.mark.slow
 def test_both_scans_agree_on_every_hostile_input(tmp_path: Path) -> None:
     answered = 0
     for i, case in enumerate(bad_inputs.CASES):
@@ -91,6 +92,7 @@ def test_both_scans_agree_on_every_hostile_input(tmp_path: Path) -> None:
     assert answered > 100  # the regular layout is the usual one
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_both_scans_agree_on_edited_demo_sheets(seed: int) -> None:
     rng = random.Random(seed)

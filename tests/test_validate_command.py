@@ -81,7 +81,8 @@ def test_a_reader_that_stops_reading_ends_the_plain_run_with_141(tmp_path: Path)
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.read(100)
     process.stdout.close()
-    stderr = process.stderr.read().decode()
+    with process.stderr:
+        stderr = process.stderr.read().decode()
     assert process.wait() == 141
     assert stderr == ""
     assert not list((tmp_path / "home").rglob("*.log"))
