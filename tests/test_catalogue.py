@@ -22,6 +22,7 @@ import pytest
 from bad_inputs import CASES, Case
 from click.testing import CliRunner, Result
 from conftest import SUMMARY_LINES
+from test_regular_sheet import agree, sheets
 from test_validate import documented_codes
 
 from xlperf.cli import main
@@ -158,6 +159,19 @@ def test_catalogue_covers_the_issue() -> None:
     assert by_name["fy-as-calendar-year"] == "bad-year"
     assert by_name["cyrillic-oct-in-demo"] == "renamed-column"
     assert by_name["rows-to-excel-limit"] == "row-limit-reached"
+
+
+def test_both_sheet_scans_agree_on_every_hostile_input(
+        catalogue: tuple[Path, dict[str, Path]]) -> None:
+    """xlperf.reading.regular_sheet's one-go scan finds what the streaming scan finds on
+    every sheet of every case, or leaves the sheet to it (test_regular_sheet.py)."""
+    answered = 0
+    for name, path in catalogue[1].items():
+        for data in sheets(path):
+            same = agree(data)
+            assert same is not False, name
+            answered += same is True
+    assert answered > 100  # the regular layout is the usual one
 
 
 def test_million_row_case_is_cheap_and_real(catalogue: tuple[Path, dict[str, Path]]) -> None:

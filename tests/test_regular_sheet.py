@@ -1,7 +1,8 @@
 """The one-go sheet scan (xlperf.reading.regular_sheet) finds exactly what the streaming scan
-finds, wherever it answers: on every sheet of every hostile input the catalogue builds, and
-on random edits of the demo's sheets (error values, hidden rows, merges, prefixes, comments,
-references, quotes, nesting...), which it must either read the same or leave alone."""
+finds, wherever it answers: on random edits of the demo's sheets (error values, hidden rows,
+merges, prefixes, comments, references, quotes, nesting...), which it must either read the
+same or leave alone. The same comparison over every sheet of every hostile input is in
+test_catalogue.py, which builds the catalogue once."""
 
 from __future__ import annotations
 
@@ -79,20 +80,6 @@ def agree(data: bytes) -> bool | None:
     return vars(fast) == vars(slow)
 
 
-@pytest.mark.slow
-def test_both_scans_agree_on_every_hostile_input(tmp_path: Path) -> None:
-    answered = 0
-    for i, case in enumerate(bad_inputs.CASES):
-        folder = tmp_path / str(i)
-        folder.mkdir()
-        for data in sheets(case.build(folder)):
-            same = agree(data)
-            assert same is not False, case.name
-            answered += same is True
-    assert answered > 100  # the regular layout is the usual one
-
-
-@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_both_scans_agree_on_edited_demo_sheets(seed: int) -> None:
     rng = random.Random(seed)
@@ -103,7 +90,11 @@ def test_both_scans_agree_on_edited_demo_sheets(seed: int) -> None:
         data = rng.choice(demo)
         for _ in range(rng.randint(1, 3)):
             old, new = rng.choice(EDITS)
-            places = [i for i in range(len(data)) if data.startswith(old, i)][:40]
+            places: list[int] = []  # the first 40 places where ``old`` starts
+            at = data.find(old)
+            while at != -1 and len(places) < 40:
+                places.append(at)
+                at = data.find(old, at + 1)
             if places:
                 at = rng.choice(places)
                 data = data[:at] + new + data[at + len(old):]
