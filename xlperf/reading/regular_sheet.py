@@ -129,11 +129,12 @@ def fast_scan(data: bytes) -> SheetScan | None:
                     return None
                 if found.get(b"hidden") in (b"1", b"true"):
                     scan.hidden_rows.add(int(number))
-    valued = set(_VALUED.findall(rows_xml))
-    if valued:
-        numbers = {int(number) for _, number in valued}
-        cols = {column_index(letters.decode("ascii")) for letters in {c for c, _ in valued}}
-        scan.used = (min(numbers), min(cols), max(numbers), max(cols))
+    valued = _VALUED.findall(rows_xml)
+    if valued:  # the distinct row numbers and column letters converted, not every cell's
+        letters, numbers = zip(*valued, strict=True)
+        rows = [int(number) for number in set(numbers)]
+        cols = [column_index(column.decode("ascii")) for column in set(letters)]
+        scan.used = (min(rows), min(cols), max(rows), max(cols))
     for formula in _F.finditer(rows_xml):  # the cell around each formula (no nesting)
         cell = rows_xml[rows_xml.rfind(b'<c r="', 0, formula.start()):
                         rows_xml.find(b"</c", formula.start())]
