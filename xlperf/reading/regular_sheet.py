@@ -37,13 +37,18 @@ _MERGE_TAG = re.compile(rb"<mergeCell[\s/>]")
 _ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']\s*e""")
 #: the rows and cells of sheetData, in the regular layout: ``r`` first in every row and cell
 #: (a cell's row that of its row, by the back reference), a cell's children <v>, <f> and
-#: <is> only, no '&' in a row's or cell's tag; text anywhere outside tags
-_IS_BODY = rb"[^<]*(?:<(?!/?(?:is|c|v|f|row)[\s/>])[^>]*>[^<]*)*"
-_CONTENT = (rb"[^<]*(?:(?:<v\s*>[^<]*</v\s*>|<v\s*/>|<f(?:\s[^>]*)?(?:(?<=/)>|(?<!/)>[^<]*</f\s*>)"
-            rb"|<is\s*>" + _IS_BODY + rb"</is\s*>)[^<]*)*")
-_CELL = rb'<c r="[A-Z]{1,3}\1"[^>&]*(?:(?<=/)>|(?<!/)>' + _CONTENT + rb"</c\s*>)"
-_ROWS = re.compile(rb'\s*(?:<row r="([1-9][0-9]{0,6})"[^>&]*(?:(?<=/)>|(?<!/)>\s*(?:' + _CELL
-                   + rb"\s*)*</row\s*>)\s*)*")
+#: <is> only, no '&' in a row's or cell's tag; text anywhere outside tags. Every repeat is
+#: possessive (``*+``): each part of the layout is told by its first characters, so giving
+#: characters back could never make a match, and the engine keeps no state to try it (about
+#: a quarter faster). A repeat that did need it would only make the match fail, which sends
+#: the sheet to the streaming scan, never to another scan.
+_IS_BODY = rb"[^<]*+(?:<(?!/?(?:is|c|v|f|row)[\s/>])[^>]*+>[^<]*+)*+"
+_CONTENT = (rb"[^<]*+(?:(?:<v\s*+>[^<]*+</v\s*+>|<v\s*+/>"
+            rb"|<f(?:\s[^>]*+)?(?:(?<=/)>|(?<!/)>[^<]*+</f\s*+>)"
+            rb"|<is\s*+>" + _IS_BODY + rb"</is\s*+>)[^<]*+)*+")
+_CELL = rb'<c r="[A-Z]{1,3}\1"[^>&]*+(?:(?<=/)>|(?<!/)>' + _CONTENT + rb"</c\s*+>)"
+_ROWS = re.compile(rb'\s*+(?:<row r="([1-9][0-9]{0,6})"[^>&]*+(?:(?<=/)>|(?<!/)>\s*+(?:'
+                   + _CELL + rb"\s*+)*+</row\s*+>)\s*+)*+")
 _ROW_FIELDS = re.compile(rb'<row r="([0-9]+)"([^>]*)')
 #: a cell with a value: its formulas (if any), then <v> or <is>
 _VALUED = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*(?<!/)>[^<]*'
@@ -129,11 +134,12 @@ def fast_scan(data: bytes) -> SheetScan | None:
                     return None
                 if found.get(b"hidden") in (b"1", b"true"):
                     scan.hidden_rows.add(int(number))
-    valued = set(_VALUED.findall(rows_xml))
-    if valued:
-        numbers = {int(number) for _, number in valued}
-        cols = {column_index(letters.decode("ascii")) for letters in {c for c, _ in valued}}
-        scan.used = (min(numbers), min(cols), max(numbers), max(cols))
+    valued = _VALUED.findall(rows_xml)
+    if valued:  # the distinct row numbers and column letters converted, not every cell's
+        letters, numbers = zip(*valued, strict=True)
+        rows = [int(number) for number in set(numbers)]
+        cols = [column_index(column.decode("ascii")) for column in set(letters)]
+        scan.used = (min(rows), min(cols), max(rows), max(cols))
     for formula in _F.finditer(rows_xml):  # the cell around each formula (no nesting)
         cell = rows_xml[rows_xml.rfind(b'<c r="', 0, formula.start()):
                         rows_xml.find(b"</c", formula.start())]

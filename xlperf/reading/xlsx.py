@@ -334,19 +334,23 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _table_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+def _table_roots(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
+    """Part -> its root element's attributes, for every table part in the package's order:
+    parsed once for both :func:`_table_parts` and :func:`_table_places`."""
+    return {name: _elements(archive.read(name))[0] for name in archive.namelist()
+            if name.startswith("xl/tables/") and name.endswith(".xml")}
+
+
+def _table_parts(roots: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
     """(table name, ref) of every table part, to spot duplicates calamine would hide."""
-    found = []
-    for name in archive.namelist():
-        if name.startswith("xl/tables/") and name.endswith(".xml"):
-            root, _ = _elements(archive.read(name))
-            found.append((root.get("displayName") or root.get("name") or "", root.get("ref", "")))
-    return found
+    return [(root.get("displayName") or root.get("name") or "", root.get("ref", ""))
+            for root in roots.values()]
 
 
-def _table_places(archive: zipfile.ZipFile,
-                  sheet_parts: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(table name, sheet, ref) of every table, in sheet order (through each sheet's rels)."""
+def _table_places(archive: zipfile.ZipFile, sheet_parts: dict[str, str],
+                  roots: dict[str, dict[str, str]]) -> list[tuple[str, str, str]]:
+    """(table name, sheet, ref) of every table, in sheet order (through each sheet's rels);
+    ``roots`` are the table parts parsed already (:func:`_table_roots`)."""
     names = set(archive.namelist())
     found = []
     for sheet, part in sheet_parts.items():
@@ -362,7 +366,7 @@ def _table_places(archive: zipfile.ZipFile,
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join(folder, target))
             if target in names:
-                root, _ = _elements(archive.read(target))
+                root = roots[target] if target in roots else _elements(archive.read(target))[0]
                 found.append((root.get("displayName") or root.get("name") or "", sheet,
                               root.get("ref", "")))
     return found
@@ -575,10 +579,10 @@ def read_workbook(path: Path) -> RawWorkbook:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
-            table_parts = _table_parts(archive)
-            names = [name for name, _ in table_parts]
+            roots = _table_roots(archive)
+            names = [name for name, _ in _table_parts(roots)]
             duplicates = sorted({n for n in names if names.count(n) > 1})
-            places = _table_places(archive, parts)
+            places = _table_places(archive, parts, roots)
             errors, skipped = _tables_at_row_limit(places, path)
             # every sheet holding a table is streamed first: its used range is checked
             # before calamine, which fills a sheet's used range as a grid, reads a cell
