@@ -148,14 +148,13 @@ def snapshot(book: xd.Book, skip: tuple[str, ...] = ("Issues",)) -> dict[str, An
     value, style and link, tables, charts, names (cheap: the sweeps take one per call)."""
     wb = book._wb
 
-    def cell(c: Any) -> tuple[Any, ...]:
-        link = getattr(c, "_hyperlink", None)
-        return (c._value, c._style.tobytes() if c._style is not None else b"",
-                link.location if link is not None else None)
-
     return {
         "order": [s for s in wb.sheetnames if s not in skip],
-        "sheets": {ws.title: ({key: cell(c) for key, c in ws._cells.items()},
+        "sheets": {ws.title: ({key: (c._value,  # the cell inline: a call per cell costs
+                                     c._style.tobytes() if c._style is not None else b"",
+                                     link.location if (link := getattr(c, "_hyperlink", None))
+                                     is not None else None)
+                               for key, c in ws._cells.items()},
                               {t.displayName: t.ref for t in ws.tables.values()},
                               len(ws._charts))
                    for ws in wb.worksheets if ws.title not in skip},
@@ -486,8 +485,10 @@ def sweep_results(function: Callable[[], Any], path: Path, monkeypatch: pytest.M
         os.close(write)
         running.append((index, pid, read))
 
-    for module in (entry, swap, xd, contextlib, tempfile):  # each child formats a
-        linecache.getlines(module.__file__)  # traceback: read their source once, not per child
+    for module in (entry, swap, xd, contextlib, tempfile, *[  # each child formats a
+            m for name, m in list(sys.modules.items())  # traceback: read their source
+            if name.partition(".")[0] == "xlperf"]):  # once, not per child
+        linecache.getlines(module.__file__)
     gc.collect()
     gc.freeze()  # a child's garbage collector then leaves the parent's objects alone
     bench.before_call = fork_here
