@@ -869,19 +869,20 @@ class Font:
 
 
 #: A font with bold set or cleared, by the font (its id, with the font, so that a new font at
-#: a freed one's address is not taken for it) and bold: openpyxl copies a style object
-#: through XML and back, a millisecond, and every injected run of the failure sweeps writes
-#: bold headings. A workbook's fonts are never changed in place, only replaced.
+#: a freed one's address is not taken for it) and bold. A workbook's fonts are never changed
+#: in place, only replaced, so one copy serves every cell.
 _BOLD: dict[tuple[int, bool], tuple[Any, Any]] = {}
 
 
 def _bold_font(cell: Any, value: bool) -> Any:
-    proxy = cell.font  # gives the cell its style array if it has none yet
+    cell.font  # noqa: B018 - gives the cell its style array if it has none yet
     font = cell.parent.parent._fonts[cell._style.fontId]
-    assert proxy == font
     known = _BOLD.get((id(font), value))
     if known is None or known[0] is not font:
-        new = copy.copy(font)
+        # a copy of its fields (openpyxl's copy goes through XML and back, a millisecond, and
+        # every injected run of the failure sweeps writes bold headings); it equals that copy
+        new = object.__new__(type(font))
+        new.__dict__.update(font.__dict__)
         new.b = value
         known = _BOLD[(id(font), value)] = (font, new)
     return known[1]
