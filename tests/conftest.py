@@ -142,6 +142,34 @@ def seed() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "scripts" / "seed_figures.yaml").read_text(encoding="utf-8"))
 
 
+# -- the longest test files first ----------------------------------------------------------
+#: The test files that take longest (CPU seconds of a whole run on the 2-core machine: 45-90
+#: s each for the first three, 30-45 s for the next three, 8-20 s for the rest listed),
+#: longest first. pytest-xdist (``--dist loadfile --no-loadscope-reorder``, pyproject.toml)
+#: hands the files out in this order, one to each worker, then the next to a worker as soon
+#: as it holds two tests or fewer: the first worker takes the one-test Build pack sweep and
+#: at once test_excel.py too, the second the other sweeps, and the short files fill in at the
+#: end, so both workers finish within seconds of each other, and the sweeps fork from fresh,
+#: small workers. (By default pytest-xdist orders the files by their number of tests, which
+#: put the one-test sweeps last.) A file missing here only runs later; no test depends on
+#: the order (each file runs whole, in its own order, on one worker).
+LONGEST_FIRST = (
+    "test_excel_sweep_build.py", "test_excel_sweeps.py", "test_excel.py",
+    "test_committee_print.py", "test_catalogue.py", "test_batch.py",
+    "test_validate.py", "test_pack_writer.py", "test_wheel.py", "test_statement.py",
+    "test_property.py", "test_hostile.py", "test_trackers.py", "test_reconciliation.py",
+    "test_row_height.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest files first (``LONGEST_FIRST``); a stable sort keeps each file's own order
+    and the order of the other files."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 # -- summary lines printed at the end of the run (the bad-input catalogue's tally) ---------
 #: Feature tests append lines here; they are printed even with -q.
 SUMMARY_LINES: list[str] = []

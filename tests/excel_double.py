@@ -259,13 +259,30 @@ class Book:
         self._fullname = fullname
         self._name = name
         self._closed = False
-        self._fcache: dict[int, list[Any]] = {}
+        #: per sheet (by id, with the sheet: a sheet removed from the workbook may still be
+        #: restored): its formula cells, and their formulas joined in one text (None: to be
+        #: joined again), in which ``_rewrite`` looks for a sheet name once per sheet
+        #: instead of once per cell
+        self._fcache: dict[int, tuple[Any, list[Any], str | None]] = {}
+
+    def _formulas(self, ws: Any) -> tuple[Any, list[Any], str | None]:
+        cached = self._fcache.get(id(ws))
+        if cached is None or cached[0] is not ws:
+            cached = self._fcache[id(ws)] = (
+                ws, [c for c in ws._cells.values()
+                     if isinstance(c.value, str) and c.value.startswith("=")], None)
+        return cached
 
     def _formula_cells(self, ws: Any) -> list[Any]:
-        if id(ws) not in self._fcache:
-            self._fcache[id(ws)] = [c for c in ws._cells.values()
-                                    if isinstance(c.value, str) and c.value.startswith("=")]
-        return self._fcache[id(ws)]
+        return self._formulas(ws)[1]
+
+    def _formula_text(self, ws: Any) -> str:
+        """Every formula of ``ws`` (as its cells hold them now) in one text."""
+        _ws, cells, text = self._formulas(ws)
+        if text is None:
+            text = "\0".join(c._value for c in cells if isinstance(c._value, str))
+            self._fcache[id(ws)] = (ws, cells, text)
+        return text
 
     def _touched(self, ws: Any) -> None:
         self._fcache.pop(id(ws), None)
@@ -334,10 +351,12 @@ class Book:
         rule)."""
         key = sheet.replace("'", "''")
         for ws in self._wb.worksheets:
-            for cell in self._formula_cells(ws):
-                value = cell.value
-                if isinstance(value, str) and value.startswith("=") and key in value:
-                    cell.value = map_refs(value, fn)
+            if key in self._formula_text(ws):  # else no formula of ws can name the sheet
+                for cell in self._formula_cells(ws):
+                    value = cell.value
+                    if isinstance(value, str) and value.startswith("=") and key in value:
+                        cell.value = map_refs(value, fn)
+                        self._fcache[id(ws)] = self._fcache[id(ws)][:2] + (None,)
             for rule in ws.data_validations.dataValidation:
                 if rule.formula1 and key in rule.formula1:
                     rule.formula1 = map_refs("=" + rule.formula1, fn)[1:]
@@ -443,7 +462,7 @@ class Sheet:
         return self._book._bench
 
     def _live(self) -> Any:
-        if self._ws not in self._book._wb.worksheets:
+        if self._ws not in self._book._wb._sheets:  # .worksheets: the same, as a new list
             raise ExcelError("the sheet was deleted")
         return self._ws
 
@@ -846,9 +865,27 @@ class Font:
         self._rng._bench.hit("Font.bold=", self._rng._sheet.name, self._rng.address, value)
         for row in self._rng._cells():
             for cell in row:
-                font = copy.copy(cell.font)
-                font.b = value
-                cell.font = font
+                cell.font = _bold_font(cell, value)
+
+
+#: A font with bold set or cleared, by the font (its id, with the font, so that a new font at
+#: a freed one's address is not taken for it) and bold. A workbook's fonts are never changed
+#: in place, only replaced, so one copy serves every cell.
+_BOLD: dict[tuple[int, bool], tuple[Any, Any]] = {}
+
+
+def _bold_font(cell: Any, value: bool) -> Any:
+    cell.font  # noqa: B018 - gives the cell its style array if it has none yet
+    font = cell.parent.parent._fonts[cell._style.fontId]
+    known = _BOLD.get((id(font), value))
+    if known is None or known[0] is not font:
+        # a copy of its fields (openpyxl's copy goes through XML and back, a millisecond, and
+        # every injected run of the failure sweeps writes bold headings); it equals that copy
+        new = object.__new__(type(font))
+        new.__dict__.update(font.__dict__)
+        new.b = value
+        known = _BOLD[(id(font), value)] = (font, new)
+    return known[1]
 
 
 class DataValidation:
