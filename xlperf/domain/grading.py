@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..arithmetic import round_half_away
 from ..model import Dataset, Measure
@@ -97,8 +97,7 @@ class MeasureGrade:
         return "NO DATA"
 
 
-@dataclass(frozen=True)
-class PriorityGrade:
+class PriorityGrade(NamedTuple):
     """A priority's grade for a quarter, rolled up from its measures' grades."""
 
     priority: str
@@ -305,8 +304,7 @@ def grade_all(ds: Dataset, quarters: list[Quarter]) -> Grading:
     return Grading(span, measures, priorities)
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     """A grade cell whose reported grade differs from the one the rule gives."""
 
     level: str  # "measure" or "priority"

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import Dataset
 from ..periods import FinancialYear, Quarter
@@ -22,8 +22,7 @@ from .figures import Computed, FigureKey, Printed, agrees, compute, kinds, ward_
 from .statement import national_data
 
 
-@dataclass(frozen=True)
-class AnalystText:
+class AnalystText(NamedTuple):
     """One analyst-typed text: what it is, its words, the input cell it was typed in, the
     quarter it speaks of, where the pack shows it and the variables its phrases may use."""
 
@@ -36,8 +35,7 @@ class AnalystText:
     variables: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """A number in an analyst text that states a figure xlperf computes."""
 
     source: AnalystText

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import KPAStatus, PublishedCount, Recommendation
 from ..schema import load_data
@@ -87,8 +87,7 @@ def count_by_status(recs: Iterable[Recommendation], previous: bool = False) -> d
     return {s: counts.get(s, 0) for s in statuses()}
 
 
-@dataclass(frozen=True)
-class SummaryRow:
+class SummaryRow(NamedTuple):
     """One status of the summary: previous report v current report.
 
     ``previous`` is the published previous-report figure where the input gives one (the
@@ -113,8 +112,7 @@ def summary(recs: Sequence[Recommendation],
                        current[s]) for s in statuses()]
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """An HMICFRS report and its recommendations."""
 
     title: str
@@ -147,8 +145,7 @@ def type_totals(groups: Sequence[Report], report_type: str) -> tuple[dict[str, i
     return count_by_status(recs, previous=True), count_by_status(recs)
 
 
-@dataclass(frozen=True)
-class Direction:
+class Direction(NamedTuple):
     """A direction of travel: an arrow (``good`` True/False/None for flat) or a note."""
 
     text: str
@@ -173,8 +170,7 @@ def direction(previous: str | None, current: str) -> Direction:
     return Direction(glyphs["flat"], None, True)
 
 
-@dataclass(frozen=True)
-class Overdue:
+class Overdue(NamedTuple):
     """A recommendation past its due date, and by how many days."""
 
     recommendation: Recommendation
@@ -235,8 +231,7 @@ def priority_light(kpa_lights: Sequence[str], rule: str | None = None) -> str | 
     raise ValueError(f"unknown priority-light rule {rule!r} (majority or worst)")
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     """A trend against the previous period: an arrow, or a note saying why there is none."""
 
     text: str
@@ -258,8 +253,7 @@ def trend(previous: str | None, current: str | None, has_previous_period: bool) 
     return Trend(glyphs["flat"], None, True)
 
 
-@dataclass(frozen=True)
-class KPARow:
+class KPARow(NamedTuple):
     """A KPA of the partnership dashboard with its previous light and trend."""
 
     kpa: KPAStatus
@@ -319,8 +313,7 @@ def dashboard(kpas: Sequence[KPAStatus], reported: Mapping[tuple[str, str], str]
     return rows
 
 
-@dataclass(frozen=True)
-class FocusGroup:
+class FocusGroup(NamedTuple):
     """A "KPA's in focus" block: KPAs of one priority sharing an owner and a position."""
 
     priority: int
@@ -354,8 +347,7 @@ def _group(row: PriorityRow, run: list[KPARow]) -> FocusGroup:
 
 # -- reconciliation ------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     """A figure xlperf finds (counted from the list, added up, or given by the rule) that
     differs from the one published."""
 

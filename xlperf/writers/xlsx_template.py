@@ -539,8 +539,11 @@ def _plain(value: Any, classes: dict[str, type]) -> Any:
     """``value`` as marshal can hold it: each dataclass a tagged tuple of its fields."""
     kind = type(value)
     if kind.__name__ in classes and classes[kind.__name__] is kind:
+        names = getattr(kind, "_fields", None)  # a named tuple's, else a dataclass's
+        if names is None:
+            names = [f.name for f in fields(value)]
         return (_DATACLASS, kind.__name__,
-                tuple(_plain(getattr(value, f.name), classes) for f in fields(value)))
+                tuple(_plain(getattr(value, name), classes) for name in names))
     if kind is list:
         return [_plain(v, classes) for v in value]
     if kind is tuple:
