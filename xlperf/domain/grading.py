@@ -9,7 +9,6 @@ are kept, and :func:`reconciliation` lists every place where they differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -41,8 +40,7 @@ NO_DATA = "no data"
 REPORTED_NOT_COMPUTED = "reported, not computed"
 
 
-@dataclass(frozen=True)
-class MeasureGrade:
+class MeasureGrade(NamedTuple):
     """A measure's grade for a quarter: the rule's, the reported one and their figures."""
 
     measure: Measure
@@ -50,7 +48,7 @@ class MeasureGrade:
     rule: Rule
     state: str
     value: Figure
-    reference: Figure = field(default_factory=lambda: Figure(None))
+    reference: Figure = Figure(None)  # immutable: one default serves every grade
     reference_label: str = ""
     quantity: float | None = None
     computed: str | None = None
@@ -257,8 +255,7 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
                         computed, trend_note=note, spc=signal, **common)
 
 
-@dataclass
-class Grading:
+class Grading(NamedTuple):
     """All grades for a run of quarters (oldest first)."""
 
     quarters: list[Quarter]
