@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from ..model import Dataset
@@ -65,36 +64,40 @@ _TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\](\?\s*)?|\s*\.\.\.\s*|^\^
 Needs = tuple[tuple[tuple[str, ...], ...], ...]
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """A phrase of data/text_numbers.yaml: its expression, figures and words."""
+class Phrase(NamedTuple):
+    """A phrase of data/text_numbers.yaml: its expression, figures and words.
+
+    ``single`` and ``choices`` are ``needs`` split (:func:`split_needs`): the pieces every
+    match needs (groups of one alternative), and the other groups."""
 
     text: str
     source: str  # the regular expression (compiled with re.IGNORECASE when first needed)
     figures: Mapping[str, Mapping[str, str]]
     words: Mapping[str, str]  # slot -> word list name
     needs: Needs
+    single: tuple[str, ...]
+    choices: Needs
 
     @property
     def pattern(self) -> re.Pattern[str]:
         return _compiled(self.source)
 
-    @cached_property
-    def _required(self) -> tuple[tuple[str, ...], Needs]:
-        """The pieces every match needs (groups of one alternative), and the other groups."""
-        single = tuple(piece for group in self.needs if len(group) == 1 for piece in group[0])
-        return single, tuple(group for group in self.needs if len(group) > 1)
-
     def may_match(self, folded: str) -> bool:
         """False when the phrase cannot match a text (:func:`folded`): one of its words is
         not in it. Compiling and running the 36 phrases' expressions over every text was
         most of the time of reading the texts; a text holds few of the phrases' words."""
-        single, choices = self._required
+        single, choices = self.single, self.choices
         for piece in single:
             if piece not in folded:
                 return False
         return all(any(all(piece in folded for piece in alternative)
                        for alternative in group) for group in choices)
+
+
+def split_needs(needs: Needs) -> tuple[tuple[str, ...], Needs]:
+    """The pieces every match needs (groups of one alternative), and the other groups."""
+    single = tuple(piece for group in needs if len(group) == 1 for piece in group[0])
+    return single, tuple(group for group in needs if len(group) > 1)
 
 
 @cache
@@ -235,9 +238,10 @@ def phrases() -> tuple[Phrase, ...]:
     for entry in _data()["phrases"]:
         text = str(entry["phrase"])
         source, words = phrase_source(text)
+        needs = needed_words(text)
         out.append(Phrase(text, source, {k: {kk: str(vv) for kk, vv in v.items()}
                                          for k, v in entry["figures"].items()},
-                          words, needed_words(text)))
+                          words, needs, *split_needs(needs)))
     return tuple(out)
 
 
