@@ -71,12 +71,21 @@ class Phrase(NamedTuple):
     match needs (groups of one alternative), and the other groups."""
 
     text: str
-    source: str  # the regular expression (compiled with re.IGNORECASE when first needed)
     figures: Mapping[str, Mapping[str, str]]
-    words: Mapping[str, str]  # slot -> word list name
     needs: Needs
     single: tuple[str, ...]
     choices: Needs
+
+    @property
+    def source(self) -> str:
+        """The regular expression (compiled with re.IGNORECASE when first needed), worked
+        out only for a phrase whose words a text holds (:meth:`may_match`)."""
+        return _phrase_source(self.text)[0]
+
+    @property
+    def words(self) -> Mapping[str, str]:
+        """Slot -> word list name."""
+        return _phrase_source(self.text)[1]
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -194,6 +203,11 @@ def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return _compiled(source), words
 
 
+@cache
+def _phrase_source(text: str) -> tuple[str, dict[str, str]]:
+    return phrase_source(text)
+
+
 def phrase_source(text: str) -> tuple[str, dict[str, str]]:
     """A phrase's regular expression (for re.IGNORECASE) and its slots' word lists."""
     parts: list[str] = []
@@ -237,11 +251,10 @@ def phrases() -> tuple[Phrase, ...]:
     out: list[Phrase] = []
     for entry in _data()["phrases"]:
         text = str(entry["phrase"])
-        source, words = phrase_source(text)
         needs = needed_words(text)
-        out.append(Phrase(text, source, {k: {kk: str(vv) for kk, vv in v.items()}
-                                         for k, v in entry["figures"].items()},
-                          words, needs, *split_needs(needs)))
+        out.append(Phrase(text, {k: {kk: str(vv) for kk, vv in v.items()}
+                                 for k, v in entry["figures"].items()},
+                          needs, *split_needs(needs)))
     return tuple(out)
 
 
