@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -261,8 +260,7 @@ class KPARow(NamedTuple):
     trend: Trend
 
 
-@dataclass
-class PriorityRow:
+class PriorityRow(NamedTuple):
     """A partnership priority: its KPAs, rolled-up light and trend."""
 
     number: int
@@ -272,7 +270,7 @@ class PriorityRow:
     reported: str | None
     previous: str | None
     trend: Trend
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int]
 
     @property
     def shown(self) -> str | None:
@@ -305,11 +303,10 @@ def dashboard(kpas: Sequence[KPAStatus], reported: Mapping[tuple[str, str], str]
             earlier = [k.light for k in kpas if k.period == previous_period and k.priority == name]
             shown_before = reported.get((name, previous_period or "")) or priority_light(
                 earlier, rule)
-        row = PriorityRow(number, name, kpa_rows, computed, reported.get((name, period)),
-                          shown_before, Trend("", None, False),
-                          {x: sum(k.light == x for k in current) for x in lights()})
-        row.trend = trend(shown_before, row.shown, has_previous)
-        rows.append(row)
+        reported_now = reported.get((name, period))
+        rows.append(PriorityRow(number, name, kpa_rows, computed, reported_now, shown_before,
+                                trend(shown_before, reported_now or computed, has_previous),
+                                {x: sum(k.light == x for k in current) for x in lights()}))
     return rows
 
 
