@@ -166,8 +166,6 @@ def reconcile(path: Path, quarter: Quarter | None = None):  # type: ignore[no-un
 def _in_pack(ds, quarter: Quarter, found):  # type: ignore[no-untyped-def]
     """Each finding with the cell of the pack (as the default template lays it out) that
     shows xlperf's figure, as the Reconciliation sheet's "In the pack" formula points."""
-    import dataclasses  # noqa: PLC0415
-
     from .a1 import column_letter  # noqa: PLC0415
     from .pack.build import describe_pack  # noqa: PLC0415
     from .pack.layout import anchors_from_layout  # noqa: PLC0415
@@ -185,7 +183,7 @@ def _in_pack(ds, quarter: Quarter, found):  # type: ignore[no-untyped-def]
         row, col = placed.position(ref.row, ref.col)
         return f"'{placed.sheet}'!{column_letter(col)}{row}"
 
-    return [dataclasses.replace(f, in_pack=where(f.figure)) for f in found]
+    return [f._replace(in_pack=where(f.figure)) for f in found]
 
 
 def build_all(inputs, output_dir: Path, first: Quarter | None = None,  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ A grade with no value behind it is "reported, not computed": its evidence says s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from ..arithmetic import points_change, rate, relative_change
 from ..model import Dataset
@@ -19,8 +20,7 @@ from .rules import Reference, RuleKind
 SHARE = "share of the value"
 
 
-@dataclass(frozen=True)
-class EvidenceRow:
+class EvidenceRow(NamedTuple):
     """A figure behind a measure's grade, with its working and input cells (Evidence)."""
 
     measure_id: str

@@ -11,9 +11,8 @@ reconciliation compares it with the value a report printed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..arithmetic import points_change, rate, relative_change, round_half_away
 from ..model import Dataset, SeriesTable
@@ -23,8 +22,7 @@ from .rules import RuleKind
 from .values import Figure, crime_series, crime_ytd, measure_value, months_sum, survey_percent
 
 
-@dataclass(frozen=True)
-class FigureKey:
+class FigureKey(NamedTuple):
     """Which figure of the catalogue: its kind, subject, period and what it is compared with."""
 
     kind: str
@@ -37,8 +35,7 @@ class FigureKey:
         return "|".join((self.kind, self.subject, self.period, self.compared))
 
 
-@dataclass(frozen=True)
-class Computed:
+class Computed(NamedTuple):
     """A figure xlperf computed: ``value`` in the figure's unit (``%`` values are 0-100),
     ``alternative`` the value under the other common convention (e.g. from rounded rates)."""
 
@@ -474,8 +471,7 @@ _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _FALL = re.compile(r"\b(decrease|reduction|fall|fell|drop|down|below|lower)\b", re.I)
 
 
-@dataclass(frozen=True)
-class Printed:
+class Printed(NamedTuple):
     """A number as a report printed it: its value and how many decimals it shows."""
 
     value: float

@@ -9,9 +9,8 @@ are kept, and :func:`reconciliation` lists every place where they differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..arithmetic import round_half_away
 from ..model import Dataset, Measure
@@ -41,8 +40,7 @@ NO_DATA = "no data"
 REPORTED_NOT_COMPUTED = "reported, not computed"
 
 
-@dataclass(frozen=True)
-class MeasureGrade:
+class MeasureGrade(NamedTuple):
     """A measure's grade for a quarter: the rule's, the reported one and their figures."""
 
     measure: Measure
@@ -50,7 +48,7 @@ class MeasureGrade:
     rule: Rule
     state: str
     value: Figure
-    reference: Figure = field(default_factory=lambda: Figure(None))
+    reference: Figure = Figure(None)  # immutable: one default serves every grade
     reference_label: str = ""
     quantity: float | None = None
     computed: str | None = None
@@ -97,8 +95,7 @@ class MeasureGrade:
         return "NO DATA"
 
 
-@dataclass(frozen=True)
-class PriorityGrade:
+class PriorityGrade(NamedTuple):
     """A priority's grade for a quarter, rolled up from its measures' grades."""
 
     priority: str
@@ -258,8 +255,7 @@ def grade_measure(ds: Dataset, measure: Measure, quarter: Quarter) -> MeasureGra
                         computed, trend_note=note, spc=signal, **common)
 
 
-@dataclass
-class Grading:
+class Grading(NamedTuple):
     """All grades for a run of quarters (oldest first)."""
 
     quarters: list[Quarter]
@@ -305,8 +301,7 @@ def grade_all(ds: Dataset, quarters: list[Quarter]) -> Grading:
     return Grading(span, measures, priorities)
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     """A grade cell whose reported grade differs from the one the rule gives."""
 
     level: str  # "measure" or "priority"

@@ -3,9 +3,8 @@ several years with its trend, and two quarters compared across several series.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..arithmetic import round_half_away
 from ..model import Dataset, ResultPoint
@@ -29,8 +28,7 @@ def series_ids(ds: Dataset) -> list[str]:
     return list(dict.fromkeys(p.series_id for p in ds.result_history))
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     """The change between two results, and its arrow."""
 
     change: float | None  # points, between the rounded percentages

@@ -8,9 +8,8 @@ the cells of its own tables), so a sentence and a table cannot show two values f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..arithmetic import fmt_percent, round_half_away
 from ..model import Dataset
@@ -21,8 +20,7 @@ from .rules import GRADES, Reference, RuleKind
 from .statement import fill, placeholders
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph of the Report (data/narrative.yaml): its id, text and what it repeats for."""
 
     id: str
@@ -30,8 +28,7 @@ class Paragraph:
     each: str | None = None  # "measure", "priority", "spc_series" or None
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A section of the Report: its heading and paragraphs."""
 
     heading: str

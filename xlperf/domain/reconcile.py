@@ -11,8 +11,7 @@ shows it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import Dataset, PublishedFigure
 from ..periods import Quarter
@@ -23,8 +22,7 @@ from .text_numbers import text_claims
 from .trackers import FocusGroup, PriorityRow, focus_groups, priority_light, rule_description
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A figure published or typed in the input that is not the one xlperf works out."""
 
     topic: str

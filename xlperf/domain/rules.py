@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import codes
 from ..arithmetic import round_half_away
@@ -74,8 +74,7 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 _THRESHOLD = re.compile(r"^\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*%?\s*$")
 
 
-@dataclass(frozen=True)
-class Threshold:
+class Threshold(NamedTuple):
     """A comparison of a rule's quantity with a value (``< -5``)."""
 
     op: str

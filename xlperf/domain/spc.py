@@ -30,8 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Improvement = Literal["increase", "decrease", "neutral"]
 PointType = Literal["common_cause", "special_cause_improvement", "special_cause_concern",
@@ -63,8 +62,7 @@ class SpcError(ValueError):
     """A series or an option the method cannot work with; the message says why."""
 
 
-@dataclass(frozen=True)
-class SpcOptions:
+class SpcOptions(NamedTuple):
     """How an XmR chart is worked out: improvement, rebases, fixed limits, target."""
 
     improvement: Improvement = "increase"
@@ -74,8 +72,7 @@ class SpcOptions:
     target: float | None = None
 
 
-@dataclass(frozen=True)
-class SpcPoint:
+class SpcPoint(NamedTuple):
     """One point of an XmR chart: its value, mean, limits and special-cause type."""
 
     period: str
@@ -95,8 +92,7 @@ class SpcPoint:
                 "lpl": self.lpl, "upl": self.upl, "point_type": self.point_type}
 
 
-@dataclass(frozen=True)
-class SpcResult:
+class SpcResult(NamedTuple):
     """An XmR chart: its points, the latest point's variation and the assurance."""
 
     points: tuple[SpcPoint, ...]
@@ -238,8 +234,7 @@ def assurance_type(target: float, lpl: float, upl: float,
 
 # --- the limits ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """A segment's mean, process limits and the limits a point is close to."""
 
     mean: float
@@ -307,7 +302,11 @@ def _check(series: Sequence[tuple[str, float | None]], options: SpcOptions) -> t
     return first, last
 
 
-def spc(series: Sequence[tuple[str, float | None]], options: SpcOptions = SpcOptions()
+#: The options of a chart with none given.
+DEFAULT_OPTIONS = SpcOptions()
+
+
+def spc(series: Sequence[tuple[str, float | None]], options: SpcOptions = DEFAULT_OPTIONS
         ) -> SpcResult:
     """The XmR chart of ``series`` (periods in time order, value None when missing)."""
     first, last = _check(series, options)

@@ -5,9 +5,8 @@ crime categories), their months as ``YYYY-MM`` periods, and a measure's series.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..arithmetic import rate
 from ..model import Dataset, Measure, Series, SeriesTable
@@ -25,8 +24,7 @@ def period(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-@dataclass(frozen=True)
-class SeriesSpec:
+class SeriesSpec(NamedTuple):
     """A monthly series of the input that can be charted, and where it is read."""
 
     name: str

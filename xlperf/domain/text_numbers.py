@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from ..model import Dataset
 from ..periods import FinancialYear, Quarter
@@ -22,8 +21,7 @@ from .figures import Computed, FigureKey, Printed, agrees, compute, kinds, ward_
 from .statement import national_data
 
 
-@dataclass(frozen=True)
-class AnalystText:
+class AnalystText(NamedTuple):
     """One analyst-typed text: what it is, its words, the input cell it was typed in, the
     quarter it speaks of, where the pack shows it and the variables its phrases may use."""
 
@@ -36,8 +34,7 @@ class AnalystText:
     variables: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """A number in an analyst text that states a figure xlperf computes."""
 
     source: AnalystText
@@ -67,36 +64,49 @@ _TOKEN = re.compile(r"\{(\w+)(?::(\w+))?\}|\[([^\]]+)\](\?\s*)?|\s*\.\.\.\s*|^\^
 Needs = tuple[tuple[tuple[str, ...], ...], ...]
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """A phrase of data/text_numbers.yaml: its expression, figures and words."""
+class Phrase(NamedTuple):
+    """A phrase of data/text_numbers.yaml: its expression, figures and words.
+
+    ``single`` and ``choices`` are ``needs`` split (:func:`split_needs`): the pieces every
+    match needs (groups of one alternative), and the other groups."""
 
     text: str
-    source: str  # the regular expression (compiled with re.IGNORECASE when first needed)
     figures: Mapping[str, Mapping[str, str]]
-    words: Mapping[str, str]  # slot -> word list name
     needs: Needs
+    single: tuple[str, ...]
+    choices: Needs
+
+    @property
+    def source(self) -> str:
+        """The regular expression (compiled with re.IGNORECASE when first needed), worked
+        out only for a phrase whose words a text holds (:meth:`may_match`)."""
+        return _phrase_source(self.text)[0]
+
+    @property
+    def words(self) -> Mapping[str, str]:
+        """Slot -> word list name."""
+        return _phrase_source(self.text)[1]
 
     @property
     def pattern(self) -> re.Pattern[str]:
         return _compiled(self.source)
 
-    @cached_property
-    def _required(self) -> tuple[tuple[str, ...], Needs]:
-        """The pieces every match needs (groups of one alternative), and the other groups."""
-        single = tuple(piece for group in self.needs if len(group) == 1 for piece in group[0])
-        return single, tuple(group for group in self.needs if len(group) > 1)
-
     def may_match(self, folded: str) -> bool:
         """False when the phrase cannot match a text (:func:`folded`): one of its words is
         not in it. Compiling and running the 36 phrases' expressions over every text was
         most of the time of reading the texts; a text holds few of the phrases' words."""
-        single, choices = self._required
+        single, choices = self.single, self.choices
         for piece in single:
             if piece not in folded:
                 return False
         return all(any(all(piece in folded for piece in alternative)
                        for alternative in group) for group in choices)
+
+
+def split_needs(needs: Needs) -> tuple[tuple[str, ...], Needs]:
+    """The pieces every match needs (groups of one alternative), and the other groups."""
+    single = tuple(piece for group in needs if len(group) == 1 for piece in group[0])
+    return single, tuple(group for group in needs if len(group) > 1)
 
 
 @cache
@@ -193,6 +203,11 @@ def compile_phrase(text: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return _compiled(source), words
 
 
+@cache
+def _phrase_source(text: str) -> tuple[str, dict[str, str]]:
+    return phrase_source(text)
+
+
 def phrase_source(text: str) -> tuple[str, dict[str, str]]:
     """A phrase's regular expression (for re.IGNORECASE) and its slots' word lists."""
     parts: list[str] = []
@@ -236,10 +251,10 @@ def phrases() -> tuple[Phrase, ...]:
     out: list[Phrase] = []
     for entry in _data()["phrases"]:
         text = str(entry["phrase"])
-        source, words = phrase_source(text)
-        out.append(Phrase(text, source, {k: {kk: str(vv) for kk, vv in v.items()}
-                                         for k, v in entry["figures"].items()},
-                          words, needed_words(text)))
+        needs = needed_words(text)
+        out.append(Phrase(text, {k: {kk: str(vv) for kk, vv in v.items()}
+                                 for k, v in entry["figures"].items()},
+                          needs, *split_needs(needs)))
     return tuple(out)
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import KPAStatus, PublishedCount, Recommendation
 from ..schema import load_data
@@ -87,8 +86,7 @@ def count_by_status(recs: Iterable[Recommendation], previous: bool = False) -> d
     return {s: counts.get(s, 0) for s in statuses()}
 
 
-@dataclass(frozen=True)
-class SummaryRow:
+class SummaryRow(NamedTuple):
     """One status of the summary: previous report v current report.
 
     ``previous`` is the published previous-report figure where the input gives one (the
@@ -113,8 +111,7 @@ def summary(recs: Sequence[Recommendation],
                        current[s]) for s in statuses()]
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """An HMICFRS report and its recommendations."""
 
     title: str
@@ -147,8 +144,7 @@ def type_totals(groups: Sequence[Report], report_type: str) -> tuple[dict[str, i
     return count_by_status(recs, previous=True), count_by_status(recs)
 
 
-@dataclass(frozen=True)
-class Direction:
+class Direction(NamedTuple):
     """A direction of travel: an arrow (``good`` True/False/None for flat) or a note."""
 
     text: str
@@ -173,8 +169,7 @@ def direction(previous: str | None, current: str) -> Direction:
     return Direction(glyphs["flat"], None, True)
 
 
-@dataclass(frozen=True)
-class Overdue:
+class Overdue(NamedTuple):
     """A recommendation past its due date, and by how many days."""
 
     recommendation: Recommendation
@@ -235,8 +230,7 @@ def priority_light(kpa_lights: Sequence[str], rule: str | None = None) -> str | 
     raise ValueError(f"unknown priority-light rule {rule!r} (majority or worst)")
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     """A trend against the previous period: an arrow, or a note saying why there is none."""
 
     text: str
@@ -258,8 +252,7 @@ def trend(previous: str | None, current: str | None, has_previous_period: bool) 
     return Trend(glyphs["flat"], None, True)
 
 
-@dataclass(frozen=True)
-class KPARow:
+class KPARow(NamedTuple):
     """A KPA of the partnership dashboard with its previous light and trend."""
 
     kpa: KPAStatus
@@ -267,8 +260,7 @@ class KPARow:
     trend: Trend
 
 
-@dataclass
-class PriorityRow:
+class PriorityRow(NamedTuple):
     """A partnership priority: its KPAs, rolled-up light and trend."""
 
     number: int
@@ -278,7 +270,7 @@ class PriorityRow:
     reported: str | None
     previous: str | None
     trend: Trend
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int]
 
     @property
     def shown(self) -> str | None:
@@ -311,16 +303,14 @@ def dashboard(kpas: Sequence[KPAStatus], reported: Mapping[tuple[str, str], str]
             earlier = [k.light for k in kpas if k.period == previous_period and k.priority == name]
             shown_before = reported.get((name, previous_period or "")) or priority_light(
                 earlier, rule)
-        row = PriorityRow(number, name, kpa_rows, computed, reported.get((name, period)),
-                          shown_before, Trend("", None, False),
-                          {x: sum(k.light == x for k in current) for x in lights()})
-        row.trend = trend(shown_before, row.shown, has_previous)
-        rows.append(row)
+        reported_now = reported.get((name, period))
+        rows.append(PriorityRow(number, name, kpa_rows, computed, reported_now, shown_before,
+                                trend(shown_before, reported_now or computed, has_previous),
+                                {x: sum(k.light == x for k in current) for x in lights()}))
     return rows
 
 
-@dataclass(frozen=True)
-class FocusGroup:
+class FocusGroup(NamedTuple):
     """A "KPA's in focus" block: KPAs of one priority sharing an owner and a position."""
 
     priority: int
@@ -354,8 +344,7 @@ def _group(row: PriorityRow, run: list[KPARow]) -> FocusGroup:
 
 # -- reconciliation ------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     """A figure xlperf finds (counted from the list, added up, or given by the rule) that
     differs from the one published."""
 

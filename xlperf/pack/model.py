@@ -116,16 +116,14 @@ class Block:
         return max(len(self.header), max(map(len, self.rows), default=0))
 
 
-@dataclass(frozen=True)
-class NamedCell:
+class NamedCell(NamedTuple):
     """A single cell found by a defined name of the template (``PackTitle``)."""
 
     name: str
     cell: Cell
 
 
-@dataclass(frozen=True)
-class Series:
+class Series(NamedTuple):
     """A series of a chart: its title, values and look."""
 
     title: str
@@ -137,8 +135,7 @@ class Series:
     line: bool = True  # False: markers only (blank cells leave no point)
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(NamedTuple):
     """A native line or column chart placed at the template's defined name ``anchor``."""
 
     anchor: str

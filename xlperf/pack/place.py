@@ -25,8 +25,7 @@ from ..problems import XlperfError
 from .model import HEADER_ROW, TITLE_ROW, Block, Cell, Formula, Pack, Ref
 
 
-@dataclass(frozen=True)
-class TableAnchor:
+class TableAnchor(NamedTuple):
     """A template table: its header row starts at (row, col); 1-based like Excel."""
 
     name: str
@@ -49,8 +48,7 @@ class TableAnchor:
         return self.row + self.body_rows
 
 
-@dataclass(frozen=True)
-class NameAnchor:
+class NameAnchor(NamedTuple):
     """A defined name of the template: the cell it points at (1-based)."""
 
     name: str
@@ -69,8 +67,7 @@ class Anchors:
     names: dict[str, NameAnchor] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Shift:
+class Shift(NamedTuple):
     """Rows below ``after_row`` of ``sheet`` move down by ``by`` (applied bottom first)."""
 
     sheet: str
@@ -78,8 +75,7 @@ class Shift:
     by: int
 
 
-@dataclass(frozen=True)
-class PlacedBlock:
+class PlacedBlock(NamedTuple):
     """A table of the pack where it lands: sheet, header row and first column."""
 
     block: Block

@@ -17,9 +17,9 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..a1 import column_index, parse_a1
 from ..pack.place import Anchors, NameAnchor, TableAnchor, sheet_prefix
@@ -95,8 +95,7 @@ def top_elements(xml: str) -> list[tuple[str, str]]:
     return out
 
 
-@dataclass
-class Rel:
+class Rel(NamedTuple):
     """A relationship of a package part."""
 
     id: str
@@ -125,8 +124,7 @@ def read_rels(parts: dict[str, bytes], source: str) -> list[Rel]:
     return out
 
 
-@dataclass
-class TemplateCell:
+class TemplateCell(NamedTuple):
     """A cell of the template: its cell-format index and its value as the template has it.
 
     ``attrs`` and ``inner`` are the cell's other attributes and content, kept as they are;
@@ -146,8 +144,11 @@ class TemplateCell:
         return not self.inner and self.text is None
 
 
-@dataclass
-class TemplateSheet:
+#: A template cell with nothing in it (a link or a comment is added to a copy).
+_BLANK = TemplateCell()
+
+
+class TemplateSheet(NamedTuple):
     """A worksheet of the template: its XML around the cells, and its cells."""
 
     name: str
@@ -163,8 +164,7 @@ class TemplateSheet:
     drawing: Rel | None = None
 
 
-@dataclass
-class Styles:
+class Styles(NamedTuple):
     """styles.xml, split around its cellXfs so formats can be added to a copy."""
 
     head: str
@@ -182,8 +182,7 @@ class Styles:
                 + self.tail).encode("utf-8")
 
 
-@dataclass
-class DefinedNameXml:
+class DefinedNameXml(NamedTuple):
     """A defined name of the template's workbook.xml, as written."""
 
     name: str
@@ -192,8 +191,7 @@ class DefinedNameXml:
     text: str  # unescaped
 
 
-@dataclass
-class Template:
+class Template(NamedTuple):
     """The pack template as parts, indexed (see the module docstring)."""
 
     file: str
@@ -208,7 +206,7 @@ class Template:
     styles: Styles
     styles_part: str
     anchors: Anchors
-    tables: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (sheet, ref)
+    tables: dict[str, tuple[str, str]]  # name -> (sheet, ref)
 
     def sheet(self, name: str) -> TemplateSheet:
         for sheet in self.sheets:
@@ -346,8 +344,8 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
         if element_name == "hyperlinks":
             for h in re.finditer(r"<hyperlink\b([^>]*?)/?>", raw):
                 for r, col in _cells_of(attrs(h.group(1)).get("ref", "")):
-                    target = cells.setdefault((r, col), TemplateCell())
-                    target.link = re.sub(r'\s+ref="[^"]*"', "", " " + h.group(1)).strip()
+                    cells[(r, col)] = cells.get((r, col), _BLANK)._replace(
+                        link=re.sub(r'\s+ref="[^"]*"', "", " " + h.group(1)).strip())
     for rel in rels:
         if rel.type == "comments":
             ctext = _text(parts, rel.target, template)
@@ -360,7 +358,7 @@ def _sheet(template: str, parts: dict[str, bytes], element: str, part: str,
                 author_id = int(ca.get("authorId", "0"))
                 author = authors[author_id] if author_id < len(authors) else ""
                 r, col = parse_a1(ca["ref"])
-                cells.setdefault((r, col), TemplateCell()).comment = (author, words)
+                cells[(r, col)] = cells.get((r, col), _BLANK)._replace(comment=(author, words))
     kept_tail = [(n, raw) for n, raw in tail
                  if n not in ("hyperlinks", "legacyDrawing", "tableParts", "dimension")]
     # external hyperlinks keep their relationship; tables, comments and their VML are rebuilt
@@ -525,7 +523,7 @@ def cached_template(path: Path) -> Template:
     return _cache[key]
 
 
-#: Marks a dataclass in the plain form of a template (XML text never holds a NUL).
+#: Marks one of the template's classes in its plain form (XML text never holds a NUL).
 _DATACLASS = "\0dataclass"
 
 
@@ -536,11 +534,14 @@ def _classes() -> dict[str, type]:
 
 
 def _plain(value: Any, classes: dict[str, type]) -> Any:
-    """``value`` as marshal can hold it: each dataclass a tagged tuple of its fields."""
+    """``value`` as marshal can hold it: each of the classes a tagged tuple of its fields."""
     kind = type(value)
     if kind.__name__ in classes and classes[kind.__name__] is kind:
+        names = getattr(kind, "_fields", None)  # a named tuple's, else a dataclass's
+        if names is None:
+            names = [f.name for f in fields(value)]
         return (_DATACLASS, kind.__name__,
-                tuple(_plain(getattr(value, f.name), classes) for f in fields(value)))
+                tuple(_plain(getattr(value, name), classes) for name in names))
     if kind is list:
         return [_plain(v, classes) for v in value]
     if kind is tuple:

@@ -14,7 +14,7 @@ says why in the summary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ...domain.narrative import spc_variation_words
 from ...domain.spc import (
@@ -76,8 +76,7 @@ LABELS = {"common_cause": "Common cause: no signal",
           "special_cause_neutral_low": "Special cause: low (neutral)"}
 
 
-@dataclass(frozen=True)
-class Charted:
+class Charted(NamedTuple):
     """A series' XmR chart for the SPC sheet, or why there is none."""
 
     name: str

@@ -11,7 +11,7 @@ placeholders quote, so the text and the tables cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...arithmetic import round_half_away
 from ...domain.figures import FigureKey
@@ -49,8 +49,7 @@ def sheet_names() -> dict[str, str]:
     return dict(statement_data()["sheets"])
 
 
-@dataclass
-class StatementData:
+class StatementData(NamedTuple):
     """The data sheet, and where its rows are for formulas to refer to."""
 
     sheet: Sheet
