@@ -579,6 +579,16 @@ def _pack_check(sheets: list[str]) -> Callable[..., str | None]:
     return check
 
 
+def sweep_over_the_pack(button: Callable[[], Any], sheets: Callable[[dict[str, str]], list[str]],
+                        tiny: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> int:
+    """``_sweep`` of a button that replaces pack sheets (Build pack, Re-grade) on the tiny
+    input with a pack: a failure at any call leaves the previous pack or the whole new one
+    (``_pack_check`` of the sheets ``sheets(final_names)`` names); how many calls it makes."""
+    _fast_pack(monkeypatch, tiny)
+    names = final_names(tiny["pack"])
+    return _sweep(button, tiny["with_pack"], monkeypatch, _pack_check(sheets(names)))
+
+
 def test_the_sweep_can_fail(tiny, monkeypatch):
     """The check above flags a swap without rollback (a negative self-check)."""
     _fast_pack(monkeypatch, tiny)

@@ -10,19 +10,17 @@ sweep, its fixtures and its checks are test_excel.py's."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 from typing import Any
 
 import pytest
 from test_excel import (  # the fixtures too: pytest finds them by name in this module
     ENTRY_POINTS,
-    _fast_pack,
-    _pack_check,
     _sweep,
     app_restored,
     entry,
-    final_names,
     one_file_pack_per_input,
-    shutil,
+    sweep_over_the_pack,
     sweep_results,
     tiny,
     xd,
@@ -34,10 +32,9 @@ pytestmark = pytest.mark.slow  # thousands of injected runs through the double
 
 @pytest.mark.slow
 def test_regrade_failure_at_every_call_leaves_the_previous_pack(tiny, monkeypatch):
-    _fast_pack(monkeypatch, tiny)
-    names = final_names(tiny["pack"])
-    total = _sweep(entry.regrade, tiny["with_pack"], monkeypatch,
-                   _pack_check([names[s] for s in entry.REGRADE_SHEETS]))
+    total = sweep_over_the_pack(entry.regrade,
+                                lambda names: [names[s] for s in entry.REGRADE_SHEETS], tiny,
+                                monkeypatch)
     assert total > 500  # every one of them injected (about 930 on the tiny input)
 
 

@@ -86,7 +86,6 @@ def fast_scan(data: bytes) -> SheetScan | None:
         data = data[declaration.end():]
     if b"<?" in data or b"<!" in data or data.count(b"<") != data.count(b">"):
         return None  # a '>' in a value or text: tags cannot be told by '>' alone
-        return None
     # every unprefixed element in the main namespace, no prefixed one
     root_end = data.find(b">")
     default = None
