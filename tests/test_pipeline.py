@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_dataset_cannot_be_changed(demo_ds: Dataset) -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         demo_ds.latest_quarter = None  # type: ignore[misc]
     with pytest.raises(TypeError):
         demo_ds.settings["Force name"] = "Other"  # type: ignore[index]
@@ -37,9 +37,17 @@ def test_the_dataset_cannot_be_changed(demo_ds: Dataset) -> None:
 
 def test_every_dataset_field_is_declared_once_by_the_schema() -> None:
     declared = [entry.field for t in load_schema().tables for entry in t.records]
-    fields = {f.name for f in dataclasses.fields(Dataset)} - {"file", "latest_quarter",
-                                                             "warnings"}
+    fields = set(Dataset._fields) - {"file", "latest_quarter", "warnings"}
     assert sorted(declared) == sorted(fields)
+
+
+def _field_names(record: type) -> set[str]:
+    # TRANSITION: Rule and RollUpCondition are dataclasses until they are named tuples too;
+    # then this is set(record._fields)
+    names = getattr(record, "_fields", None)
+    if names is None:
+        return {f.name for f in dataclasses.fields(record)}
+    return set(names)
 
 
 def test_every_source_of_the_schema_names_a_column_or_a_derived_value() -> None:
@@ -47,7 +55,7 @@ def test_every_source_of_the_schema_names_a_column_or_a_derived_value() -> None:
         for entry in table.records:
             assert entry.record is None or entry.record in RECORDS, entry
             if entry.record is not None:
-                names = {f.name for f in dataclasses.fields(RECORDS[entry.record])}
+                names = _field_names(RECORDS[entry.record])
                 assert {name for name, _ in entry.fields} <= names, entry
             for source in entry.sources:
                 column = source[1:] if source.startswith("@") and source not in DERIVED \

@@ -3,7 +3,6 @@ checked against seed 001's printed report and against the pack's own table cells
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -179,8 +178,8 @@ def test_front_sheet_from_settings(pack: Pack, seed_text: str) -> None:
 
 def test_front_sheet_defaults_when_settings_are_blank(dataset: Dataset) -> None:
     keep = {"Force name", "Reporting quarter", "Protective marking"}
-    bare = dataclasses.replace(dataset, settings={k: v for k, v in dataset.settings.items()
-                                                  if k in keep})
+    bare = dataset._replace(settings={k: v for k, v in dataset.settings.items()
+                                      if k in keep})
     block = describe_pack(bare, Q4).blocks()["tblFrontSheet"]
     front = {k: r[1].value for k, r in zip(block.row_keys, block.rows, strict=True)}
     assert front["Classification"] == "Public" and front["Purpose"] == "For Information"
@@ -192,7 +191,7 @@ def test_front_sheet_defaults_when_settings_are_blank(dataset: Dataset) -> None:
 def test_analysts_text_replaces_or_follows_a_paragraph(dataset: Dataset) -> None:
     own = (ReportText("keydata.all_quarter", "replace", "Crime fell to {all_quarter} ({{n}})."),
            ReportText("conclusion.grades", "after", "Nothing else."))
-    block = describe_pack(dataclasses.replace(dataset, report_text=own), Q4).blocks()[
+    block = describe_pack(dataset._replace(report_text=own), Q4).blocks()[
         "tblReport"]
     lines = [str(r[1].value) for r in block.rows]
     assert "Crime fell to 1,636 ({n})." in lines
@@ -203,7 +202,7 @@ def test_analysts_text_replaces_or_follows_a_paragraph(dataset: Dataset) -> None
 def test_report_text_names_a_paragraph_and_known_figures(dataset: Dataset) -> None:
     bad = (ReportText("keydata.all_quater", "after", "x", "'Report text'!D5"),
            ReportText("measure.bullet:CT2", "replace", "{servator_rate}", "'Report text'!D6"))
-    problems = check_report_text(dataclasses.replace(dataset, report_text=bad))
+    problems = check_report_text(dataset._replace(report_text=bad))
     assert [(p.code, p.cell) for p in problems] == [("unknown-paragraph", "D5"),
                                                       ("unknown-report-figure", "D6")]
     assert "did you mean keydata.all_quarter?" in problems[0].message

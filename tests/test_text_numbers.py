@@ -11,7 +11,6 @@ prints correctly must not.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -92,7 +91,7 @@ def test_seed_report_text_is_listed_with_its_cell_and_where_it_is_shown(demo_ds:
     texts = (ReportText("keydata.all_quarter", "replace", SEED_455, "'Report text'!D5"),
              ReportText("keydata.all_year", "replace", SEED_457, "'Report text'!D6"),
              ReportText("keydata.victim_quarter", "replace", SEED_464_466, "'Report text'!D7"))
-    ds = dataclasses.replace(demo_ds, report_text=texts)
+    ds = demo_ds._replace(report_text=texts)
     found = [f for f in text_findings(ds, None, [Q4]) if f.input_cell.startswith("'Report")]
     assert [(f.published, f.xlperf, f.input_cell) for f in found] == [
         ("-28%", "-27%", "'Report text'!D6"), ("-2,400", "-2,396", "'Report text'!D6")]
@@ -204,28 +203,28 @@ def _with_every_text(ds: Any) -> Any:
     """The demo with a wrong All Crime count typed in each kind of analyst text, and the
     seed's HMICFRS summary sentence in one A Duty to Protect recommendation."""
     duty = next(r for r in ds.recommendations if "A Duty to Protect" in r.report)
-    recs = tuple(dataclasses.replace(r, comments=SEED_1732, position=WRONG)
+    recs = tuple(r._replace(comments=SEED_1732, position=WRONG)
                  if r is duty else r for r in ds.recommendations)
-    kpas = tuple(dataclasses.replace(k, position=WRONG) if i == 0 else k
+    kpas = tuple(k._replace(position=WRONG) if i == 0 else k
                  for i, k in enumerate(ds.kpas))
     narratives = dict(ds.narratives)
     key = next(k for k in narratives if k[1] == Q4)
-    narratives[key] = dataclasses.replace(narratives[key], text=WRONG)
-    measures = tuple(dataclasses.replace(m, aim=WRONG) if m.id == "LP3" else
-                     dataclasses.replace(m, text=WRONG) if m.id == "ECC5" else m
+    narratives[key] = narratives[key]._replace(text=WRONG)
+    measures = tuple(m._replace(aim=WRONG) if m.id == "LP3" else
+                     m._replace(text=WRONG) if m.id == "ECC5" else m
                      for m in ds.measures)
     grades = dict(ds.priority_grades)
     pkey = next(k for k in grades if k[1] == Q4)
-    grades[pkey] = dataclasses.replace(grades[pkey], reason=WRONG)
+    grades[pkey] = grades[pkey]._replace(reason=WRONG)
     metrics = dict(ds.national_metrics)
     mkey = next(k for k in metrics if k[1] == Q4)
-    metrics[mkey] = dataclasses.replace(metrics[mkey], value=None, reason=WRONG)
+    metrics[mkey] = metrics[mkey]._replace(value=None, reason=WRONG)
     settings = {**ds.settings, "Report summary": WRONG}
-    return dataclasses.replace(ds, recommendations=recs, kpas=kpas, narratives=narratives,
-                               measures=measures, priority_grades=grades,
-                               national_metrics=metrics, settings=settings,
-                               report_text=(ReportText("keydata.rank", "after", WRONG,
-                                                       "'Report text'!D5"),))
+    return ds._replace(recommendations=recs, kpas=kpas, narratives=narratives,
+                       measures=measures, priority_grades=grades,
+                       national_metrics=metrics, settings=settings,
+                       report_text=(ReportText("keydata.rank", "after", WRONG,
+                                               "'Report text'!D5"),))
 
 
 def test_every_kind_of_analyst_text_is_read(demo_ds: Any) -> None:
@@ -332,9 +331,9 @@ def test_a_crime_measure_reason_speaks_of_its_crime(demo_ds: Any) -> None:
     # VAC1's Value from is "Crime YTD: Victim-Based Violence": its reason's baseline change is
     # that crime's, without the reason naming it (seed 001:414)
     entry = demo_ds.measure_values[("VAC1", Q4)]
-    ds = dataclasses.replace(demo_ds, measure_values={
-        **demo_ds.measure_values, ("VAC1", Q4): dataclasses.replace(
-            entry, reason="A reduction compared to the 2019/20 baseline (-32%, n=-2301).",
+    ds = demo_ds._replace(measure_values={
+        **demo_ds.measure_values, ("VAC1", Q4): entry._replace(
+            reason="A reduction compared to the 2019/20 baseline (-32%, n=-2301).",
             reason_cell="'Measure values'!G99")})
     found = [f for f in text_findings(ds, None, [Q4]) if f.input_cell == "'Measure values'!G99"]
     assert [(f.item, f.xlperf) for f in found] == [("VAC1 reason: -32%", "-2%"),
@@ -359,9 +358,8 @@ def test_seed_victim_satisfaction_narrative_agrees(demo_ds: Any) -> None:
     wrong = SEED_787_792.replace("67%", "65%").replace("(84)", "(90)")
     narrative = next(n for (_p, q), n in demo_ds.narratives.items()
                      if q == Q4 and "satisfaction" in n.priority.lower())
-    ds = dataclasses.replace(demo_ds, narratives={
-        **demo_ds.narratives, (narrative.priority, Q4): dataclasses.replace(
-            narrative, text=wrong)})
+    ds = demo_ds._replace(narratives={
+        **demo_ds.narratives, (narrative.priority, Q4): narrative._replace(text=wrong)})
     found = [f for f in text_findings(ds, None, [Q4]) if f.input_cell == narrative.cell]
     assert [(f.published, f.xlperf) for f in found] == [("65%", "67%"), ("90", "84")]
 
@@ -373,7 +371,7 @@ def test_seed_count_of_graded_measures_in_the_summary(demo_ds: Any) -> None:
             "Requires Action.")
     assert _read(demo_ds, text) == [
         ("3", 3, "measures-graded|Close Monitoring or Requires Action|Q4 2021-22|", True)]
-    ds = dataclasses.replace(demo_ds, settings={
+    ds = demo_ds._replace(settings={
         **demo_ds.settings, "Report summary": text.replace("only 3", "only 2")})
     found = [f for f in text_findings(ds, None, [Q4]) if f.item.startswith("Settings")]
     assert [(f.published, f.xlperf, f.input_cell) for f in found] == [
@@ -386,13 +384,13 @@ def test_report_and_narrative_say_where_a_typed_number_is_not_the_packs(
 
     narrative = next(n for (_p, q), n in demo_ds.narratives.items()
                      if q == Q4 and "satisfaction" in n.priority.lower())
-    ds = dataclasses.replace(
-        demo_ds, report_text=(ReportText("keydata.all_quarter", "replace", SEED_455.replace(
+    ds = demo_ds._replace(
+        report_text=(ReportText("keydata.all_quarter", "replace", SEED_455.replace(
             "1,636", "1,600"), "'Report text'!D5"),),
         settings={**demo_ds.settings, "Report summary": "There are 2 measures graded as Close "
                   "Monitoring or Requires Action."},
-        narratives={**demo_ds.narratives, (narrative.priority, Q4): dataclasses.replace(
-            narrative, text=SEED_787_792.replace("67%", "65%"))})
+        narratives={**demo_ds.narratives, (narrative.priority, Q4): narrative._replace(
+            text=SEED_787_792.replace("67%", "65%"))})
     pack = describe_pack(ds, Q4)
     recon = [str(r[2].value) for r in pack.sheet("Reconciliation").block(
         "tblReconciliation").rows]

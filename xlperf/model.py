@@ -3,15 +3,19 @@
 Every figure keeps the cell it came from (``Crime!D14``) so the pack's Audit sheet and
 ``xlperf explain`` can say where a number came from. Nothing here imports openpyxl,
 xlwings or click.
+
+The records are named tuples, not dataclasses: a dataclass generates its methods with
+``exec`` when its module is imported, which cost ``xlperf validate`` some 10 ms for this
+module's classes; a named tuple costs a tenth of that. They compare, hash and print as the
+frozen dataclasses did; copy one with ``_replace``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .domain.rules import RollUpCondition, Rule
 from .domain.sources import ValueSource
@@ -22,12 +26,7 @@ from .problems import Problem
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
-def _empty() -> Mapping[Any, Any]:
-    return EMPTY
-
-
-@dataclass(frozen=True)
-class Series:
+class Series(NamedTuple):
     """Twelve monthly counts (None = no data), the cells they came from, and their source."""
 
     values: tuple[int | None, ...]
@@ -45,8 +44,7 @@ class Series:
 SeriesTable = Mapping[str, Mapping[FinancialYear, Series]]
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """A performance measure (input table Measures): its priority, wording, aim, rule, value
     source, unit, frequency (and survey), first financial year, and the cells they came from."""
 
@@ -70,8 +68,7 @@ class Measure:
         return f"Measure {self.number}- {self.text}"
 
 
-@dataclass(frozen=True)
-class MeasureValue:
+class MeasureValue(NamedTuple):
     """A measure's value in a quarter as typed (Measure values), with the grade the analysts
     reported, their reason and the cells."""
 
@@ -84,8 +81,7 @@ class MeasureValue:
     reason_cell: str = ""
 
 
-@dataclass(frozen=True)
-class ReportedGrade:
+class ReportedGrade(NamedTuple):
     """A priority's grade in a quarter as the analysts reported it, with their reason."""
 
     grade: str
@@ -95,8 +91,7 @@ class ReportedGrade:
     reason_cell: str = ""
 
 
-@dataclass(frozen=True)
-class SurveyAnswer:
+class SurveyAnswer(NamedTuple):
     """An answer to a survey question in a financial year (and quarter): how many
     respondents gave it, and whether it counts as positive."""
 
@@ -111,8 +106,7 @@ class SurveyAnswer:
     cell: str = ""
 
 
-@dataclass(frozen=True)
-class ForceCrime:
+class ForceCrime(NamedTuple):
     """A force's crimes in the 12 months to ``period_end`` and the 12 months before (the
     national comparison)."""
 
@@ -123,8 +117,7 @@ class ForceCrime:
     cell: str = ""
 
 
-@dataclass(frozen=True)
-class NationalMetric:
+class NationalMetric(NamedTuple):
     """A national priority metric's value in a quarter (or why there is none)."""
 
     priority: str
@@ -136,8 +129,7 @@ class NationalMetric:
     reason_cell: str = ""
 
 
-@dataclass(frozen=True)
-class Narrative:
+class Narrative(NamedTuple):
     """The analysts' narrative for a national priority in a quarter."""
 
     priority: str
@@ -146,8 +138,7 @@ class Narrative:
     cell: str = ""
 
 
-@dataclass(frozen=True)
-class ReportText:
+class ReportText(NamedTuple):
     """The analysts' own text for a paragraph of the report: it replaces the generated
     paragraph (``use`` "replace") or follows it ("after")."""
 
@@ -157,8 +148,7 @@ class ReportText:
     cell: str = ""
 
 
-@dataclass(frozen=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     """An HMICFRS recommendation or area for improvement and its progress."""
 
     report: str
@@ -179,8 +169,7 @@ class Recommendation:
     position_cell: str = ""
 
 
-@dataclass(frozen=True)
-class KPAStatus:
+class KPAStatus(NamedTuple):
     """A Safer City Partnership key performance area's status (light) in a period."""
 
     priority: str
@@ -195,8 +184,7 @@ class KPAStatus:
     position_cell: str = ""
 
 
-@dataclass(frozen=True)
-class PublishedCount:
+class PublishedCount(NamedTuple):
     """A count of recommendations a tracker report printed (issue 9), to reconcile with the
     list: ``table`` is "Summary" (``report`` blank) or "Per report"."""
 
@@ -209,8 +197,7 @@ class PublishedCount:
     cell: str = ""
 
 
-@dataclass(frozen=True)
-class PublishedFigure:
+class PublishedFigure(NamedTuple):
     """A figure a published report printed (issue 16), to reconcile with xlperf's."""
 
     kind: str
@@ -223,8 +210,7 @@ class PublishedFigure:
     cell: str = ""
 
 
-@dataclass(frozen=True)
-class MeasureFigure:
+class MeasureFigure(NamedTuple):
     """A figure supporting a measure's grade in a quarter (issue 16): a part of its value or a
     second indicator, typed on the Measure figures table."""
 
@@ -236,8 +222,7 @@ class MeasureFigure:
     cell: str = ""
 
 
-@dataclass(frozen=True)
-class ResultPoint:
+class ResultPoint(NamedTuple):
     """One quarter of a measure's result history (issue 16, seed 003): counts, or a percent
     where only the percentage was kept."""
 
@@ -257,8 +242,7 @@ class ResultPoint:
         return self.percent
 
 
-@dataclass(frozen=True)
-class RebasePoint:
+class RebasePoint(NamedTuple):
     """A known change in a monthly series (SPC rebase table): new limits from ``period``."""
 
     series: str
@@ -268,47 +252,45 @@ class RebasePoint:
     reason_cell: str = ""
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     """Everything the pack is computed from: built once by the reading pipeline
     (:mod:`xlperf.reading.pipeline`) from the schema's ``dataset:`` specs, never changed
     after. Sequences are tuples and mappings are read-only."""
 
     file: str
-    settings: Mapping[str, object] = field(default_factory=_empty)
-    settings_cells: Mapping[str, str] = field(default_factory=_empty)
+    settings: Mapping[str, object] = EMPTY
+    settings_cells: Mapping[str, str] = EMPTY
     priorities: tuple[tuple[str, str], ...] = ()
-    rules: Mapping[str, Rule] = field(default_factory=_empty)
+    rules: Mapping[str, Rule] = EMPTY
     rollup: tuple[RollUpCondition, ...] = ()
     measures: tuple[Measure, ...] = ()
-    measure_values: Mapping[tuple[str, Quarter], MeasureValue] = field(default_factory=_empty)
-    priority_grades: Mapping[tuple[str, Quarter], ReportedGrade] = field(default_factory=_empty)
-    crime: SeriesTable = field(default_factory=_empty)
-    neighbourhood: SeriesTable = field(default_factory=_empty)
-    servator: SeriesTable = field(default_factory=_empty)
-    public_order: SeriesTable = field(default_factory=_empty)
-    asb: Mapping[int, Series] = field(default_factory=_empty)
+    measure_values: Mapping[tuple[str, Quarter], MeasureValue] = EMPTY
+    priority_grades: Mapping[tuple[str, Quarter], ReportedGrade] = EMPTY
+    crime: SeriesTable = EMPTY
+    neighbourhood: SeriesTable = EMPTY
+    servator: SeriesTable = EMPTY
+    public_order: SeriesTable = EMPTY
+    asb: Mapping[int, Series] = EMPTY
     survey_answers: tuple[SurveyAnswer, ...] = ()
-    survey_responses: Mapping[tuple[str, FinancialYear], tuple[int, int]] = field(
-        default_factory=_empty)
+    survey_responses: Mapping[tuple[str, FinancialYear], tuple[int, int]] = EMPTY
     national_crime: tuple[ForceCrime, ...] = ()
-    national_metrics: Mapping[tuple[str, Quarter], NationalMetric] = field(default_factory=_empty)
-    narratives: Mapping[tuple[str, Quarter], Narrative] = field(default_factory=_empty)
+    national_metrics: Mapping[tuple[str, Quarter], NationalMetric] = EMPTY
+    narratives: Mapping[tuple[str, Quarter], Narrative] = EMPTY
     report_text: tuple[ReportText, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     kpas: tuple[KPAStatus, ...] = ()
-    kpa_priorities: Mapping[tuple[str, str], str] = field(default_factory=_empty)
+    kpa_priorities: Mapping[tuple[str, str], str] = EMPTY
     hmicfrs_published: tuple[PublishedCount, ...] = ()
     published: tuple[PublishedFigure, ...] = ()
     #: HMICFRS report title -> (recommendations for the police, for other bodies, input cell)
-    hmicfrs_totals: Mapping[str, tuple[int, int, str]] = field(default_factory=_empty)
+    hmicfrs_totals: Mapping[str, tuple[int, int, str]] = EMPTY
     #: (first target of a "KPA's in focus" block, period) -> (reported light, input cell)
-    kpa_focus: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=_empty)
+    kpa_focus: Mapping[tuple[str, str], tuple[str, str]] = EMPTY
     result_history: tuple[ResultPoint, ...] = ()
     measure_figures: tuple[MeasureFigure, ...] = ()
     spc_rebase: tuple[RebasePoint, ...] = ()
     #: (ward, quarter) -> (incidents, input cell)
-    asb_wards: Mapping[tuple[str, Quarter], tuple[int, str]] = field(default_factory=_empty)
+    asb_wards: Mapping[tuple[str, Quarter], tuple[int, str]] = EMPTY
     #: The reporting quarter: Settings' Reporting quarter, else the latest complete quarter.
     latest_quarter: Quarter | None = None
     #: Warnings found when the workbook was read (e.g. macros ignored), for the caller to show.

@@ -7,7 +7,6 @@ A grade with no value behind it is "reported, not computed": its evidence says s
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import NamedTuple
 
 from ..arithmetic import points_change, rate, relative_change
@@ -37,7 +36,7 @@ def _supporting(ds: Dataset, grade: MeasureGrade, quarter: Quarter) -> list[Evid
         if fig.measure_id != grade.measure.id or fig.quarter != quarter:
             continue
         if quarter != grade.quarter:
-            fig = replace(fig, figure=f"{fig.figure}, {quarter.label}")
+            fig = fig._replace(figure=f"{fig.figure}, {quarter.label}")
         if fig.unit == SHARE:
             total = _value_of(ds, grade.measure.id, quarter, grade)
             share = rate(fig.value, total)

@@ -23,7 +23,6 @@ which only this package raises.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -192,8 +191,7 @@ def load_raw(raw: RawWorkbook) -> Loaded:
     if quarter is not None:
         for quarter_check in REPORTING_QUARTER_CHECKS:
             collector.extend(quarter_check(checking, quarter))
-    dataset = dataclasses.replace(draft, latest_quarter=quarter,
-                                  warnings=tuple(problems.warnings))
+    dataset = draft._replace(latest_quarter=quarter, warnings=tuple(problems.warnings))
     return Loaded(dataset, problems)
 
 

@@ -1,8 +1,8 @@
 """Typed rows -> the fields of a :class:`~xlperf.model.Dataset`, as the schema says.
 
 Each table spec of ``schema/input.yaml`` has ``dataset:`` entries naming a Dataset field, a
-record dataclass (or a plain value) and where each of its fields comes from. Nothing here
-knows a column name: a new column reaches the Dataset by a line of input.yaml.
+record class (a named tuple) or a plain value, and where each of its fields comes from.
+Nothing here knows a column name: a new column reaches the Dataset by a line of input.yaml.
 
 A row is used only when every required column it reads has a value. The validator has
 reported a blank or invalid required cell (or a missing column) already; a row left out
@@ -11,7 +11,6 @@ for another reason is reported here (``incomplete-row``), never dropped silently
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import types
 import typing
@@ -45,7 +44,7 @@ from ..problems import Problem, address
 from ..schema import RecordSpec, Schema, TableSpec
 from .validate import Row, TypedTable
 
-#: The record dataclasses a table spec may name (``record:``).
+#: The record classes (named tuples) a table spec may name (``record:``).
 RECORDS: Mapping[str, type] = MappingProxyType({cls.__name__: cls for cls in (
     ForceCrime, KPAStatus, Measure, MeasureFigure, MeasureValue, Narrative, NationalMetric,
     PublishedCount, PublishedFigure, RebasePoint, Recommendation, ReportedGrade, ReportText,
@@ -101,6 +100,19 @@ def _field_types(record: type) -> dict[str, Any]:
     return typing.get_type_hints(record)
 
 
+def _field_defaults(record: type) -> Mapping[str, Any]:
+    """The defaults of a record class's fields that have one."""
+    defaults: Mapping[str, Any] | None = getattr(record, "_field_defaults", None)
+    if defaults is not None:
+        return defaults
+    # TRANSITION: a dataclass record (Rule, RollUpCondition until they are named tuples);
+    # drop this fallback once every class in RECORDS is a named tuple
+    import dataclasses  # noqa: PLC0415
+
+    return {f.name: f.default for f in dataclasses.fields(record)
+            if f.default is not dataclasses.MISSING}
+
+
 def _enum_of(hint: Any) -> type[enum.Enum] | None:
     """The Enum class of a field typed ``E`` or ``E | None``."""
     options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
@@ -109,6 +121,9 @@ def _enum_of(hint: Any) -> type[enum.Enum] | None:
             return option
     return None
 
+
+#: A record field's "default" when it has none.
+_NO_DEFAULT: Any = object()
 
 #: The value of a blank optional cell for a field of this type without a default.
 _BLANK: Mapping[Any, Any] = MappingProxyType({str: "", bool: False})
@@ -124,7 +139,7 @@ def _value(row: Row, spec: TableSpec, source: str, default: Any = None, hint: An
     value = row[source]
     if value is not None:
         return value
-    if default is not dataclasses.MISSING:
+    if default is not _NO_DEFAULT:
         return default
     return _BLANK.get(hint)
 
@@ -139,8 +154,8 @@ class _Record:
         self.fields: list[tuple[str, str, Any, Any, type[enum.Enum] | None]] = []
         if self.cls is not None:
             hints = _field_types(self.cls)
-            defaults = {f.name: f.default for f in dataclasses.fields(self.cls)}
-            self.fields = [(name, source, defaults.get(name, dataclasses.MISSING), hints[name],
+            defaults = _field_defaults(self.cls)
+            self.fields = [(name, source, defaults.get(name, _NO_DEFAULT), hints[name],
                             _enum_of(hints[name])) for name, source in entry.fields]
 
     def build(self, row: Row) -> Any:
