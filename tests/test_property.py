@@ -9,7 +9,6 @@ The main test runs 300 examples in-process on the validate path (about 0.1 s eac
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -137,13 +136,13 @@ def mutate(raw: RawWorkbook, changes: list[tuple[str, int, int, Any]]) -> RawWor
         if row == -1:
             header = list(table.header)
             header[col] = str(value)
-            table = dataclasses.replace(table, header=header)
+            table = table._replace(header=header)
         elif table.rows:
             rows = [list(r) for r in table.rows]
             rows[row][col] = value
-            table = dataclasses.replace(table, rows=rows)
+            table = table._replace(rows=rows)
         tables[name] = table
-    return dataclasses.replace(raw, tables=tables)
+    return raw._replace(tables=tables)
 
 
 def assert_located(problems: Any, sheets: list[str]) -> None:

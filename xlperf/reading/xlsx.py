@@ -15,9 +15,10 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .. import codes
 from ..a1 import column_index, column_letter
@@ -66,16 +67,16 @@ class UnreadableInput(XlperfError):
         super().__init__(str(problem))
 
 
-@dataclass(frozen=True)
-class CellError:
+class CellError(NamedTuple):
     """An Excel error value (``#REF!``) found in a cell."""
 
     text: str
 
 
-@dataclass
-class RawTable:
-    """An Excel table as found in the file: header texts and data rows with coordinates."""
+class RawTable(NamedTuple):
+    """An Excel table as found in the file: header texts and data rows with coordinates (a
+    named tuple, as :class:`RawWorkbook`: its fields are never reassigned; the reader puts
+    error values into ``rows`` in place)."""
 
     name: str
     sheet: str
@@ -127,26 +128,26 @@ class SheetScan:
         return (r2 - r1 + 1) * (c2 - c1 + 1)
 
 
-@dataclass
-class RawWorkbook:
+class RawWorkbook(NamedTuple):
     """A workbook as read: its sheets, tables and scans, and what the package check and
-    the reader found (warnings, errors, duplicate or skipped tables)."""
+    the reader found (warnings, errors, duplicate or skipped tables). Nothing changes it
+    once made; the defaults are empty and read-only (a named tuple's defaults are shared)."""
 
     path: Path
     sheet_names: list[str]
     tables: dict[str, RawTable]
     scans: dict[str, SheetScan]
-    duplicate_tables: list[str] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    duplicate_tables: Sequence[str] = ()
+    warnings: Sequence[Problem] = ()
     #: table name -> (sheet, top-left cell) of every table with that name, for duplicates
-    table_places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    table_places: Mapping[str, list[tuple[str, str]]] = MappingProxyType({})
     #: errors found while reading (reported by the validator with the warnings)
-    errors: list[Problem] = field(default_factory=list)
+    errors: Sequence[Problem] = ()
     #: tables deliberately not loaded (an error above says why): not reported as missing
-    skipped: set[str] = field(default_factory=set)
+    skipped: Set[str] = frozenset()
     #: sheet -> (rows asked for, calamine's rows from row 1 as it gives them): what was read
     #: of the sheets with tables, for the validator's look below each table
-    grids: dict[str, tuple[int, list[list[CellValue]]]] = field(default_factory=dict)
+    grids: Mapping[str, tuple[int, list[list[CellValue]]]] = MappingProxyType({})
 
 
 def split_ref(ref: str) -> tuple[int, int]:
