@@ -8,9 +8,8 @@ use these functions, so the figures a narrative quotes are the figures the table
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..arithmetic import fmt_percent, round_half_away
 from ..model import Dataset
@@ -120,8 +119,7 @@ def month_name(month: Month) -> str:
     return f"{MONTH_NAMES[calendar_month - 1]} {year}"
 
 
-@dataclass(frozen=True)
-class NeighbourhoodPeriods:
+class NeighbourhoodPeriods(NamedTuple):
     """The months the two neighbourhood tables compare, for one quarter."""
 
     baseline_month: Month

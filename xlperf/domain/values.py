@@ -6,8 +6,8 @@ number can be traced back to the input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from ..arithmetic import rate
 from ..model import Dataset, Measure, Series, SeriesTable
@@ -16,13 +16,26 @@ from ..schema import load_data
 from .sources import source_function, value_source
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A derived figure, how it was worked out, and the input cells behind it."""
+class Figure(NamedTuple):
+    """A derived figure, how it was worked out, and the input cells behind it. Two figures
+    are equal (and hash alike) when their value and working are: the cells are not compared."""
 
     value: float | None
     working: str = ""
-    cells: tuple[str, ...] = field(default=(), compare=False)
+    cells: tuple[str, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is Figure:
+            return (self.value, self.working) == (other.value, other.working)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is Figure:
+            return (self.value, self.working) != (other.value, other.working)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.working))
 
 
 @lru_cache(maxsize=1)
