@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..domain.rules import GRADES
 from .model import Block, Cell, Formula, Ref, Value
 
@@ -63,7 +61,6 @@ def change_or_na(new: float | None, old: float | None) -> float | str | None:
     return ((new or 0) - old) / old
 
 
-@dataclass
 class Checks:
     """Reconciliations collected while the pack is described; the Checks sheet lists them.
 
@@ -71,7 +68,12 @@ class Checks:
     xlperf computed independently in Python.
     """
 
-    rows: list[tuple[str, str, Formula, float | None]] = field(default_factory=list)
+    __slots__ = ("rows",)
+
+    rows: list[tuple[str, str, Formula, float | None]]
+
+    def __init__(self, rows: list[tuple[str, str, Formula, float | None]] | None = None) -> None:
+        self.rows = [] if rows is None else rows
 
     def add(self, description: str, sheet: str, ref: Ref, expected: float | None) -> None:
         """Check that one pack cell equals ``expected``."""

@@ -6,9 +6,8 @@ The template workbook ``xlperf/assets/pack-template.xlsx`` is generated from the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import packaged
 from ..a1 import parse_a1
@@ -16,8 +15,7 @@ from ..yamlio import load_yaml
 from .place import Anchors, NameAnchor, TableAnchor
 
 
-@dataclass(frozen=True)
-class TableLayout:
+class TableLayout(NamedTuple):
     """A table of the layout: where it is, its header and its column styles."""
 
     name: str
@@ -32,8 +30,7 @@ class TableLayout:
     paragraphs: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
-@dataclass(frozen=True)
-class TextLayout:
+class TextLayout(NamedTuple):
     """A fixed text of the template's layout, and where it is."""
 
     at: str
@@ -41,8 +38,7 @@ class TextLayout:
     style: str | None = None
 
 
-@dataclass(frozen=True)
-class NameLayout:
+class NameLayout(NamedTuple):
     """A defined name of the template's layout, and its cell."""
 
     name: str
@@ -50,36 +46,69 @@ class NameLayout:
     style: str | None = None
 
 
-@dataclass
 class SheetLayout:
     """A sheet of the layout: widths, texts, names, tables and print setup."""
 
+    __slots__ = ("charts", "name", "names", "page", "print_area", "print_titles", "row_breaks",
+                 "tab_color", "tables", "text", "widths")
+
     name: str
-    widths: dict[str, float] = field(default_factory=dict)
-    text: list[TextLayout] = field(default_factory=list)
-    names: list[NameLayout] = field(default_factory=list)
-    tables: list[TableLayout] = field(default_factory=list)
-    charts: list[NameLayout] = field(default_factory=list)
-    tab_color: str | None = None
+    widths: dict[str, float]
+    text: list[TextLayout]
+    names: list[NameLayout]
+    tables: list[TableLayout]
+    charts: list[NameLayout]
+    tab_color: str | None
     #: the table whose title and header rows repeat at the top of every printed page
-    print_titles: str | None = None
+    print_titles: str | None
     #: this sheet's print setup where it differs from page.yaml (paper, fit_to_width...)
-    page: dict[str, Any] = field(default_factory=dict)
+    page: dict[str, Any]
     #: rows after which a printed page always ends (tables above them must not grow)
-    row_breaks: tuple[int, ...] = ()
+    row_breaks: tuple[int, ...]
     #: what prints, where not the whole sheet (``A1:F180``; tables above its last row must
     #: not grow): notes wrap within its columns
-    print_area: str | None = None
+    print_area: str | None
+
+    def __init__(self, name: str, widths: dict[str, float] | None = None,
+                 text: list[TextLayout] | None = None, names: list[NameLayout] | None = None,
+                 tables: list[TableLayout] | None = None,
+                 charts: list[NameLayout] | None = None, tab_color: str | None = None,
+                 print_titles: str | None = None, page: dict[str, Any] | None = None,
+                 row_breaks: tuple[int, ...] = (), print_area: str | None = None) -> None:
+        self.name = name
+        self.widths = {} if widths is None else widths
+        self.text = [] if text is None else text
+        self.names = [] if names is None else names
+        self.tables = [] if tables is None else tables
+        self.charts = [] if charts is None else charts
+        self.tab_color = tab_color
+        self.print_titles = print_titles
+        self.page = {} if page is None else page
+        self.row_breaks = row_breaks
+        self.print_area = print_area
 
 
-@dataclass
 class Layout:
-    """The template's layout (xlperf/pack/layouts): page, styles and sheets."""
+    """The template's layout (xlperf/pack/layouts): page, styles and sheets.
+
+    :class:`Layout` and :class:`SheetLayout` are plain classes with ``__slots__``, the
+    other three named tuples, not dataclasses: a dataclass generates its methods with
+    ``exec`` when its module is imported (about a millisecond a class).
+    """
+
+    __slots__ = ("base_font", "page", "sheets", "styles")
 
     page: dict[str, Any]
     styles: dict[str, dict[str, Any]]
     base_font: dict[str, Any]
     sheets: list[SheetLayout]
+
+    def __init__(self, page: dict[str, Any], styles: dict[str, dict[str, Any]],
+                 base_font: dict[str, Any], sheets: list[SheetLayout]) -> None:
+        self.page = page
+        self.styles = styles
+        self.base_font = base_font
+        self.sheets = sheets
 
     def sheet(self, name: str) -> SheetLayout:
         for sheet in self.sheets:

@@ -14,7 +14,6 @@ has been placed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 Value = str | int | float | bool | dt.date | None
@@ -77,23 +76,41 @@ class Cell(NamedTuple):
         return self.formula is not None
 
 
-@dataclass
 class Block:
     """A table written into the template table ``template``.
 
     Several blocks may share a template table (one measure overview per priority): they are
     written one below another, a blank row apart. ``name`` is the Excel table name given to
     this block in the pack and must be unique.
+
+    :class:`Block`, :class:`Sheet` and :class:`Pack` are plain classes with ``__slots__``
+    (mutable: describers fill their lists after creating them), not dataclasses: a dataclass
+    generates its methods with ``exec`` when its module is imported, which cost ``xlperf
+    build`` about a millisecond a class. Nothing compares or prints them, so they have no
+    ``__eq__`` or ``__repr__``.
     """
+
+    __slots__ = ("header", "name", "new_page", "row_keys", "rows", "template", "title")
 
     name: str
     template: str
     header: list[str]
     rows: list[list[Cell]]
-    title: str | None = None
-    row_keys: list[str] = field(default_factory=list)
+    title: str | None
+    row_keys: list[str]
     #: printing starts a new page at this block's title (keeps a title with its table)
-    new_page: bool = False
+    new_page: bool
+
+    def __init__(self, name: str, template: str, header: list[str], rows: list[list[Cell]],
+                 title: str | None = None, row_keys: list[str] | None = None,
+                 new_page: bool = False) -> None:
+        self.name = name
+        self.template = template
+        self.header = header
+        self.rows = rows
+        self.title = title
+        self.row_keys = [] if row_keys is None else row_keys
+        self.new_page = new_page
 
     def row_of(self, key: str) -> int:
         return self.row_keys.index(key)
@@ -149,14 +166,23 @@ class Chart(NamedTuple):
     height: float = 7.5
 
 
-@dataclass
 class Sheet:
     """A sheet of the pack: its tables, named cells and charts."""
 
+    __slots__ = ("blocks", "charts", "name", "named_cells")
+
     name: str
-    blocks: list[Block] = field(default_factory=list)
-    named_cells: list[NamedCell] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
+    blocks: list[Block]
+    named_cells: list[NamedCell]
+    charts: list[Chart]
+
+    def __init__(self, name: str, blocks: list[Block] | None = None,
+                 named_cells: list[NamedCell] | None = None,
+                 charts: list[Chart] | None = None) -> None:
+        self.name = name
+        self.blocks = [] if blocks is None else blocks
+        self.named_cells = [] if named_cells is None else named_cells
+        self.charts = [] if charts is None else charts
 
     def block(self, name: str) -> Block:
         for block in self.blocks:
@@ -165,9 +191,10 @@ class Sheet:
         raise KeyError(name)
 
 
-@dataclass
 class Pack:
     """Everything a writer needs: the sheets in order and the print header/footer fields."""
+
+    __slots__ = ("marking", "quarter", "sheets", "shown", "title")
 
     title: str
     quarter: str
@@ -175,7 +202,15 @@ class Pack:
     sheets: list[Sheet]
     #: Catalogue figures (``FigureKey.text``) -> the cells that show them and their values
     #: (issue 16): one figure shown twice must show one value.
-    shown: dict[str, list[tuple[Ref, object]]] = field(default_factory=dict)
+    shown: dict[str, list[tuple[Ref, object]]]
+
+    def __init__(self, title: str, quarter: str, marking: str, sheets: list[Sheet],
+                 shown: dict[str, list[tuple[Ref, object]]] | None = None) -> None:
+        self.title = title
+        self.quarter = quarter
+        self.marking = marking
+        self.sheets = sheets
+        self.shown = {} if shown is None else shown
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:

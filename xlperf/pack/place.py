@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -57,14 +56,26 @@ class NameAnchor(NamedTuple):
     col: int
 
 
-@dataclass
-class Anchors:
-    """Where a template's tables and defined names are."""
-
+class _AnchorsFields(NamedTuple):
     file: str
     sheets: list[str]
-    tables: dict[str, TableAnchor] = field(default_factory=dict)
-    names: dict[str, NameAnchor] = field(default_factory=dict)
+    tables: dict[str, TableAnchor]
+    names: dict[str, NameAnchor]
+
+
+class Anchors(_AnchorsFields):
+    """Where a template's tables and defined names are.
+
+    A named tuple (its fields are never reassigned; its list and dicts are filled in place),
+    each instance with dicts of its own when ``tables`` or ``names`` are not given.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, file: str, sheets: list[str], tables: dict[str, TableAnchor] | None = None,
+                names: dict[str, NameAnchor] | None = None) -> Anchors:
+        return super().__new__(cls, file, sheets, {} if tables is None else tables,
+                               {} if names is None else names)
 
 
 class Shift(NamedTuple):
@@ -136,9 +147,11 @@ class PlacedCell(NamedTuple):
         return f"{column_letter(self.col)}{self.row}"
 
 
-@dataclass
 class Placement:
     """The pack placed on a template: each table and name where it lands."""
+
+    __slots__ = ("_origins", "anchors", "blocks", "names", "pack", "shifts", "spare",
+                 "unused_tables")
 
     pack: Pack
     anchors: Anchors
@@ -150,8 +163,20 @@ class Placement:
 
     #: block -> (sheet, title row, header row, first body row, first column), worked out
     #: once: a pack's formulas resolve some eight thousand references
-    _origins: dict[str, tuple[str, int, int, int, int]] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
+    _origins: dict[str, tuple[str, int, int, int, int]]
+
+    def __init__(self, pack: Pack, anchors: Anchors, blocks: dict[str, PlacedBlock],
+                 names: dict[str, NameAnchor], shifts: list[Shift],
+                 spare: list[tuple[str, int, int, int, int]],
+                 unused_tables: list[TableAnchor]) -> None:
+        self.pack = pack
+        self.anchors = anchors
+        self.blocks = blocks
+        self.names = names
+        self.shifts = shifts
+        self.spare = spare
+        self.unused_tables = unused_tables
+        self._origins = {}
 
     def address(self, ref: Ref, from_sheet: str) -> str:
         origin = self._origins.get(ref.block)

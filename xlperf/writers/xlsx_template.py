@@ -17,7 +17,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -537,9 +536,7 @@ def _plain(value: Any, classes: dict[str, type]) -> Any:
     """``value`` as marshal can hold it: each of the classes a tagged tuple of its fields."""
     kind = type(value)
     if kind.__name__ in classes and classes[kind.__name__] is kind:
-        names = getattr(kind, "_fields", None)  # a named tuple's, else a dataclass's
-        if names is None:
-            names = [f.name for f in fields(value)]
+        names = kind._fields  # every one of the classes is a named tuple
         return (_DATACLASS, kind.__name__,
                 tuple(_plain(getattr(value, name), classes) for name in names))
     if kind is list:

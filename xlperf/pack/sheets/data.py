@@ -5,8 +5,6 @@ Crime Summary so that every subtotal is one contiguous block of rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ...domain.values import leaf_categories
 from ...periods import FY_MONTHS, FinancialYear
 from ...problems import XlperfError
@@ -20,16 +18,23 @@ BLOCK = "tblCrimeData"
 FIRST_MONTH_COL = 2  # Category, Financial year, then Apr ... Mar
 
 
-@dataclass
 class CrimeData:
     """Where each category-year row of the Data table is, for formulas to refer to."""
+
+    __slots__ = ("_spans", "block", "rows", "years")
 
     block: Block
     rows: dict[tuple[FinancialYear, str], int]
     years: list[FinancialYear]
     #: (name, year) -> its first and last row, worked out once (a pack asks 400 times)
-    _spans: dict[tuple[str, FinancialYear], tuple[int, int]] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
+    _spans: dict[tuple[str, FinancialYear], tuple[int, int]]
+
+    def __init__(self, block: Block, rows: dict[tuple[FinancialYear, str], int],
+                 years: list[FinancialYear]) -> None:
+        self.block = block
+        self.rows = rows
+        self.years = years
+        self._spans = {}
 
     def has(self, fy: FinancialYear) -> bool:
         return fy in self.years

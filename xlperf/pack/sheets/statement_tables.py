@@ -10,7 +10,6 @@ placeholders quote, so the text and the tables cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ...arithmetic import round_half_away
@@ -72,15 +71,25 @@ class StatementData(NamedTuple):
         return out
 
 
-@dataclass
 class StatementTables:
     """The tables sheet, where its figures are, and the raw figures narratives quote."""
 
+    __slots__ = ("figures", "national_rows", "sheet", "survey", "victim_rows")
+
     sheet: Sheet
-    figures: dict[tuple[str, ...], Any] = field(default_factory=dict)
-    victim_rows: dict[str, int] = field(default_factory=dict)  # question id -> row
-    national_rows: dict[str, int] = field(default_factory=dict)  # figure key -> row
-    survey: str = ""
+    figures: dict[tuple[str, ...], Any]
+    victim_rows: dict[str, int]  # question id -> row
+    national_rows: dict[str, int]  # figure key -> row
+    survey: str
+
+    def __init__(self, sheet: Sheet, figures: dict[tuple[str, ...], Any] | None = None,
+                 victim_rows: dict[str, int] | None = None,
+                 national_rows: dict[str, int] | None = None, survey: str = "") -> None:
+        self.sheet = sheet
+        self.figures = {} if figures is None else figures
+        self.victim_rows = {} if victim_rows is None else victim_rows
+        self.national_rows = {} if national_rows is None else national_rows
+        self.survey = survey
 
 
 def _victim_questions() -> list[dict[str, str]]:
