@@ -88,6 +88,27 @@ def test_an_entry_for_another_text_is_not_used(cache_dir: Path,
     assert len(calls) == 4
 
 
+def test_two_installs_keep_an_entry_each(cache_dir: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two installs on one machine (two venvs, a checkout and a wheel) read the same text
+    with different PyYAMLs: each finds its own entry rather than overwriting the other's."""
+    calls: list[str] = []
+
+    def parse(text: str) -> object:
+        calls.append(text)
+        return {"parsed": text}
+
+    for stamp in ("yaml/__init__.py:1:2", "yaml/__init__.py:3:4"):
+        monkeypatch.setattr(yamlio, "_PYYAML", [stamp])
+        assert yamlio.cached("test", "a: 1", parse) == {"parsed": "a: 1"}
+    assert len(calls) == 2
+    assert len(list(cache_dir.glob("yaml-test-*.bin"))) == 2
+    for stamp in ("yaml/__init__.py:1:2", "yaml/__init__.py:3:4"):
+        monkeypatch.setattr(yamlio, "_PYYAML", [stamp])
+        assert yamlio.cached("test", "a: 1", parse) == {"parsed": "a: 1"}
+    assert len(calls) == 2  # both from the cache
+
+
 def test_data_marshal_cannot_hold_is_parsed_each_time(cache_dir: Path) -> None:
     text = "day: 2022-03-31\n"
     assert yamlio.load_yaml(text) == {"day": yaml.safe_load(text)["day"]}

@@ -67,8 +67,12 @@ def cached(kind: str, text: str, parse: Callable[[str], T]) -> T:
     import zlib  # noqa: PLC0415
 
     encoded = text.encode("utf-8", "surrogatepass")
-    name = f"yaml-{kind}-{zlib.crc32(encoded):08x}-{len(encoded)}.bin"
     key = "\0".join(["xlperf-yaml 1", kind, repr(__version__), repr(sys.version), pyyaml])
+    # the key's checksum is in the name too: two installs (two venvs, or a checkout and a
+    # wheel) read the same text with different PyYAMLs and keep an entry each, rather than
+    # overwriting each other's at every run
+    checksum = zlib.crc32(key.encode("utf-8", "surrogateescape"))
+    name = f"yaml-{kind}-{zlib.crc32(encoded):08x}-{len(encoded)}-{checksum:08x}.bin"
     body = cache.read(name, key)
     if body is not None:
         try:
