@@ -9,7 +9,6 @@ error naming the file and line (:func:`registry`).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -45,6 +44,8 @@ class SourceFunction(NamedTuple):
 
     @property
     def description(self) -> str:
+        import inspect  # noqa: PLC0415 - only for a description (inspect takes ms to import)
+
         return " ".join((inspect.getdoc(self.compute) or "").split("\n\n")[0].split())
 
 
