@@ -3,7 +3,6 @@ schema's dataset: entries, with every check registered in one place."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -41,21 +40,12 @@ def test_every_dataset_field_is_declared_once_by_the_schema() -> None:
     assert sorted(declared) == sorted(fields)
 
 
-def _field_names(record: type) -> set[str]:
-    # TRANSITION: Rule and RollUpCondition are dataclasses until they are named tuples too;
-    # then this is set(record._fields)
-    names = getattr(record, "_fields", None)
-    if names is None:
-        return {f.name for f in dataclasses.fields(record)}
-    return set(names)
-
-
 def test_every_source_of_the_schema_names_a_column_or_a_derived_value() -> None:
     for table in load_schema().tables:
         for entry in table.records:
             assert entry.record is None or entry.record in RECORDS, entry
             if entry.record is not None:
-                names = _field_names(RECORDS[entry.record])
+                names = set(RECORDS[entry.record]._fields)
                 assert {name for name, _ in entry.fields} <= names, entry
             for source in entry.sources:
                 column = source[1:] if source.startswith("@") and source not in DERIVED \

@@ -19,7 +19,6 @@ does not grow with the number of inputs or quarters (figures in benchmarks/READM
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import multiprocessing
 import os
 import queue
@@ -227,7 +226,7 @@ def quarter_problems(ds: Dataset, quarter: Quarter) -> list[Problem]:
 def _problems_reason(errors: list[Problem], hint: str = "") -> str:
     """The first error, without the file name (the summary names the input)."""
     more = f" (and {len(errors) - 1} more{hint})" if len(errors) > 1 else ""
-    return f"{dataclasses.replace(errors[0], file='')}{more}"
+    return f"{errors[0]._replace(file='')}{more}"
 
 
 def _claim(claims: Path, name: str, source: Path) -> Path | None:

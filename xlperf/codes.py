@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
 from . import packaged
 from .yamlio import load_yaml
@@ -29,8 +28,7 @@ class UnknownProblemCode(LookupError):
     """A problem code that is not in the registry (a programming error, never the input's)."""
 
 
-@dataclass(frozen=True)
-class ProblemCode:
+class ProblemCode(NamedTuple):
     """One registered problem code: its severity, usual message, description, example and
     the section of docs/problem-codes.md it is listed in."""
 

@@ -8,7 +8,7 @@ end of the reporting quarter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 FY_MONTHS: tuple[str, ...] = (
     "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar",
@@ -28,8 +28,7 @@ _QUARTER_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, order=True)
-class FinancialYear:
+class FinancialYear(NamedTuple):
     """A financial year, identified by the calendar year its April falls in."""
 
     start: int
@@ -71,16 +70,26 @@ class FinancialYear:
         return self.label
 
 
-@dataclass(frozen=True, order=True)
-class Quarter:
-    """A quarter of a financial year: ``Quarter(FinancialYear(2021), 4)`` is Jan-Mar 2022."""
+class _QuarterFields(NamedTuple):
+    """The fields of a :class:`Quarter` (a named tuple cannot check them itself)."""
 
     fy: FinancialYear
     number: int
 
-    def __post_init__(self) -> None:
-        if self.number not in (1, 2, 3, 4):
-            raise ValueError(f"quarter must be 1-4, not {self.number}")
+
+class Quarter(_QuarterFields):
+    """A quarter of a financial year: ``Quarter(FinancialYear(2021), 4)`` is Jan-Mar 2022."""
+
+    __slots__ = ()
+
+    def __new__(cls, fy: FinancialYear, number: int) -> Quarter:
+        if number not in (1, 2, 3, 4):
+            raise ValueError(f"quarter must be 1-4, not {number}")
+        return super().__new__(cls, fy, number)
+
+    def _replace(self, **changes: Any) -> Quarter:
+        """A copy with some fields changed, checked as a new quarter is."""
+        return type(self)(**{**self._asdict(), **changes})
 
     @classmethod
     def parse(cls, text: str) -> Quarter:

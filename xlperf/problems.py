@@ -7,8 +7,7 @@ analyst fixes a workbook in one pass rather than one error per run.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from .codes import Severity
@@ -45,22 +44,41 @@ def split_address(cell: str) -> tuple[str, str]:
     return sheet, ref
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem. ``code`` must be registered (:mod:`xlperf.codes`); its severity is the
-    code's registered one."""
+class _ProblemFields(NamedTuple):
+    """The fields of a :class:`Problem` (a named tuple cannot work out its severity)."""
 
     code: str
     message: str
-    sheet: str = ""
-    cell: str = ""
-    file: str = ""
-    severity: Severity = field(init=False)
+    sheet: str
+    cell: str
+    file: str
+    severity: Severity
 
-    def __post_init__(self) -> None:
+
+class Problem(_ProblemFields):
+    """One problem. ``code`` must be registered (:mod:`xlperf.codes`); its severity is the
+    code's registered one."""
+
+    __slots__ = ()
+
+    def __new__(cls, code: str, message: str, sheet: str = "", cell: str = "",
+                file: str = "") -> Problem:
         from .codes import lookup  # noqa: PLC0415 - see __getattr__
 
-        object.__setattr__(self, "severity", lookup(self.code).severity)
+        return super().__new__(cls, code, message, sheet, cell, file, lookup(code).severity)
+
+    def __getnewargs__(self) -> tuple[str, str, str, str, str]:
+        """Pickled and copied through :meth:`__new__`: its severity is worked out again."""
+        return self.code, self.message, self.sheet, self.cell, self.file
+
+    def _replace(self, **changes: Any) -> Problem:
+        """A copy with some fields changed (not the severity: the code's)."""
+        if "severity" in changes:
+            raise ValueError("field severity is declared with init=False, it cannot be "
+                             "specified with replace()")
+        fields = {"code": self.code, "message": self.message, "sheet": self.sheet,
+                  "cell": self.cell, "file": self.file}
+        return type(self)(**{**fields, **changes})
 
     @property
     def location(self) -> str:
@@ -75,11 +93,22 @@ class Problem:
         )
 
 
-@dataclass
 class Problems:
     """An ordered collection of problems."""
 
-    items: list[Problem] = field(default_factory=list)
+    __slots__ = ("items",)
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by its items
+
+    def __init__(self, items: list[Problem] | None = None) -> None:
+        self.items: list[Problem] = [] if items is None else items
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problems) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.items == other.items
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(items={self.items!r})"
 
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
@@ -102,7 +131,7 @@ class Problems:
         return len(self.items)
 
     def with_file(self, file: str) -> Problems:
-        return Problems([replace(p, file=p.file or file) for p in self.items])
+        return Problems([p._replace(file=p.file or file) for p in self.items])
 
     def to_json(self) -> str:
         import json  # noqa: PLC0415 - only for --json
@@ -112,7 +141,7 @@ class Problems:
                 "valid": not self.errors,
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
-                "problems": [asdict(p) for p in self.items],
+                "problems": [p._asdict() for p in self.items],
             },
             indent=2,
             ensure_ascii=False,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from types import MappingProxyType
@@ -101,8 +100,11 @@ def parse_threshold(text: str) -> Threshold:
     return Threshold(match.group(1), float(match.group(2)))
 
 
-@dataclass(frozen=True)
-class Rule:
+#: A rule's default ``cells``: none (a default rule is not read from the input).
+_NO_CELLS: Mapping[str, str] = MappingProxyType({})
+
+
+class Rule(NamedTuple):
     """A grading rule: what it compares, which way is better, where each grade starts."""
 
     name: str
@@ -120,8 +122,21 @@ class Rule:
     between_surveys: BetweenSurveys = BetweenSurveys.EXCLUDE
     description: str = ""
     origin: str = "default"  # "default" (data/rules.yaml) or "Rules!B7" (the input workbook)
-    cells: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}),
-                                     compare=False, hash=False)
+    #: where each field was read from (not compared, nor hashed)
+    cells: Mapping[str, str] = _NO_CELLS
+
+    def __eq__(self, other: object) -> bool:
+        """Rules are equal when every field but ``cells`` is."""
+        if not isinstance(other, Rule) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self[:-1] == other[:-1]
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])
 
     @property
     def higher_is_better(self) -> bool:
@@ -225,8 +240,7 @@ def default_rules() -> dict[str, Rule]:
     return {r["rule"]: rule_from_mapping(r) for r in load_data("rules")["rules"]}
 
 
-@dataclass(frozen=True)
-class RollUpCondition:
+class RollUpCondition(NamedTuple):
     """A priority's grade when at least so many of its measures have given ones."""
 
     grade: str

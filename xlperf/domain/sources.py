@@ -9,12 +9,10 @@ error naming the file and line (:func:`registry`).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import packaged
 from ..problems import XlperfError
@@ -23,8 +21,7 @@ from ..yamlio import cached, loader
 DECLARED_IN = "xlperf/data/value_sources.yaml"
 
 
-@dataclass(frozen=True)
-class ValueSource:
+class ValueSource(NamedTuple):
     """``name`` is a fixed source or a prefix such as ``Survey:``; ``argument`` follows it."""
 
     name: str
@@ -35,8 +32,7 @@ class ValueSource:
         return f"{self.name} {self.argument}".strip()
 
 
-@dataclass(frozen=True)
-class SourceFunction:
+class SourceFunction(NamedTuple):
     """A registered value source: ``compute(ds, measure, quarter)`` gives the Figure graded;
     ``yearly(ds, argument, fy)``, for a source reported once a year (a survey), gives a
     financial year's result, which is what "previous FY" means for it."""
@@ -48,6 +44,8 @@ class SourceFunction:
 
     @property
     def description(self) -> str:
+        import inspect  # noqa: PLC0415 - only for a description (inspect takes ms to import)
+
         return " ".join((inspect.getdoc(self.compute) or "").split("\n\n")[0].split())
 
 

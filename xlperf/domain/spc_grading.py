@@ -8,7 +8,7 @@ direction is the rule's polarity (higher is better: increase).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Dataset, Measure
 from ..periods import Quarter
@@ -19,8 +19,7 @@ from .spc_series import chart, measure_series
 CONCERN = "special_cause_concern"
 
 
-@dataclass(frozen=True)
-class SpcSignal:
+class SpcSignal(NamedTuple):
     """The latest ``spc_points`` points of a measure's XmR chart, or why there are none."""
 
     series: str

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 import marshal
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import packaged
 from ..codes import lookup
@@ -36,8 +35,7 @@ def _parsed(name: str) -> dict[str, Any]:
     return data
 
 
-@dataclass(frozen=True)
-class ColumnSpec:
+class ColumnSpec(NamedTuple):
     """A column of an input table (input.yaml): its type, whether it is required, its list
     of choices, the table it refers to, its range, and the codes of its problems."""
 
@@ -55,8 +53,7 @@ class ColumnSpec:
     optional: bool = False
 
 
-@dataclass(frozen=True)
-class RecordSpec:
+class RecordSpec(NamedTuple):
     """How a table's rows become one field of the Dataset (``dataset:`` in input.yaml)."""
 
     field: str
@@ -86,8 +83,7 @@ def _record_spec(raw: dict[str, Any]) -> RecordSpec:
     )
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     """An input table (input.yaml): its sheet, title, columns, key, months and the Dataset
     fields its rows become."""
 
@@ -121,17 +117,29 @@ class TableSpec:
         raise KeyError(name)
 
 
-@dataclass(frozen=True)
-class Schema:
+class _SchemaFields(NamedTuple):
+    """The fields of a :class:`Schema` (a named tuple cannot make a fresh dict per schema)."""
+
+    tables: tuple[TableSpec, ...]
+    choices: dict[str, tuple[str, ...]]
+    header_row: int
+    first_column: str
+    #: column type -> (lowest, highest) value accepted, for the numeric types
+    limits: dict[str, tuple[float, float]]
+
+
+class Schema(_SchemaFields):
     """The input workbook's schema: every table, the choice lists, the header row and first
     column of the tables, and the numeric types' ranges."""
 
-    tables: tuple[TableSpec, ...]
-    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    header_row: int = 4
-    first_column: str = "B"
-    #: column type -> (lowest, highest) value accepted, for the numeric types
-    limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+    __slots__ = ()
+
+    def __new__(cls, tables: tuple[TableSpec, ...],
+                choices: dict[str, tuple[str, ...]] | None = None, header_row: int = 4,
+                first_column: str = "B",
+                limits: dict[str, tuple[float, float]] | None = None) -> Schema:
+        return super().__new__(cls, tables, {} if choices is None else choices, header_row,
+                               first_column, {} if limits is None else limits)
 
     def bounds(self, column: ColumnSpec) -> tuple[float, float] | None:
         """The range a numeric column accepts: the type's, narrowed by the column's."""
