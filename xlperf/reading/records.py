@@ -101,16 +101,10 @@ def _field_types(record: type) -> dict[str, Any]:
 
 
 def _field_defaults(record: type) -> Mapping[str, Any]:
-    """The defaults of a record class's fields that have one."""
-    defaults: Mapping[str, Any] | None = getattr(record, "_field_defaults", None)
-    if defaults is not None:
-        return defaults
-    # TRANSITION: a dataclass record (Rule, RollUpCondition until they are named tuples);
-    # drop this fallback once every class in RECORDS is a named tuple
-    import dataclasses  # noqa: PLC0415
-
-    return {f.name: f.default for f in dataclasses.fields(record)
-            if f.default is not dataclasses.MISSING}
+    """The defaults of a record class's fields that have one (every record is a named
+    tuple)."""
+    defaults: Mapping[str, Any] = getattr(record, "_field_defaults")  # noqa: B009
+    return defaults
 
 
 def _enum_of(hint: Any) -> type[enum.Enum] | None:
