@@ -23,6 +23,7 @@ from bad_inputs import CASES, Case
 from click.testing import CliRunner, Result
 from conftest import SUMMARY_LINES
 from test_regular_sheet import agree, sheets
+from test_table_slices import both_ways
 from test_validate import documented_codes
 
 from xlperf.cli import main
@@ -172,6 +173,18 @@ def test_both_sheet_scans_agree_on_every_hostile_input(
             assert same is not False, name
             answered += same is True
     assert answered > 100  # the regular layout is the usual one
+
+
+def test_tables_cut_from_the_grid_agree_on_every_hostile_input(
+        catalogue: tuple[Path, dict[str, Path]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain table cut from its sheet's grid reads as calamine's own table read on every
+    case, or is left to it (test_table_slices.py)."""
+    cut = 0
+    for name, path in catalogue[1].items():
+        fast, slow, tables = both_ways(path, monkeypatch)
+        assert fast == slow, name
+        cut += tables
+    assert cut > 100  # the plain table is the usual one
 
 
 def test_million_row_case_is_cheap_and_real(catalogue: tuple[Path, dict[str, Path]]) -> None:

@@ -349,9 +349,11 @@ def _table_parts(roots: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
 
 
 def _table_places(archive: zipfile.ZipFile, sheet_parts: dict[str, str],
-                  roots: dict[str, dict[str, str]]) -> list[tuple[str, str, str]]:
+                  roots: dict[str, dict[str, str]],
+                  plain: list[bool] | None = None) -> list[tuple[str, str, str]]:
     """(table name, sheet, ref) of every table, in sheet order (through each sheet's rels);
-    ``roots`` are the table parts parsed already (:func:`_table_roots`)."""
+    ``roots`` are the table parts parsed already (:func:`_table_roots`). ``plain``, if given,
+    gets for each of them whether Excel's own layout led to it (:func:`_plain_reference`)."""
     names = set(archive.namelist())
     found = []
     for sheet, part in sheet_parts.items():
@@ -363,14 +365,69 @@ def _table_places(archive: zipfile.ZipFile, sheet_parts: dict[str, str],
         for rel in rels:
             if not rel.get("Type", "").endswith("/table"):
                 continue
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(folder, target))
+            written = rel.get("Target", "")
+            target = written.lstrip("/") if written.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, written))
             if target in names:
                 root = roots[target] if target in roots else _elements(archive.read(target))[0]
                 found.append((root.get("displayName") or root.get("name") or "", sheet,
                               root.get("ref", "")))
+                if plain is not None:
+                    plain.append(_plain_reference(part, rel.get("Type", ""), written, root))
     return found
+
+
+_TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+_PLAIN_SHEET_PART = re.compile(r"xl/worksheets/[A-Za-z0-9_.-]+\.xml\Z")
+_PLAIN_TABLE_TARGET = re.compile(r"(?:\.\./|/xl/)tables/[A-Za-z0-9_.-]+\.xml\Z")
+_PLAIN_TABLE_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})\Z")
+
+
+def _plain_reference(sheet_part: str, rel_type: str, target: str,
+                     root: dict[str, str]) -> bool:
+    """Whether a table is referenced and shaped as Excel writes it, so that the rows
+    calamine reads as its data are those :func:`_table_span` says: the sheet part in
+    ``xl/worksheets/``, the relationship's exact type and a ``../tables/`` or
+    ``/xl/tables/`` target (Excel writes the first, openpyxl the second: any reader resolves
+    both to the same part, as :func:`_table_places` does), a ``displayName`` (calamine's
+    only name for a table), one header row, no totals row, no insert row."""
+    return bool(_PLAIN_SHEET_PART.match(sheet_part) and rel_type == _TABLE_TYPE
+                and _PLAIN_TABLE_TARGET.match(target) and root.get("displayName")
+                and root.get("headerRowCount", "1") == "1"
+                and root.get("totalsRowCount", "0") == "0"
+                and root.get("insertRow", "0") == "0")
+
+
+def _table_span(ref: str) -> tuple[int, int, int, int] | None:
+    """The data rows of a plain table (:func:`_plain_reference`) with reference ``ref``:
+    (first row, first column, last row, last column), 0-based, below its header row; None
+    unless ``ref`` is a plain ``B4:F10``. A header-only ``B4:F4`` has no data rows (the last
+    row above the first): calamine's own table read stops on it."""
+    match = _PLAIN_TABLE_REF.match(ref)
+    if match is None:
+        return None
+    top, left = int(match[2]) - 1, column_index(match[1]) - 1
+    bottom, right = int(match[4]) - 1, column_index(match[3]) - 1
+    if not (0 <= top <= bottom < MAX_ROWS and 0 <= left <= right):
+        return None
+    return top + 1, left, bottom, right
+
+
+def _rows_from_grid(grid: list[list[CellValue]],
+                    span: tuple[int, int, int, int]) -> list[list[CellValue]]:
+    """A table's data rows cut from its sheet's grid (read from row 1 and column A, down to
+    at least the table's last row), as calamine's table read gives them: the table's
+    rectangle, a cell outside the sheet's cells blank."""
+    first_row, first_col, last_row, last_col = span
+    width = last_col - first_col + 1
+    rows = []
+    for index in range(first_row, last_row + 1):
+        row = ([_normalise(v) for v in grid[index][first_col:last_col + 1]]
+               if index < len(grid) else [])
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+        rows.append(row)
+    return rows
 
 
 #: Largest sheet part (uncompressed bytes) read whole for the one-go scan; a larger one is
@@ -583,7 +640,8 @@ def read_workbook(path: Path) -> RawWorkbook:
             roots = _table_roots(archive)
             names = [name for name, _ in _table_parts(roots)]
             duplicates = sorted({n for n in names if names.count(n) > 1})
-            places = _table_places(archive, parts, roots)
+            plain: list[bool] = []
+            places = _table_places(archive, parts, roots, plain)
             errors, skipped = _tables_at_row_limit(places, path)
             # every sheet holding a table is streamed first: its used range is checked
             # before calamine, which fills a sheet's used range as a grid, reads a cell
@@ -602,39 +660,65 @@ def read_workbook(path: Path) -> RawWorkbook:
             lowest = _lowest_headers(places)
             below = _rows_below(places)
             if not duplicates:
-                for table_name in book.table_names or []:
+                listed = book.table_names or []
+                # a plain table (named once by calamine and once by the places, shaped and
+                # referenced as Excel writes it) is cut from its sheet's grid, which is read
+                # anyway for the headers: calamine parses the whole sheet again for every
+                # table it is asked for
+                spans: dict[str, tuple[str, tuple[int, int, int, int] | None]] = {}
+                for (name, sheet, ref), is_plain in zip(places, plain, strict=True):
+                    spans[name] = (sheet, _table_span(ref) if is_plain and name not in spans
+                                   and listed.count(name) == 1 else None)
+
+                def grid(sheet: str, header_index: int) -> list[list[CellValue]]:
+                    """The sheet's rows from row 1 down to its lowest table header and the row
+                    below its lowest table, read once per sheet (more if a header is lower)."""
+                    values = header_rows.get(sheet, [])
+                    if len(values) <= header_index:
+                        nrows = max(header_index + 1, lowest.get(sheet, 0), below.get(sheet, 0))
+                        values = book.get_sheet_by_name(sheet).to_python(
+                            skip_empty_area=False, nrows=nrows)
+                        header_rows[sheet] = values
+                        asked[sheet] = nrows
+                    return values
+
+                for table_name in listed:
                     if table_name in skipped:
                         continue
-                    table = book.get_table_by_name(table_name)
-                    if table.start is None:  # calamine found no cells for it
-                        continue
-                    first_data_row, first_col = table.start
-                    rows = [[_normalise(v) for v in row] for row in table.to_python()]
+                    sheet_name, span = spans.get(table_name, ("", None))
+                    if span is not None:
+                        first_data_row, first_col = span[0], span[1]
+                        header_row_values = grid(sheet_name, first_data_row - 1)
+                        if asked[sheet_name] > span[2]:
+                            width = span[3] - span[1] + 1
+                            rows = _rows_from_grid(header_row_values, span)
+                        else:  # the grid stops above the table's last row
+                            span = None
+                    if span is None:
+                        table = book.get_table_by_name(table_name)
+                        if table.start is None:  # calamine found no cells for it
+                            continue
+                        first_data_row, first_col = table.start
+                        width, sheet_name = table.width, table.sheet
+                        rows = [[_normalise(v) for v in row] for row in table.to_python()]
+                        header_row_values = grid(sheet_name, first_data_row - 1)
                     header_index = first_data_row - 1
-                    header_row_values = header_rows.get(table.sheet, [])
-                    if len(header_row_values) <= header_index:
-                        nrows = max(header_index + 1, lowest.get(table.sheet, 0),
-                                    below.get(table.sheet, 0))
-                        header_row_values = book.get_sheet_by_name(table.sheet).to_python(
-                            skip_empty_area=False, nrows=nrows)
-                        header_rows[table.sheet] = header_row_values
-                        asked[table.sheet] = nrows
                     header = [
                         str(_normalise(header_row_values[header_index][first_col + j]) or "")
                         if header_index < len(header_row_values)
                         and first_col + j < len(header_row_values[header_index])
                         else ""
-                        for j in range(table.width)
+                        for j in range(width)
                     ]
                     tables[table_name] = RawTable(
                         name=table_name,
-                        sheet=table.sheet,
+                        sheet=sheet_name,
                         header_row=first_data_row,  # 0-based data start == 1-based header row
                         first_col=first_col + 1,
                         header=header,
                         rows=rows,
                     )
-                    sheets_with_tables.add(table.sheet)
+                    sheets_with_tables.add(sheet_name)
             scans = {sheet: scan for sheet, scan in scans.items() if sheet in sheets_with_tables}
             _overlay_scans(tables, scans)
             errors += [
@@ -668,6 +752,13 @@ def read_workbook(path: Path) -> RawWorkbook:
         raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
     except Exception as exc:  # calamine raises its own error types for broken parts
         if type(exc).__module__.startswith(("python_calamine", "defusedxml")):
+            raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
+        raise
+    except BaseException as exc:
+        # calamine's Rust code stops on what it cannot read (a table whose reference leaves
+        # no rows below its header, such as "B4" or "C21:B4"); PyO3 raises that as its
+        # PanicException, which derives from BaseException, not Exception
+        if type(exc).__module__ == "pyo3_runtime" and type(exc).__name__ == "PanicException":
             raise _fail(path, codes.CORRUPT_FILE, f"the workbook cannot be read ({exc})") from None
         raise
 
