@@ -232,7 +232,7 @@ def check_package(path: Path) -> list[Problem]:
                     with archive.open(info) as part:
                         start = part.read(4096)
                         declares = b"<!DOCTYPE" in start or b"<!ENTITY" in start or (
-                            _declares_dtd(start, part))
+                            not _plain_prolog(start) and _declares_dtd(start, part))
                     if declares:
                         raise _fail(
                             path, codes.XML_ENTITIES,
@@ -254,6 +254,51 @@ def check_package(path: Path) -> list[Problem]:
     except zipfile.BadZipFile as exc:
         raise _fail(path, codes.CORRUPT_FILE, f"not a valid .xlsx file ({exc})") from None
     return warnings
+
+
+#: the bytes that may start an element's name in a plain prolog (ASCII only: a name starting
+#: with any other character is left to expat)
+_NAME_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:")
+#: XML's white space (``bytes.strip`` would also take vertical tab and form feed)
+_XML_SPACE = b" \t\r\n"
+
+
+def _plain_prolog(start: bytes) -> bool:
+    """True when the bytes ``start`` (a part's first 4 KiB) show, with no parser, that no
+    DTD comes before the root element; False when they do not show it (expat decides).
+
+    Every part a writer produces starts this way, and a new expat parser per part cost more
+    than the check. Only the plain case is read, byte by byte as expat reads it: no NUL byte
+    (so not UTF-16 or UTF-32), no byte order mark but UTF-8's, an XML declaration (if any)
+    naming UTF-8 or no encoding (so the bytes are ASCII where they are markup), then only
+    white space and processing instructions (none named xml...), up to a '<' followed by a
+    name's first character: the root element's start tag, before which a DOCTYPE would have
+    to be; and no '<!' anywhere before it.
+    """
+    if b"\x00" in start:
+        return False
+    pos = 3 if start.startswith(b"\xef\xbb\xbf") else 0
+    if start.startswith(b"<?xml", pos):  # the declaration, at the very start only
+        end = start.find(b"?>", pos)
+        if end == -1 or start[pos + 5:pos + 6] not in (b" ", b"\t", b"\r", b"\n"):
+            return False
+        declaration = start[pos + 5:end].lower()
+        if b"encoding" in declaration and (declaration.count(b"encoding") != 1 or (
+                b' encoding="utf-8"' not in declaration
+                and b" encoding='utf-8'" not in declaration)):
+            return False
+        pos = end + 2
+    while True:
+        lt = start.find(b"<", pos)
+        if lt == -1 or start[pos:lt].strip(_XML_SPACE):
+            return False  # no root within the bytes, or text before it
+        if not start.startswith(b"<?", lt):
+            break
+        end = start.find(b"?>", lt + 2)  # a processing instruction: skipped whole
+        if end == -1 or start[lt + 2:lt + 5].lower() == b"xml":
+            return False
+        pos = end + 2
+    return lt + 1 < len(start) and start[lt + 1] in _NAME_START and b"<!" not in start[:lt]
 
 
 class _PrologEnd(Exception):
