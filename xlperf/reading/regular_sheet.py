@@ -33,26 +33,35 @@ _SHEET_DATA = re.compile(rb"<sheetData(?:\s[^>]*)?(/?)>")
 _SHEET_DATA_END = re.compile(rb"</sheetData\s*>")
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _ROW_TAG = re.compile(rb"<row[\s/>]")
-_MERGE_TAG = re.compile(rb"<mergeCell[\s/>]")
 _ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']\s*e""")
 #: the rows and cells of sheetData, in the regular layout: ``r`` first in every row and cell
 #: (a cell's row that of its row, by the back reference), a cell's children <v>, <f> and
-#: <is> only, no '&' in a row's or cell's tag; text anywhere outside tags. Every repeat is
-#: possessive (``*+``): each part of the layout is told by its first characters, so giving
-#: characters back could never make a match, and the engine keeps no state to try it (about
-#: a quarter faster). A repeat that did need it would only make the match fail, which sends
-#: the sheet to the streaming scan, never to another scan.
+#: <is> only; text anywhere outside tags. Every repeat is possessive (``*+``): each part of
+#: the layout is told by its first characters, so giving characters back could never make a
+#: match, and the engine keeps no state to try it (about a quarter faster). A repeat that did
+#: need it would only make the match fail, which sends the sheet to the streaming scan, never
+#: to another scan. A row's and a cell's attributes are ``[^>]*+``: a class of one byte is
+#: several times faster for the engine than ``[^>&]*+``, so the layout's "no '&' in a row's
+#: or cell's tag" is checked apart, by :func:`_reference_in_tag`, only when the rows hold a
+#: '&' at all. The usual inline string, ``<is><t>text</t></is>``, has an alternative of its
+#: own before the general one: what it matches, the general one matches too, to the same end
+#: (its ``<t>`` and ``</t>`` are tags the body allows), only without a look-ahead per tag.
 _IS_BODY = rb"[^<]*+(?:<(?!/?(?:is|c|v|f|row)[\s/>])[^>]*+>[^<]*+)*+"
 _CONTENT = (rb"[^<]*+(?:(?:<v\s*+>[^<]*+</v\s*+>|<v\s*+/>"
             rb"|<f(?:\s[^>]*+)?(?:(?<=/)>|(?<!/)>[^<]*+</f\s*+>)"
+            rb"|<is\s*+><t(?:>|\s[^>]*+>)[^<]*+</t\s*+></is\s*+>"
             rb"|<is\s*+>" + _IS_BODY + rb"</is\s*+>)[^<]*+)*+")
-_CELL = rb'<c r="[A-Z]{1,3}\1"[^>&]*+(?:(?<=/)>|(?<!/)>' + _CONTENT + rb"</c\s*+>)"
-_ROWS = re.compile(rb'\s*+(?:<row r="([1-9][0-9]{0,6})"[^>&]*+(?:(?<=/)>|(?<!/)>\s*+(?:'
+_CELL = rb'<c r="[A-Z]{1,3}\1"[^>]*+(?:(?<=/)>|(?<!/)>' + _CONTENT + rb"</c\s*+>)"
+_ROWS = re.compile(rb'\s*+(?:<row r="([1-9][0-9]{0,6})"[^>]*+(?:(?<=/)>|(?<!/)>\s*+(?:'
                    + _CELL + rb"\s*+)*+</row\s*+>)\s*+)*+")
 _ROW_FIELDS = re.compile(rb'<row r="([0-9]+)"([^>]*)')
-#: a cell with a value: its formulas (if any), then <v> or <is>
-_VALUED = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*(?<!/)>[^<]*'
-                     rb"(?:<f(?:\s[^>]*)?(?:(?<=/)>|(?<!/)>[^<]*</f\s*>)[^<]*)*<(?:v|is)[\s/>]")
+#: a cell with a value, in rows already in the layout (whose cells' children are <v>, <f> and
+#: <is> only, and whose text holds no '<'): its tag not closed by '/>', then formulas (a
+#: formula's tag and text, its end tag and text), then a child starting '<v' or '<i', which
+#: can only be <v> or <is>
+_VALUED = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*+(?<!/)>[^<]*+'
+                     rb"(?:<f[^<]*+(?:</f[^<]*+)?)*+<[vi]")
+_VALUED_COLUMN = re.compile(_VALUED.pattern.replace(b"([0-9]+)", b"[0-9]+"))
 _F = re.compile(rb"<f[\s/>]")
 _FIRST_V = re.compile(rb"<v\s*(?:/>|>([^<]*)</v)")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -71,6 +80,60 @@ def _attributes(text: bytes) -> dict[bytes, bytes] | None:
     return found
 
 
+def _holds(data: bytes, needle: bytes, rare: int) -> bool:
+    """``needle in data`` for a needle whose byte at ``rare`` is rare in sheets and whose
+    others are everywhere ('<', '"'): looked for from the rare byte's places (a one-byte
+    search, which skips), up to 64 of them, where a search for the needle steps over every
+    place of its last byte."""
+    byte = needle[rare:rare + 1]
+    at = data.find(byte, rare)
+    for _ in range(64):
+        if at == -1:
+            return False
+        if data.startswith(needle, at - rare):
+            return True
+        at = data.find(byte, at + 1)
+    return needle in data
+
+
+def _reference_in_tag(rows_xml: bytes) -> bool:
+    """True when a '&' is inside a row's or a cell's tag, in rows whose tags hold no '<' nor
+    '>' but at their ends and whose text holds no '<' (what :data:`_ROWS` leaves to it). One
+    pass: from each '&', the next '<' and '>' tell text from tag, and a tag's '<' (looked
+    for back to where the search for that '&' started, never inside the tag) names it."""
+    since = 0
+    at = rows_xml.find(b"&")
+    while at != -1:
+        lt = rows_xml.find(b"<", at)
+        gt = rows_xml.find(b">", at)
+        if gt == -1 or lt != -1 and lt < gt:  # in text: on from the next tag
+            since = lt
+            at = -1 if lt == -1 else rows_xml.find(b"&", lt)
+            continue
+        opening = rows_xml.rfind(b"<", since, at)
+        if opening == -1 or rows_xml.startswith((b"<c ", b"<row "), opening):
+            return True
+        since = gt
+        at = rows_xml.find(b"&", gt)
+    return False
+
+
+def _last_valued_row(rows_xml: bytes) -> int | None:
+    """The row of the last cell with a value, in rows in ascending order (the valued cell
+    found first in the last row that has one), looked for in the last 8 rows, each row
+    searched once; None when they have none."""
+    end = len(rows_xml)
+    for _ in range(8):
+        at = rows_xml.rfind(b'<row r="', 0, end)
+        if at == -1:
+            return None
+        valued = _VALUED.search(rows_xml, at, end)
+        if valued:
+            return int(valued[2])
+        end = at
+    return None
+
+
 def fast_scan(data: bytes) -> SheetScan | None:
     """What :func:`~xlperf.reading.xlsx.scan_sheet` finds in the sheet XML ``data``, which
     expat has parsed already; None when ``data`` is not in the layout read here (module
@@ -84,7 +147,8 @@ def fast_scan(data: bytes) -> SheetScan | None:
         if b"encoding" in declaration.group() and not _UTF8.search(declaration.group()):
             return None
         data = data[declaration.end():]
-    if b"<?" in data or b"<!" in data or data.count(b"<") != data.count(b">"):
+    if (_holds(data, b"<?", 1) or _holds(data, b"<!", 1)
+            or data.count(b"<") != data.count(b">")):
         return None  # a '>' in a value or text: tags cannot be told by '>' alone
     # every unprefixed element in the main namespace, no prefixed one
     root_end = data.find(b">")
@@ -101,29 +165,48 @@ def fast_scan(data: bytes) -> SheetScan | None:
             default = value
     if default is None:
         return None
-    starts = list(_SHEET_DATA.finditer(data))
-    if len(starts) > 1:
-        return None
+    # The first sheetData, found by bytes.find (the engine steps over every '<'), and its
+    # end tag, looked for from the end of the part. expat has parsed ``data``: a sheetData
+    # has one end tag, after all of its content, and no comment or instruction holds another
+    # ('<!' and '<?' are refused above; values hold no '<'). A second sheetData, refused, is
+    # looked for after the first only: inside it, the layout checked below has no place for
+    # one but in an inline string (<is>), where the streaming scan reads nothing either.
+    start = None
+    at = data.find(b"<sheetData")
+    while at != -1 and start is None:
+        start = _SHEET_DATA.match(data, at)
+        at = data.find(b"<sheetData", at + 1)
     rows_xml = b""
     outside = data
-    if starts:
-        start = starts[0]
+    if start:
         if start.group(1):  # <sheetData/>
-            outside = data[:start.start()] + data[start.end():]
+            after = start.end()
         else:
-            end = _SHEET_DATA_END.search(data, start.end())
+            end = None
+            at = data.rfind(b"</sheetData")
+            while at >= start.end() and end is None:
+                end = _SHEET_DATA_END.match(data, at)
+                at = data.rfind(b"</sheetData", start.end(), at)
             if end is None:
                 return None
             rows_xml = data[start.end():end.start()]
-            outside = data[:start.start()] + data[end.end():]
-    if (_CELL_TAG.search(outside) or _ROW_TAG.search(outside) or _MERGE_TAG.search(rows_xml)
-            or ((b'"e"' in rows_xml or b"'e'" in rows_xml) and _ERROR_TYPE.search(rows_xml))
-            or not _ROWS.fullmatch(rows_xml)):
+            after = end.end()
+        if _SHEET_DATA.search(data, after):
+            return None
+        outside = data[:start.start()] + data[after:]
+    # A <mergeCell> in the rows can only be inside an <is>, the layout has it nowhere else,
+    # and the streaming scan does not count it there either.
+    if (_CELL_TAG.search(outside) or _ROW_TAG.search(outside)
+            or ((b'"e"' in rows_xml or _holds(rows_xml, b"'e'", 0))
+                and _ERROR_TYPE.search(rows_xml))
+            or not _ROWS.fullmatch(rows_xml)
+            or (b"&" in rows_xml and _reference_in_tag(rows_xml))):
         return None
     scan = SheetScan()
     rows = _ROW_FIELDS.findall(rows_xml)
+    numbers = [int(number) for number, _ in rows]
     if rows:
-        scan.max_row = max(int(number) for number, _ in rows)
+        scan.max_row = max(numbers)
         if scan.max_row >= MAX_ROWS:
             return None
         for number, attrs in rows:
@@ -133,12 +216,20 @@ def fast_scan(data: bytes) -> SheetScan | None:
                     return None
                 if found.get(b"hidden") in (b"1", b"true"):
                     scan.hidden_rows.add(int(number))
-    valued = _VALUED.findall(rows_xml)
-    if valued:  # the distinct row numbers and column letters converted, not every cell's
-        letters, numbers = zip(*valued, strict=True)
-        rows = [int(number) for number in set(numbers)]
+    # The used range: the distinct column letters of the valued cells converted, not every
+    # cell's; their rows, where the rows are in ascending order (as writers write them), from
+    # the first valued cell and the last one (a match per cell costs twice as much with its
+    # row: a tuple and a number each).
+    letters = _VALUED_COLUMN.findall(rows_xml)
+    if letters:
         cols = [column_index(column.decode("ascii")) for column in set(letters)]
-        scan.used = (min(rows), min(cols), max(rows), max(cols))
+        first = _VALUED.search(rows_xml)
+        last = _last_valued_row(rows_xml) if numbers == sorted(numbers) else None
+        if first is not None and last is not None:
+            scan.used = (int(first[2]), min(cols), last, max(cols))
+        else:
+            valued = {int(number) for _, number in _VALUED.findall(rows_xml)}
+            scan.used = (min(valued), min(cols), max(valued), max(cols))
     for formula in _F.finditer(rows_xml):  # the cell around each formula (no nesting)
         cell = rows_xml[rows_xml.rfind(b'<c r="', 0, formula.start()):
                         rows_xml.find(b"</c", formula.start())]
