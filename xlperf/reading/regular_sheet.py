@@ -24,16 +24,20 @@ from ..a1 import column_index
 from .xlsx import MAX_ROWS, SheetScan
 
 _MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# Compiling a pattern costs more than using it on most sheets (compiling all of them took
+# about 1.3 ms of every run), so the ones needed only by some sheets are left as bytes and
+# compiled on first use by the re module's functions (re.match(pattern, ...)); the ones every
+# sheet needs are compiled here.
 #: the XML declaration: its encoding, if it names one
-_DECLARATION = re.compile(rb"<\?xml[^>]*?\?>")
-_UTF8 = re.compile(rb"""\sencoding\s*=\s*(["'])utf-?8\1""", re.IGNORECASE)
+_DECLARATION = rb"<\?xml[^>]*?\?>"
+_UTF8 = rb"""(?i)\sencoding\s*=\s*(["'])utf-?8\1"""
 #: every namespace declaration: prefix (empty: the default namespace) and quoted value
 _NAMESPACES = re.compile(rb"""xmlns(?::([^\s=]*))?\s*=\s*("[^"]*"|'[^']*')""")
 _SHEET_DATA = re.compile(rb"<sheetData(?:\s[^>]*)?(/?)>")
 _SHEET_DATA_END = re.compile(rb"</sheetData\s*>")
-_CELL_TAG = re.compile(rb"<c[\s/>]")
-_ROW_TAG = re.compile(rb"<row[\s/>]")
-_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']\s*e""")
+#: a cell's or a row's tag
+_CELL_OR_ROW_TAG = re.compile(rb"<(?:c|row)[\s/>]")
+_ERROR_TYPE = rb"""\st\s*=\s*["']\s*e"""
 #: the rows and cells of sheetData, in the regular layout: ``r`` first in every row and cell
 #: (a cell's row that of its row, by the back reference), a cell's children <v>, <f> and
 #: <is> only; text anywhere outside tags. Every repeat is possessive (``*+``): each part of
@@ -58,21 +62,22 @@ _ROW_FIELDS = re.compile(rb'<row r="([0-9]+)"([^>]*)')
 #: a cell with a value, in rows already in the layout (whose cells' children are <v>, <f> and
 #: <is> only, and whose text holds no '<'): its tag not closed by '/>', then formulas (a
 #: formula's tag and text, its end tag and text), then a child starting '<v' or '<i', which
-#: can only be <v> or <is>
-_VALUED = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*+(?<!/)>[^<]*+'
+#: can only be <v> or <is>; its column letters (its row: :func:`_row_of`)
+_VALUED = re.compile(rb'<c r="([A-Z]+)[0-9]+"[^>]*+(?<!/)>[^<]*+'
                      rb"(?:<f[^<]*+(?:</f[^<]*+)?)*+<[vi]")
-_VALUED_COLUMN = re.compile(_VALUED.pattern.replace(b"([0-9]+)", b"[0-9]+"))
+#: the same with the row (a match per cell costs twice as much with it: a tuple and a number)
+_VALUED_CELL = _VALUED.pattern.replace(b"[0-9]+", b"([0-9]+)", 1)
 _F = re.compile(rb"<f[\s/>]")
-_FIRST_V = re.compile(rb"<v\s*(?:/>|>([^<]*)</v)")
-_ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_MERGE = re.compile(rb"<mergeCell(\s[^>]*?)?/?>")
+_FIRST_V = rb"<v\s*(?:/>|>([^<]*)</v)"
+_ATTRIBUTE = rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')"""
+_MERGE = rb"<mergeCell(\s[^>]*?)?/?>"
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes] | None:
     """The attributes of a tag (its text after the name), or None when a value would need
     decoding (a reference)."""
     found: dict[bytes, bytes] = {}
-    for name, double, single in _ATTRIBUTE.findall(text):
+    for name, double, single in re.findall(_ATTRIBUTE, text):
         value = double or single
         if b"&" in value:
             return None
@@ -118,6 +123,12 @@ def _reference_in_tag(rows_xml: bytes) -> bool:
     return False
 
 
+def _row_of(rows_xml: bytes, valued: re.Match[bytes]) -> int:
+    """The row of a cell found by :data:`_VALUED`: the digits after its column letters."""
+    at = valued.end(1)
+    return int(rows_xml[at:rows_xml.index(b'"', at)])
+
+
 def _last_valued_row(rows_xml: bytes) -> int | None:
     """The row of the last cell with a value, in rows in ascending order (the valued cell
     found first in the last row that has one), looked for in the last 8 rows, each row
@@ -129,7 +140,7 @@ def _last_valued_row(rows_xml: bytes) -> int | None:
             return None
         valued = _VALUED.search(rows_xml, at, end)
         if valued:
-            return int(valued[2])
+            return _row_of(rows_xml, valued)
         end = at
     return None
 
@@ -142,9 +153,9 @@ def fast_scan(data: bytes) -> SheetScan | None:
         data = data[3:]
     if b"\x00" in data:
         return None
-    declaration = _DECLARATION.match(data)
+    declaration = re.match(_DECLARATION, data) if data.startswith(b"<?xml") else None
     if declaration:
-        if b"encoding" in declaration.group() and not _UTF8.search(declaration.group()):
+        if b"encoding" in declaration.group() and not re.search(_UTF8, declaration.group()):
             return None
         data = data[declaration.end():]
     if (_holds(data, b"<?", 1) or _holds(data, b"<!", 1)
@@ -196,9 +207,9 @@ def fast_scan(data: bytes) -> SheetScan | None:
         outside = data[:start.start()] + data[after:]
     # A <mergeCell> in the rows can only be inside an <is>, the layout has it nowhere else,
     # and the streaming scan does not count it there either.
-    if (_CELL_TAG.search(outside) or _ROW_TAG.search(outside)
+    if (_CELL_OR_ROW_TAG.search(outside)
             or ((b'"e"' in rows_xml or _holds(rows_xml, b"'e'", 0))
-                and _ERROR_TYPE.search(rows_xml))
+                and re.search(_ERROR_TYPE, rows_xml))
             or not _ROWS.fullmatch(rows_xml)
             or (b"&" in rows_xml and _reference_in_tag(rows_xml))):
         return None
@@ -218,25 +229,24 @@ def fast_scan(data: bytes) -> SheetScan | None:
                     scan.hidden_rows.add(int(number))
     # The used range: the distinct column letters of the valued cells converted, not every
     # cell's; their rows, where the rows are in ascending order (as writers write them), from
-    # the first valued cell and the last one (a match per cell costs twice as much with its
-    # row: a tuple and a number each).
-    letters = _VALUED_COLUMN.findall(rows_xml)
-    if letters:
+    # the first valued cell and the last one.
+    letters = _VALUED.findall(rows_xml)
+    first = _VALUED.search(rows_xml)
+    if first is not None:
         cols = [column_index(column.decode("ascii")) for column in set(letters)]
-        first = _VALUED.search(rows_xml)
         last = _last_valued_row(rows_xml) if numbers == sorted(numbers) else None
-        if first is not None and last is not None:
-            scan.used = (int(first[2]), min(cols), last, max(cols))
+        if last is not None:
+            scan.used = (_row_of(rows_xml, first), min(cols), last, max(cols))
         else:
-            valued = {int(number) for _, number in _VALUED.findall(rows_xml)}
+            valued = {int(number) for _, number in re.findall(_VALUED_CELL, rows_xml)}
             scan.used = (min(valued), min(cols), max(valued), max(cols))
     for formula in _F.finditer(rows_xml):  # the cell around each formula (no nesting)
         cell = rows_xml[rows_xml.rfind(b'<c r="', 0, formula.start()):
                         rows_xml.find(b"</c", formula.start())]
-        first_v = _FIRST_V.search(cell)
+        first_v = re.search(_FIRST_V, cell)
         if first_v is None or not first_v.group(1):
             scan.uncalculated.add(cell[6:cell.index(b'"', 6)].decode("ascii"))
-    for match in _MERGE.finditer(outside):
+    for match in re.finditer(_MERGE, outside) if b"<mergeCell" in outside else ():
         found = _attributes(match.group(1) or b"")
         if found is None:
             return None
