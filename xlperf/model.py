@@ -10,7 +10,6 @@ module's classes; a named tuple costs a tenth of that. They compare, hash and pr
 frozen dataclasses did; copy one with ``_replace``.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
