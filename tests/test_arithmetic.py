@@ -1,3 +1,10 @@
+import math
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from xlperf.arithmetic import (
     fmt_count,
     fmt_percent,
@@ -15,6 +22,48 @@ def test_rounding_is_half_away_from_zero_like_excel():
     assert round_half_away(0.5) == 1
     assert round_half_away(2.675, 2) == 2.68
     assert round(62.5) == 62  # why the helper exists
+
+
+#: Enough precision for any float's digits (the largest has 309) and the rounding digits.
+_EXACT = Context(prec=400, Emax=1000, Emin=-1000)
+
+
+def decimal_rounding(value: float, digits: int) -> float:
+    """The rounding round_half_away stands for, with the decimal module."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT))
+
+
+def same_float(a: float, b: float) -> bool:
+    return a == b and math.copysign(1, a) == math.copysign(1, b)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False), st.integers(-3, 6))
+@example(0.5, 0)
+@example(-0.5, 0)
+@example(2.675, 2)
+@example(1.005, 2)
+@example(-0.0, 0)
+@example(-0.004, 2)
+@example(0.05, 1)
+@example(0.0049, 2)
+@example(9.995, 2)
+@example(99.5, 0)
+@example(-99.5, 0)
+@example(1e30, 0)
+@example(1.5e-07, 0)
+@example(5e-324, 2)
+@example(1.7976931348623157e308, 2)
+@example(123456.789, -2)
+@example(449.9999999999999, -2)
+def test_rounding_is_the_decimal_module_s(value: float, digits: int) -> None:
+    assert same_float(round_half_away(value, digits), decimal_rounding(value, digits))
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_infinities_are_left_as_they_are(value: float) -> None:
+    assert round_half_away(value) == value
+    assert math.isnan(round_half_away(math.nan))
 
 
 def test_fifty_of_eighty_prints_63_percent():

@@ -9,24 +9,35 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Context, Decimal
 
 NOT_AVAILABLE = "N/A"
-#: Enough precision for any float's digits (the largest has 309) and any rounding digits.
-_EXACT = Context(prec=400, Emax=1000, Emin=-1000)
 
 
 def round_half_away(value: float, digits: int = 0) -> float:
-    """Round like Excel's ROUND: halves go away from zero. ``round_half_away(62.5) == 63``."""
+    """Round like Excel's ROUND: halves go away from zero. ``round_half_away(62.5) == 63``.
+
+    The rounding is done on the digits of ``repr(value)``, the shortest decimal that reads
+    back as the same float, so 62.5 stays 62.5 and 1.005 (really 1.00499999...) is not
+    mistaken for a half; the digits kept are read back as the nearest float. This is what
+    ``Decimal(repr(value)).quantize(Decimal(10) ** -digits, ROUND_HALF_UP)`` gives
+    (tests/test_arithmetic.py compares the two), without importing ``decimal``.
+    """
     value = float(value)
     if not math.isfinite(value):
         return value  # NaN and infinities have nothing to round (the reader refuses them)
-    quantum = Decimal(1).scaleb(-digits)
-    # repr() gives the shortest decimal that round-trips, so 62.5 stays 62.5 and
-    # 1.005 (really 1.00499999...) is not mistaken for a half. The context holds every
-    # digit of the largest float, so 1E+30 rounds rather than raising InvalidOperation.
-    rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT)
-    return float(rounded)
+    text = repr(value)
+    sign = "-" if text.startswith("-") else ""
+    mantissa, _, exponent = text.lstrip("-").partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    shown = whole + fraction  # the digits, the decimal point after the first ``point``
+    point = len(whole) + (int(exponent) if exponent else 0)
+    kept = point + digits  # how many of the digits the rounding keeps
+    if kept >= len(shown):
+        return value  # nothing to drop
+    if kept < 0:
+        return float(f"{sign}0")  # every digit dropped, the first of them a zero
+    number = int(shown[:kept] or "0") + (shown[kept] >= "5")
+    return float(f"{sign}{number}e{-digits}")
 
 
 def rate(numerator: float | None, denominator: float | None) -> float | None:
