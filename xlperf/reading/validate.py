@@ -51,6 +51,25 @@ class TypedTable:
         self.header_cells = {} if header_cells is None else header_cells
 
 
+class _Refused:
+    """A cell value its column refuses: the problem's code and message (the cell is the
+    problem's place)."""
+
+    __slots__ = ("code", "message")
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message = code, message
+
+
+#: A value not judged yet in its column (see :meth:`Validator._row`).
+_UNSEEN: Any = object()
+
+#: How a column of a table is read: its name, its position in the table, its letter, for
+#: a count the whole numbers it takes as they are (see :meth:`Validator._counts`), the
+#: outcome of each text (or blank) value judged so far, and its spec.
+_Reader = tuple[str, int, str, tuple[float, float] | None, dict[Any, Any], ColumnSpec]
+
+
 #: Cyrillic and Greek capitals that look like Latin ones ("ОСТ" typed for "OCT").
 _LOOKALIKES = str.maketrans("АВСЕНІЈКМОРЅТХУΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "ABCEHIJKMOPSTXYABEHIKMNOPTXYZ")
 
@@ -197,26 +216,12 @@ class Validator:
                          f"column {text!r} is not part of table {spec.name}; it is ignored",
                          raw.sheet, raw.header_ref(j))
         self._layout(raw)
-        # each read column with its position, letter and, for a count, the whole numbers
-        # it takes as they are (see _cell), in the schema's order
-        read = [(column, column.name, positions[column.name],
-                 column_letter(raw.first_col + positions[column.name]), self._counts(column))
-                for column in spec.columns if column.name in positions]
+        readers = [self._reader(column, raw, positions[column.name])
+                   for column in spec.columns if column.name in positions]
         for i, cells in enumerate(raw.rows):
-            if all(v is None for v in cells):
+            if cells.count(None) == len(cells):
                 continue  # an empty row left in a table is harmless
-            number = raw.header_row + 1 + i
-            values: dict[str, Any] = {}
-            refs: dict[str, str] = {}
-            for column, name, position, letter, counts in read:
-                ref = f"{letter}{number}"  # raw.cell_ref(i, position)
-                refs[name] = ref
-                value = cells[position]
-                if counts is not None and type(value) is int and counts[0] <= value <= counts[1]:
-                    values[name] = value
-                else:
-                    values[name] = self._cell(column, value, raw.sheet, ref)
-            table.rows.append(Row(values, refs, raw.sheet, number))
+            table.rows.append(self._row(readers, cells, raw.sheet, raw.header_row + 1 + i))
         self._keys(table)
         return table
 
@@ -257,6 +262,11 @@ class Validator:
                          "recalculate and save", raw.sheet, ref)
 
     # -- cells ---------------------------------------------------------------------------
+    def _reader(self, column: ColumnSpec, raw: RawTable, position: int) -> _Reader:
+        """How ``column`` is read, at ``position`` of ``raw``'s header."""
+        return (column.name, position, column_letter(raw.first_col + position),
+                self._counts(column), {}, column)
+
     def _counts(self, column: ColumnSpec) -> tuple[float, float] | None:
         """For a count column, the whole numbers the converter returns unchanged (from 0, or
         its range's low end if higher, to its range's high end); None for other columns."""
@@ -265,39 +275,63 @@ class Validator:
         bounds = self.schema.bounds(column)
         return (0, float("inf")) if bounds is None else (max(0.0, bounds[0]), bounds[1])
 
-    def _cell(self, column: ColumnSpec, value: Any, sheet: str, ref: str) -> Any:
+    def _row(self, readers: list[_Reader], cells: list[Any], sheet: str, number: int) -> Row:
+        """The typed row of ``cells``, Excel row ``number``; each refused cell's problem is
+        added, in the order of the columns.
+
+        A text (or blank) cell is judged once per distinct value of its column (the
+        reader's ``seen``): the outcome depends on the column and the value only, and the
+        same texts (years, quarters, categories) fill most rows."""
+        values: dict[str, Any] = {}
+        refs: dict[str, str] = {}
+        digits = str(number)
+        for name, position, letter, counts, seen, column in readers:
+            ref = letter + digits
+            refs[name] = ref
+            value = cells[position]
+            if type(value) is str or value is None:
+                typed = seen.get(value, _UNSEEN)
+                if typed is _UNSEEN:
+                    typed = seen[value] = self._outcome(column, value)
+            elif counts is not None and type(value) is int and counts[0] <= value <= counts[1]:
+                values[name] = value
+                continue
+            else:
+                typed = self._outcome(column, value)
+            if type(typed) is _Refused:
+                self.add(typed.code, typed.message, sheet, ref)
+                typed = None
+            values[name] = typed
+        return Row(values, refs, sheet, number)
+
+    def _outcome(self, column: ColumnSpec, value: Any) -> Any:
+        """The typed value of a cell of ``column`` holding ``value``, or why it is refused."""
         if isinstance(value, CellError):
-            self.add(codes.FORMULA_ERROR, f"{value.text} is an Excel error, not a value",
-                     sheet, ref)
-            return None
+            return _Refused(codes.FORMULA_ERROR, f"{value.text} is an Excel error, not a value")
         if isinstance(value, str) and not value.strip():
             value = None
         if value is None:
             if column.required:
-                self.add(column.missing or codes.MISSING_VALUE,
-                         f"{column.name} is required", sheet, ref)
+                return _Refused(column.missing or codes.MISSING_VALUE,
+                                f"{column.name} is required")
             return None
         if isinstance(value, str):
             refused = control_character(value)
             if refused:
-                self.add(codes.CONTROL_CHARACTER, refused, sheet, ref)
-                return None
+                return _Refused(codes.CONTROL_CHARACTER, refused)
             if len(value) > MAX_CELL_TEXT:
-                self.add(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over Excel's "
-                         f"limit of {MAX_CELL_TEXT:,} per cell", sheet, ref)
-                return None
+                return _Refused(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over "
+                                f"Excel's limit of {MAX_CELL_TEXT:,} per cell")
             longest = self._text_limit(column)
             if len(value) > longest:
-                self.add(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over the "
-                         f"{longest:,} {column.name} accepts: the pack prints it with other "
-                         f"words in one cell, which Excel limits to {MAX_CELL_TEXT:,} "
-                         "characters", sheet, ref)
-                return None
+                return _Refused(codes.TEXT_TOO_LONG, f"{len(value):,} characters is over the "
+                                f"{longest:,} {column.name} accepts: the pack prints it with "
+                                f"other words in one cell, which Excel limits to "
+                                f"{MAX_CELL_TEXT:,} characters")
         try:
             return convert(column, value, self.schema)
         except CellProblem as problem:
-            self.add(problem.code, problem.message, sheet, ref)
-            return None
+            return _Refused(problem.code, problem.message)
 
     def _text_limit(self, column: ColumnSpec) -> int:
         """The longest text a column accepts (schema ``limits: text`` or the column's
@@ -319,9 +353,10 @@ class Validator:
         seen: dict[tuple[Any, ...], Row] = {}
         periodic = any(k in ("FY", "Year", "Quarter", "Period", "12 months to")
                        for k in table.spec.key)
+        columns = table.spec.key
         for row in table.rows:
-            key = tuple(row[k] for k in table.spec.key)
-            if any(k is None for k in key):
+            key = tuple(map(row.values.get, columns))
+            if None in key:
                 continue
             if key in seen:
                 first = seen[key]
