@@ -73,14 +73,26 @@ DEFAULTS: Mapping[str, Callable[[object], object]] = MappingProxyType({
 
 Derive = Callable[[Row, TableSpec], Any]
 
+@cache
+def _sheet_prefix(sheet: str) -> str:
+    """What :func:`~xlperf.problems.address` writes before a cell's reference on ``sheet``
+    (``'Measure values'!``; nothing for no sheet), worked out once per sheet."""
+    return address(sheet, "A1")[:-2]
+
+
+def _address(sheet: str, ref: str) -> str:
+    """``address(sheet, ref)``, the sheet's part worked out once."""
+    return _sheet_prefix(sheet) + ref if ref else address(sheet, ref)
+
+
 #: Derived sources (``=name``): values computed from several cells of a row.
 DERIVED: Mapping[str, Derive] = MappingProxyType({
     "=quarter": lambda row, spec: Quarter(row["FY"], row["Quarter"]),
-    "=months": lambda row, spec: tuple(row[m] for m in spec.month_names),
-    "@months": lambda row, spec: tuple(address(row.sheet, row.cell(m))
+    "=months": lambda row, spec: tuple(map(row.values.get, spec.month_names)),
+    "@months": lambda row, spec: tuple(_address(row.sheet, row.cells.get(m, ""))
                                        for m in spec.month_names),
     "=cells": lambda row, spec: MappingProxyType(
-        {c: address(row.sheet, row.cell(c)) for c in row.cells}),
+        {c: _address(row.sheet, ref) for c, ref in row.cells.items()}),
 })
 
 
@@ -97,7 +109,13 @@ def _columns(source: str) -> tuple[str, ...]:
 
 @cache
 def _field_types(record: type) -> dict[str, Any]:
-    return typing.get_type_hints(record)
+    """The record's field types: its annotations, evaluated only when they are postponed
+    (``typing.get_type_hints`` costs a fraction of a millisecond per class, more than
+    building the records of a table)."""
+    hints: dict[str, Any] = dict(getattr(record, "__annotations__", {}))
+    if any(isinstance(hint, str | typing.ForwardRef) for hint in hints.values()):
+        return typing.get_type_hints(record)
+    return hints
 
 
 def _field_defaults(record: type) -> Mapping[str, Any]:
@@ -129,7 +147,7 @@ def _value(row: Row, spec: TableSpec, source: str, default: Any = None, hint: An
     if source in DERIVED:
         return DERIVED[source](row, spec)
     if source.startswith("@"):
-        return address(row.sheet, row.cell(source[1:]))
+        return _address(row.sheet, row.cell(source[1:]))
     value = row[source]
     if value is not None:
         return value
@@ -138,32 +156,73 @@ def _value(row: Row, spec: TableSpec, source: str, default: Any = None, hint: An
     return _BLANK.get(hint)
 
 
+def _reader(source: str, spec: TableSpec) -> Callable[[Row], Any] | None:
+    """How :func:`_value` reads a derived or address ``source`` (None for a column's)."""
+    derive = DERIVED.get(source)
+    if derive is not None:
+        return lambda row: derive(row, spec)
+    if source.startswith("@"):
+        column = source[1:]
+        return lambda row: _address(row.sheet, row.cells.get(column, ""))
+    return None
+
+
 class _Record:
-    """Makes an entry's record (or plain value) from a row; what depends on the entry only
-    (the record class's field types, defaults and enums) is worked out once."""
+    """Makes an entry's record (or plain value) from a row, each source read as
+    :func:`_value` reads it.
+
+    What depends on the entry only is worked out once: which fields read a column (all
+    looked up in one pass over the row's values), what a blank cell gives each of them
+    (when not None), which fields are derived values or addresses, which are made Enum
+    members, and whether the fields come in the record class's order (then the record
+    is made from them by position)."""
 
     def __init__(self, spec: TableSpec, entry: RecordSpec) -> None:
         self.spec, self.entry = spec, entry
         self.cls = RECORDS[entry.record] if entry.record is not None else None
-        self.fields: list[tuple[str, str, Any, Any, type[enum.Enum] | None]] = []
-        if self.cls is not None:
+        #: the field's name, source, what a blank cell gives it, and its Enum (or None)
+        fields: list[tuple[str, str, Any, type[enum.Enum] | None]]
+        if self.cls is None:
+            fields = [(source, source, None, None) for source in entry.value]
+        else:
             hints = _field_types(self.cls)
             defaults = _field_defaults(self.cls)
-            self.fields = [(name, source, defaults.get(name, _NO_DEFAULT), hints[name],
-                            _enum_of(hints[name])) for name, source in entry.fields]
+            fields = [(name, source, _blank(defaults.get(name, _NO_DEFAULT), hints[name]),
+                       _enum_of(hints[name])) for name, source in entry.fields]
+        self.names = [name for name, _, _, _ in fields]
+        self.sources = [source for _, source, _, _ in fields]
+        readers = [(i, _reader(source, spec)) for i, (_, source, _, _) in enumerate(fields)]
+        self.read = [(i, read) for i, read in readers if read is not None]
+        derived = {i for i, _ in self.read}
+        self.blanks = [(i, blank) for i, (_, _, blank, _) in enumerate(fields)
+                       if blank is not None and i not in derived]
+        self.kinds = [(i, kind) for i, (_, _, _, kind) in enumerate(fields) if kind is not None]
+        self.positional = (self.cls is not None
+                           and self.names == list(getattr(self.cls, "_fields"))[:len(fields)])  # noqa: B009
 
     def build(self, row: Row) -> Any:
-        spec = self.spec
+        """The entry's record (or value) of ``row``."""
+        # a derived source's name is no column: its look-up gives None, replaced below
+        values = list(map(row.values.get, self.sources))
+        for i, blank in self.blanks:
+            if values[i] is None:
+                values[i] = blank
+        for i, read in self.read:
+            values[i] = read(row)
+        for i, kind in self.kinds:
+            value = values[i]
+            if value is not None and not isinstance(value, kind):
+                values[i] = kind(value)
         if self.cls is None:
-            values = tuple(_value(row, spec, s) for s in self.entry.value)
-            return values[0] if len(values) == 1 else values
-        kwargs: dict[str, Any] = {}
-        for name, source, default, hint, kind in self.fields:
-            value = _value(row, spec, source, default, hint)
-            if kind is not None and value is not None and not isinstance(value, kind):
-                value = kind(value)
-            kwargs[name] = value
-        return self.cls(**kwargs)
+            return values[0] if len(values) == 1 else tuple(values)
+        if self.positional:
+            return self.cls(*values)
+        return self.cls(**dict(zip(self.names, values, strict=True)))
+
+
+def _blank(default: Any, hint: Any) -> Any:
+    """What a blank cell gives a field (see :func:`_value`)."""
+    return default if default is not _NO_DEFAULT else _BLANK.get(hint)
 
 
 def _key(row: Row, spec: TableSpec, sources: tuple[str, ...]) -> Any:
