@@ -104,9 +104,11 @@ def missing_months(ds: Dataset, quarter: Quarter) -> list[Problem]:
                 if fy > quarter.fy:
                     continue
                 for i in range(last + 1):
+                    if series.values[i] is not None:
+                        continue
                     sheet, ref = split_address(series.cell(i))
                     # no ref: the month's column is missing, which is reported already
-                    if series.values[i] is None and ref:
+                    if ref:
                         problems.append(Problem(
                             codes.MISSING_MONTH, f"{key} {fy.label} has no {label} figure for "
                             f"{FY_MONTHS[i]}, which is before the end of {quarter.label}",

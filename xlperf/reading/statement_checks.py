@@ -111,10 +111,14 @@ def _narratives(ds: Dataset, quarter: Quarter, headers: Headers) -> list[Problem
 def _neighbourhood(ds: Dataset, quarter: Quarter, headers: Headers) -> list[Problem]:
     problems: list[Problem] = []
     periods = neighbourhood_periods(quarter)
+    # the months the statement needs of each year, the same for every offence (worked out
+    # once: ``periods`` sorts them each time it is asked)
+    every, years = periods.months, periods.years
+    months = {fy: [i for year, i in every if year == fy] for fy in years}
     for offence in neighbourhood_offences():
-        for fy in periods.years:
+        for fy in years:
             series = ds.neighbourhood.get(offence, {}).get(fy)
-            needed = [i for year, i in periods.months if year == fy]
+            needed = months[fy]
             if series is None:
                 sheet, ref = _header(ds, headers, "tblNeighbourhood", "Offence")
                 problems.append(Problem(
@@ -123,8 +127,10 @@ def _neighbourhood(ds: Dataset, quarter: Quarter, headers: Headers) -> list[Prob
                     f"{month_name((fy, needed[-1]))}", sheet, ref, ds.file))
                 continue
             for i in needed:
+                if series.values[i] is not None:
+                    continue
                 sheet, ref = split_address(series.cell(i))
-                if series.values[i] is None and ref:
+                if ref:
                     problems.append(Problem(
                         codes.MISSING_MONTH, f"{offence} {fy.label} has no neighbourhood crime "
                         f"figure for {FY_MONTHS[i]} ({month_name((fy, i))}), which the "
