@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -85,14 +85,25 @@ def _address(sheet: str, ref: str) -> str:
     return _sheet_prefix(sheet) + ref if ref else address(sheet, ref)
 
 
+def _addresses(row: Row, columns: Iterable[str]) -> list[str]:
+    """The address of ``row``'s cell in each of ``columns`` (as :func:`_address`)."""
+    prefix = _sheet_prefix(row.sheet)
+    cells = row.cells
+    out: list[str] = []
+    for column in columns:
+        ref = cells.get(column, "")
+        out.append(prefix + ref if ref else address(row.sheet, ref))
+    return out
+
+
 #: Derived sources (``=name``): values computed from several cells of a row.
 DERIVED: Mapping[str, Derive] = MappingProxyType({
     "=quarter": lambda row, spec: Quarter(row["FY"], row["Quarter"]),
     "=months": lambda row, spec: tuple(map(row.values.get, spec.month_names)),
-    "@months": lambda row, spec: tuple(_address(row.sheet, row.cells.get(m, ""))
-                                       for m in spec.month_names),
-    "=cells": lambda row, spec: MappingProxyType(
-        {c: _address(row.sheet, ref) for c, ref in row.cells.items()}),
+    "@months": lambda row, spec: tuple(_addresses(row, spec.month_names)),
+    "=cells": lambda row, spec: MappingProxyType(dict(zip(row.cells,
+                                                          _addresses(row, row.cells),
+                                                          strict=True))),
 })
 
 
@@ -240,6 +251,15 @@ def _incomplete(row: Row, spec: TableSpec, entry: RecordSpec) -> str | None:
     return None
 
 
+def _first_blank(row: Row, columns: list[str]) -> str | None:
+    """The first of ``columns`` that has no value in ``row`` (None when all have one)."""
+    values = row.values
+    for column in columns:
+        if values.get(column) is None:
+            return column
+    return None
+
+
 def _needed(spec: TableSpec, entry: RecordSpec) -> list[str] | None:
     """The columns :func:`_incomplete` looks at, in its order: those that must have a value
     (None when one is not a column of the table: then :func:`_incomplete` itself says)."""
@@ -268,7 +288,7 @@ def build_fields(schema: Schema, typed: Mapping[str, TypedTable], file: str,
                 if needed is None:
                     blank = _incomplete(row, spec, entry)
                 else:
-                    blank = next((c for c in needed if row.values.get(c) is None), None)
+                    blank = _first_blank(row, needed)
                 if blank is not None:
                     # reported already: at a cell of the row, or the column is missing
                     if blank in row.cells and not any(
