@@ -9,8 +9,6 @@ takes its severity from the registry. ``docs/problem-codes.md`` is generated fro
 registry: ``python -m xlperf.codes > docs/problem-codes.md`` (a test compares them).
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Mapping
 from functools import cache

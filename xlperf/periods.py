@@ -5,8 +5,6 @@ Q4 is Jan-Mar of the following calendar year. Year to date (YTD) runs from April
 end of the reporting quarter.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Any, NamedTuple
 
@@ -34,7 +32,7 @@ class FinancialYear(NamedTuple):
     start: int
 
     @classmethod
-    def parse(cls, text: str) -> FinancialYear:
+    def parse(cls, text: str) -> "FinancialYear":
         """Parse ``2021-22``, ``2021/22`` or ``2021-2022``; raise ValueError otherwise."""
         match = _FY_RE.match(str(text))
         if not match:
@@ -57,7 +55,7 @@ class FinancialYear(NamedTuple):
         """``2021/22``, as the committee papers print it."""
         return f"{self.start}/{(self.start + 1) % 100:02d}"
 
-    def shift(self, years: int) -> FinancialYear:
+    def shift(self, years: int) -> "FinancialYear":
         return FinancialYear(self.start + years)
 
     def month_year(self, index: int) -> tuple[int, int]:
@@ -82,17 +80,17 @@ class Quarter(_QuarterFields):
 
     __slots__ = ()
 
-    def __new__(cls, fy: FinancialYear, number: int) -> Quarter:
+    def __new__(cls, fy: FinancialYear, number: int) -> "Quarter":
         if number not in (1, 2, 3, 4):
             raise ValueError(f"quarter must be 1-4, not {number}")
         return super().__new__(cls, fy, number)
 
-    def _replace(self, **changes: Any) -> Quarter:
+    def _replace(self, **changes: Any) -> "Quarter":
         """A copy with some fields changed, checked as a new quarter is."""
         return type(self)(**{**self._asdict(), **changes})
 
     @classmethod
-    def parse(cls, text: str) -> Quarter:
+    def parse(cls, text: str) -> "Quarter":
         """Parse ``Q4 2021-22``, ``2021-22 Q4`` or ``2021/22Q4``."""
         match = _QUARTER_RE.match(str(text))
         if not match:
@@ -136,11 +134,11 @@ class Quarter(_QuarterFields):
             first += f" {first_year}"
         return f"{first} to {last_day} {MONTH_NAMES[last_month - 1]} {last_year}"
 
-    def previous(self, count: int = 1) -> Quarter:
+    def previous(self, count: int = 1) -> "Quarter":
         index = self.fy.start * 4 + self.number - 1 - count
         return Quarter(FinancialYear(index // 4), index % 4 + 1)
 
-    def same_quarter_last_year(self) -> Quarter:
+    def same_quarter_last_year(self) -> "Quarter":
         return Quarter(self.fy.shift(-1), self.number)
 
     def __str__(self) -> str:

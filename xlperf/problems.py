@@ -4,8 +4,6 @@ Validation collects every problem before failing (as pandera and frictionless do
 analyst fixes a workbook in one pass rather than one error per run.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -52,7 +50,7 @@ class _ProblemFields(NamedTuple):
     sheet: str
     cell: str
     file: str
-    severity: Severity
+    severity: "Severity"
 
 
 class Problem(_ProblemFields):
@@ -62,7 +60,7 @@ class Problem(_ProblemFields):
     __slots__ = ()
 
     def __new__(cls, code: str, message: str, sheet: str = "", cell: str = "",
-                file: str = "") -> Problem:
+                file: str = "") -> "Problem":
         from .codes import lookup  # noqa: PLC0415 - see __getattr__
 
         return super().__new__(cls, code, message, sheet, cell, file, lookup(code).severity)
@@ -71,7 +69,7 @@ class Problem(_ProblemFields):
         """Pickled and copied through :meth:`__new__`: its severity is worked out again."""
         return self.code, self.message, self.sheet, self.cell, self.file
 
-    def _replace(self, **changes: Any) -> Problem:
+    def _replace(self, **changes: Any) -> "Problem":
         """A copy with some fields changed (not the severity: the code's)."""
         if "severity" in changes:
             raise ValueError("field severity is declared with init=False, it cannot be "
@@ -113,7 +111,7 @@ class Problems:
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
 
-    def extend(self, problems: Problems | list[Problem]) -> None:
+    def extend(self, problems: "Problems | list[Problem]") -> None:
         self.items.extend(problems.items if isinstance(problems, Problems) else problems)
 
     @property
@@ -130,7 +128,7 @@ class Problems:
     def __len__(self) -> int:
         return len(self.items)
 
-    def with_file(self, file: str) -> Problems:
+    def with_file(self, file: str) -> "Problems":
         return Problems([p._replace(file=p.file or file) for p in self.items])
 
     def to_json(self) -> str:

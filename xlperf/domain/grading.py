@@ -6,8 +6,6 @@ The grade shown is the analyst's reported grade where one is given, else the rul
 are kept, and :func:`reconciliation` lists every place where they differ.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -56,7 +54,7 @@ class MeasureGrade(NamedTuple):
     reason: str = ""
     reported_cell: str = ""
     trend_note: str = ""
-    spc: SpcSignal | None = None
+    spc: "SpcSignal | None" = None
 
     @property
     def shown(self) -> str | None:
@@ -200,7 +198,7 @@ def _reducing_trend(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter)
     return all(b > a for a, b in pairs)
 
 
-def _spc_signal(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter) -> SpcSignal:
+def _spc_signal(ds: Dataset, measure: Measure, rule: Rule, quarter: Quarter) -> "SpcSignal":
     """The SPC code is imported only for a rule that uses it (``xlperf validate`` need not)."""
     from .spc_grading import spc_signal  # noqa: PLC0415
 

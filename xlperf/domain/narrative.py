@@ -6,8 +6,6 @@ The figures the paragraphs quote are given by the caller (the pack describer tak
 the cells of its own tables), so a sentence and a table cannot show two values for one figure.
 """
 
-from __future__ import annotations
-
 from functools import lru_cache
 from typing import Any, NamedTuple
 

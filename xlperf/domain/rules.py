@@ -4,8 +4,6 @@ A rule names its kind, polarity, reference and two thresholds. Thresholds are co
 (">= 5") an analyst can read in the Rules table; none lives in code.
 """
 
-from __future__ import annotations
-
 import operator
 import re
 from collections.abc import Callable, Mapping

@@ -7,8 +7,6 @@ A declared name without a function, or a function whose name is not declared, is
 error naming the file and line (:func:`registry`).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType

@@ -2,8 +2,6 @@
 crime categories), their months as ``YYYY-MM`` periods, and a measure's series.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -29,7 +27,7 @@ class SeriesSpec(NamedTuple):
 
     name: str
     table: str  # crime, asb, servator, public_order, neighbourhood
-    improvement: Improvement
+    improvement: "Improvement"
     row: str = ""
     numerator: str = ""
     denominator: str = ""
@@ -132,7 +130,7 @@ def chart_months(ds: Dataset, name: str, quarter: Quarter) -> list[Month]:
 
 
 def chart(ds: Dataset, name: str, quarter: Quarter | None = None,
-          improvement: Improvement | None = None) -> SpcResult:
+          improvement: "Improvement | None" = None) -> "SpcResult":
     """The XmR chart of a series (up to ``quarter``, its latest unbroken run of months: an
     XmR chart needs consecutive months), with the input's rebase points for it.
 

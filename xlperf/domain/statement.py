@@ -5,8 +5,6 @@ Nothing here knows about the pack or a workbook: the pack describer and the vali
 use these functions, so the figures a narrative quotes are the figures the tables show.
 """
 
-from __future__ import annotations
-
 import re
 from functools import lru_cache
 from typing import Any, NamedTuple

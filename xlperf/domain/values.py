@@ -4,8 +4,6 @@ Each function returns the figure and the cells it was computed from, so every de
 number can be traced back to the input.
 """
 
-from __future__ import annotations
-
 from functools import cache, lru_cache
 from typing import NamedTuple
 

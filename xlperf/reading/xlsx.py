@@ -9,8 +9,6 @@ what calamine does not report: error values such as ``#REF!``, formulas with no 
 value, hidden rows and merged cells.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import posixpath
 import re

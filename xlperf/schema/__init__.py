@@ -1,7 +1,5 @@
 """The input workbook's schema (input.yaml) and the fixed lists it refers to (data/*.yaml)."""
 
-from __future__ import annotations
-
 import copy
 import marshal
 from functools import cache, lru_cache
@@ -137,7 +135,7 @@ class Schema(_SchemaFields):
     def __new__(cls, tables: tuple[TableSpec, ...],
                 choices: dict[str, tuple[str, ...]] | None = None, header_row: int = 4,
                 first_column: str = "B",
-                limits: dict[str, tuple[float, float]] | None = None) -> Schema:
+                limits: dict[str, tuple[float, float]] | None = None) -> "Schema":
         return super().__new__(cls, tables, {} if choices is None else choices, header_row,
                                first_column, {} if limits is None else limits)
 
