@@ -503,33 +503,42 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
     return _SheetScanner().run(archive, part)
 
 
+def _refuse_doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
+    from defusedxml.common import DTDForbidden  # noqa: PLC0415 - only when one is refused
+
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _refuse_entity(name: str, _is_parameter: bool, value: str | None, base: str | None,
+                   sysid: str | None, pubid: str | None, _notation: str | None) -> None:
+    from defusedxml.common import EntitiesForbidden  # noqa: PLC0415 - only when one is refused
+
+    raise EntitiesForbidden(name, value, base, sysid, pubid, _notation)
+
+
+def _refuse_unparsed_entity(name: str, base: str | None, sysid: str | None,
+                            pubid: str | None, notation: str | None) -> None:
+    _refuse_entity(name, False, None, base, sysid, pubid, notation)
+
+
+def _refuse_external(_context: str, base: str | None, sysid: str | None,
+                     pubid: str | None) -> int:
+    from defusedxml.common import ExternalReferenceForbidden  # noqa: PLC0415 - when refused
+
+    raise ExternalReferenceForbidden(_context, base, sysid, pubid)
+
+
 def _safe_parser() -> Any:
     """An expat parser (namespaces split by '}') that refuses a DTD, an entity declaration
-    and an external reference, as defusedxml does."""
+    and an external reference, as defusedxml does (raising defusedxml's exceptions, imported
+    only then: a workbook without any does not import defusedxml)."""
     import xml.parsers.expat as expat  # noqa: PLC0415
 
-    from defusedxml.common import (  # noqa: PLC0415
-        DTDForbidden,
-        EntitiesForbidden,
-        ExternalReferenceForbidden,
-    )
-
-    def doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
-        raise DTDForbidden(name, sysid, pubid)
-
-    def entity(name: str, _is_parameter: bool, value: str | None, base: str | None,
-               sysid: str | None, pubid: str | None, _notation: str | None) -> None:
-        raise EntitiesForbidden(name, value, base, sysid, pubid, _notation)
-
-    def external(_context: str, base: str | None, sysid: str | None,
-                 pubid: str | None) -> int:
-        raise ExternalReferenceForbidden(_context, base, sysid, pubid)
-
     parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.UnparsedEntityDeclHandler = lambda name, *rest: entity(name, False, None, *rest)
-    parser.ExternalEntityRefHandler = external
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
+    parser.ExternalEntityRefHandler = _refuse_external
     return parser
 
 
