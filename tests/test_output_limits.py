@@ -177,3 +177,22 @@ def test_the_demo_packs_tallest_row_is_excels_maximum(demo_pack_file: Path) -> N
     assert MAX_ROW_HEIGHT == 409
     # the narratives now take a row per paragraph (issue 15), so no row needs the cap
     assert max(heights) <= MAX_ROW_HEIGHT
+
+
+def test_control_character_as_its_pattern() -> None:
+    """control_character skips its pattern for a printable text: the same answer as the
+    pattern for every character of the BMP and some beyond, alone, after text and before
+    white space."""
+    import re
+
+    from xlperf.reading.output_limits import control_character
+
+    pattern = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0xE0001, 0xFFFFE, 0x10FFFF]:
+        char = chr(code)
+        for text in (char, "ab" + char, char + "\n\t\r x"):
+            found = pattern.search(text)
+            assert (control_character(text) is None) == (found is None), repr(text)
+            if found is not None:
+                assert f"character {found.start() + 1} is a control character (U+{code:04X}" in (
+                    control_character(text) or "")

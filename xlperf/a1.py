@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+@cache
+def _a1() -> re.Pattern[str]:
+    """The pattern of one cell's address, compiled on first use: reading a workbook parses
+    none, so ``validate`` does not compile it."""
+    return re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 def column_letter(index: int) -> str:
@@ -26,7 +32,7 @@ def column_index(letters: str) -> int:
 
 def parse_a1(ref: str) -> tuple[int, int]:
     """``"$C$14"`` -> (row 14, column 3); ValueError for anything that is not one cell."""
-    match = _A1.match(ref.upper())
+    match = _a1().match(ref.upper())
     if not match:
         raise ValueError(f"{ref!r} is not a cell address")
     return int(match.group(2)), column_index(match.group(1))

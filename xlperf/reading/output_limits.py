@@ -45,15 +45,19 @@ MAX_HEADER_FOOTER = 255
 #: limits (1,000,000,000 at most, so "99,999,999,900% increase" or so), period labels are
 #: measured; this is a safe upper bound for the numeric ones.
 MAX_NUMERIC_FIGURE = 40
-#: Characters XML 1.0 cannot carry (tab, line feed and carriage return can).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 cannot carry (tab, line feed and carriage return can); every one is
+#: unprintable (str.isprintable), so the pattern is compiled only for a text with one.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 #: The quarter a label is shown with when the input has no reporting quarter.
 _SAMPLE_QUARTER = Quarter.parse("Q4 2021-22")
 
 
 def control_character(text: str) -> str | None:
     """Why ``text`` cannot be stored in a cell (None when it can)."""
-    found = _CONTROL.search(text)
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").replace(
+            "\r", "").isprintable():
+        return None
+    found = re.search(_CONTROL, text)
     if found is None:
         return None
     char = found.group(0)
@@ -126,7 +130,9 @@ def narratives(ds: Dataset) -> list[Problem]:
         if not names:
             continue
         lengths = _figure_lengths(ds, quarter)
-        bare = re.sub(r"\{\{|\}\}|\{[^{}\n]*\}", "x", narrative.text)  # each token one char
+        # each token one char; the pattern of xlperf.domain.statement's placeholders (the
+        # same text, so re has it compiled)
+        bare = re.sub(r"\{\{|\}\}|\{([^{}\n]*)\}", "x", narrative.text)
         longest = len(bare) - len(names) + sum(lengths.get(n, 0) for n in names)
         if longest > MAX_CELL_TEXT:
             sheet, ref = split_address(narrative.cell)

@@ -20,7 +20,8 @@ from ..model import Dataset
 from ..problems import Problem, split_address
 from .validate import Row, TypedTable
 
-_DATE_TEXT = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
+#: A date typed as text (compiled by re only when a date setting holds text).
+_DATE_TEXT = r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$"
 DATE_SETTINGS = ("HMICFRS report date", "HMICFRS previous report date")
 #: The Table value of a per-report count (xlperf.domain.trackers.PER_REPORT, which this module
 #: does not import: validation needs none of the trackers' own code)
@@ -97,7 +98,7 @@ def settings(ds: Dataset) -> list[Problem]:
         if value in (None, "") or isinstance(value, dt.date):  # a date or datetime
             continue
         sheet, ref = _setting_cell(ds, key)
-        if isinstance(value, str) and _DATE_TEXT.match(value):
+        if isinstance(value, str) and re.match(_DATE_TEXT, value):
             problems.append(Problem(codes.DATE_STORED_AS_TEXT, f"{key}: \"{value}\" is text that "
                                     "looks like a date; enter it as an Excel date", sheet, ref,
                                     ds.file))
