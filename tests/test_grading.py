@@ -207,6 +207,32 @@ def test_thresholds_parse_and_reject():
         parse_threshold("five or more")
 
 
+@pytest.mark.parametrize("text", ("> 0", ">= 5", "< 80", "<= 1", "> 05", ">  5", "> 5 ", ">5",
+                                  "> 5%", "> -5", "> 1.5", "=> 5", "= 5", "> \uff15",
+                                  "> \u0665", "> 1e3", " > 5", "> ", 5))
+def test_threshold_parse_as_its_pattern(text):
+    """parse_threshold reads ``>= 5`` without its pattern: the same threshold (a float), or
+    the same error, as the pattern's reading."""
+    import re
+
+    from xlperf.domain.rules import Threshold
+
+    def by_pattern(text):
+        match = re.match(r"^\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*%?\s*$", str(text))
+        if not match:
+            raise ValueError(f"{str(text)!r} is not a threshold such as '>= 5' or '< 80'")
+        return Threshold(match.group(1), float(match.group(2)))
+
+    def outcome(parse):
+        try:
+            found = parse(text)
+        except ValueError as exc:
+            return str(exc)
+        return found, type(found.value)
+
+    assert outcome(parse_threshold) == outcome(by_pattern)
+
+
 def test_previous_quarter_reference_and_lower_is_better(make_input):
     rules = [["QOQ", "relative-change", "Lower is better", "previous quarter", None, None,
               "> 0", "> 10", None, None, "fewer than last quarter"]]

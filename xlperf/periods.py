@@ -19,11 +19,12 @@ MONTH_NAMES: tuple[str, ...] = (
     "September", "October", "November", "December",
 )
 
-_FY_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
-_QUARTER_RE = re.compile(
-    r"^\s*(?:Q([1-4])\s*(\d{4}\s*[-/]\s*\d{2,4})|(\d{4}\s*[-/]\s*\d{2,4})\s*Q([1-4]))\s*$",
-    re.IGNORECASE,
-)
+#: A financial year's text in any form (:meth:`FinancialYear.parse` compiles it only for a
+#: text that is not ``2021-22`` or ``2021/22``).
+_FY = r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$"
+#: A quarter's text in any form (:meth:`Quarter.parse` compiles it only for a text that is not
+#: ``Q4 2021-22``).
+_QUARTER = r"^\s*(?:Q([1-4])\s*(\d{4}\s*[-/]\s*\d{2,4})|(\d{4}\s*[-/]\s*\d{2,4})\s*Q([1-4]))\s*$"
 
 
 class FinancialYear(NamedTuple):
@@ -34,10 +35,15 @@ class FinancialYear(NamedTuple):
     @classmethod
     def parse(cls, text: str) -> "FinancialYear":
         """Parse ``2021-22``, ``2021/22`` or ``2021-2022``; raise ValueError otherwise."""
-        match = _FY_RE.match(str(text))
-        if not match:
-            raise ValueError(f"{text!r} is not a financial year like 2021-22")
-        start, end = int(match.group(1)), match.group(2)
+        string = str(text)
+        if (len(string) == 7 and string[4] in "-/" and string.isascii() and string[:4].isdigit()
+                and string[5:].isdigit()):
+            start, end = int(string[:4]), string[5:]  # as the pattern reads it
+        else:
+            match = re.match(_FY, string)
+            if not match:
+                raise ValueError(f"{text!r} is not a financial year like 2021-22")
+            start, end = int(match.group(1)), match.group(2)
         end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
         if len(end) == 2 and end_year < start:
             end_year += 100
@@ -92,7 +98,15 @@ class Quarter(_QuarterFields):
     @classmethod
     def parse(cls, text: str) -> "Quarter":
         """Parse ``Q4 2021-22``, ``2021-22 Q4`` or ``2021/22Q4``."""
-        match = _QUARTER_RE.match(str(text))
+        string = str(text)
+        if string[:1] in ("Q", "q") and string[1:2] in ("1", "2", "3", "4") and string[2:3] == " ":
+            # Q4 2021-22 as the pattern's first form reads it, the year read by FinancialYear;
+            # a text that it refuses goes to the quarter's pattern, which says why
+            try:
+                return cls(FinancialYear.parse(string[3:]), int(string[1]))
+            except ValueError:
+                pass
+        match = re.match(_QUARTER, string, re.IGNORECASE)
         if not match:
             raise ValueError(f"{text!r} is not a quarter like 'Q4 2021-22'")
         if match.group(1):

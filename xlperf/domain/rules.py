@@ -68,7 +68,9 @@ CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
 }
-_THRESHOLD = re.compile(r"^\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*%?\s*$")
+#: A threshold's text in any form (:func:`parse_threshold` compiles it only for a text that is
+#: not an operator, a space and digits, such as ``>= 5``).
+_THRESHOLD = r"^\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*%?\s*$"
 
 
 class Threshold(NamedTuple):
@@ -92,7 +94,11 @@ class Threshold(NamedTuple):
 
 
 def parse_threshold(text: str) -> Threshold:
-    match = _THRESHOLD.match(str(text))
+    string = str(text)
+    op, space, number = string.partition(" ")
+    if space and op in _OPS and number.isascii() and number.isdigit():
+        return Threshold(op, float(number))  # as the pattern reads it
+    match = re.match(_THRESHOLD, string)
     if not match:
         raise ValueError(f"{str(text)!r} is not a threshold such as '>= 5' or '< 80'")
     return Threshold(match.group(1), float(match.group(2)))
