@@ -1,6 +1,5 @@
 """The input workbook's schema (input.yaml) and the fixed lists it refers to (data/*.yaml)."""
 
-import copy
 import marshal
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
@@ -21,6 +20,8 @@ def load_data(name: str) -> dict[str, Any]:
     try:
         copied: dict[str, Any] = marshal.loads(marshal.dumps(parsed))
     except ValueError:
+        import copy  # noqa: PLC0415 - rare (copy imports weakref: about 0.5 ms)
+
         return copy.deepcopy(parsed)
     return copied
 
