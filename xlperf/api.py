@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -250,6 +249,8 @@ def write_analyst_workbook(output: Path, demo: bool = False, interpreter_win: st
 def _check_plain_text(option: str, value: str) -> None:
     """Refuse control characters (a tab, a bell, a line break): a cell cannot hold most of
     them, and no interpreter path contains one."""
+    import unicodedata  # noqa: PLC0415 - only for the add-in's options (a shared library)
+
     for position, char in enumerate(value, 1):
         if unicodedata.category(char) == "Cc":
             raise XlperfError(
