@@ -10,6 +10,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from .codes import Severity
 
+    _Severity = Severity
+else:
+    # a named tuple's field annotation is evaluated at run time, where codes.Severity is not
+    # imported; as a string it would be compiled (a typing.ForwardRef), and a process's first
+    # compile() costs about 0.9 ms (it builds the ast module's classes)
+    _Severity = Any
+
 __all__ = ["InputError", "Problem", "Problems", "Severity", "XlperfError", "address",
            "split_address"]
 
@@ -50,7 +57,7 @@ class _ProblemFields(NamedTuple):
     sheet: str
     cell: str
     file: str
-    severity: "Severity"
+    severity: _Severity
 
 
 class Problem(_ProblemFields):

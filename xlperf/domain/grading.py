@@ -31,6 +31,13 @@ from .values import Figure, measure_value
 if TYPE_CHECKING:
     from .spc_grading import SpcSignal
 
+    _SpcSignal = SpcSignal
+else:
+    # a named tuple's field annotation is evaluated at run time, where SpcSignal is not
+    # imported; as a string it would be compiled (a typing.ForwardRef), and a process's first
+    # compile() costs about 0.9 ms (it builds the ast module's classes)
+    _SpcSignal = Any
+
 GRADED = "graded"
 NEW = "new"
 ANNUAL = "annual"
@@ -54,7 +61,7 @@ class MeasureGrade(NamedTuple):
     reason: str = ""
     reported_cell: str = ""
     trend_note: str = ""
-    spc: "SpcSignal | None" = None
+    spc: _SpcSignal | None = None
 
     @property
     def shown(self) -> str | None:

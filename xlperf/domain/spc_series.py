@@ -15,6 +15,13 @@ from .values import crime_series, subtotal_parts
 if TYPE_CHECKING:
     from .spc import Improvement, SpcResult
 
+    _Improvement = Improvement
+else:
+    # a named tuple's field annotation is evaluated at run time, where Improvement is not
+    # imported; as a string it would be compiled (a typing.ForwardRef), and a process's first
+    # compile() costs about 0.9 ms (it builds the ast module's classes)
+    _Improvement = Any
+
 Month = tuple[str, float | None]
 
 
@@ -27,7 +34,7 @@ class SeriesSpec(NamedTuple):
 
     name: str
     table: str  # crime, asb, servator, public_order, neighbourhood
-    improvement: "Improvement"
+    improvement: _Improvement
     row: str = ""
     numerator: str = ""
     denominator: str = ""
