@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -49,6 +48,8 @@ def foreign_letters(text: str) -> list[str]:
     out = []
     for ch in text:
         if ord(ch) > 127 and ch.isalpha():
+            import unicodedata  # noqa: PLC0415 - a shared library, only to name such a letter
+
             out.append(f"'{ch}' ({unicodedata.name(ch, f'U+{ord(ch):04X}')})")
     return out
 
