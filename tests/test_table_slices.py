@@ -7,7 +7,10 @@ leave to calamine. The same comparison over every hostile input is in test_catal
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -160,17 +163,19 @@ def test_only_plain_tables_are_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_a_header_only_table_has_no_rows(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """A table of a header and no data rows (Excel always keeps one, other writers may
-    not) is read as a table without rows; asked of calamine, it stops its Rust code, which
-    is reported as a corrupt file rather than a crash."""
+    """A plain table of a header and no data rows (Excel always keeps one, other writers
+    may not) is read as a table without rows. Left to calamine, it would stop calamine's Rust
+    code (a panic printed to the terminal): the reader refuses it first, naming the table
+    and its cell."""
     fast, slow, cut = both_ways(_edited(tmp_path, _ref("tblSettings", "B4:C4")), monkeypatch)
     assert cut == 29
     assert isinstance(fast, tuple)
     assert fast[0]["tblSettings"].rows == []
     assert fast[0]["tblSettings"].header == ["Setting", "Value"]
     assert isinstance(slow, Problem)
-    assert (slow.code, slow.cell) == ("corrupt-file", "")
-    assert "invalid range bounds" in slow.message
+    assert (slow.code, slow.sheet, slow.cell) == ("corrupt-file", "Settings", "B4")
+    assert slow.message.startswith("table tblSettings's reference B4:C4 leaves no row for "
+                                   "its data below its header")
 
 
 @pytest.mark.parametrize("ref", ["B4", "C21:B4", "$B$4"])
@@ -179,3 +184,29 @@ def test_a_table_calamine_cannot_read_is_a_corrupt_file(ref: str, tmp_path: Path
     assert isinstance(problem, Problem)
     assert problem.code == "corrupt-file"
     assert problem.file.endswith("edited.xlsx")
+
+
+@pytest.mark.parametrize(("ref", "change"), [
+    ("C21:B4", None), ("B4", None),
+    ("B4:C5", (b'headerRowCount="1"', b'headerRowCount="1" totalsRowCount="1"')),
+    ("B4:C5", (b'headerRowCount="1"', b'headerRowCount="2"')),
+])
+def test_no_rust_panic_reaches_the_terminal(ref: str, change: tuple[bytes, bytes] | None,
+                                            tmp_path: Path) -> None:
+    """A table whose reference leaves no data row is refused by xlperf itself, naming the
+    table and the cell: calamine would stop on it with a panic printed to stderr by Rust
+    itself, which no Python handler can word."""
+    edits = [_ref("tblSettings", ref)] + ([_table("tblSettings", *change)] if change else [])
+
+    def edit(parts: dict[str, bytes]) -> None:
+        for one in edits:
+            one(parts)
+
+    path = _edited(tmp_path, edit)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUST_")}
+    done = subprocess.run([sys.executable, "-m", "xlperf", "validate", str(path)],
+                          capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 1
+    assert "panicked" not in done.stderr and "Traceback" not in done.stderr
+    assert f"Settings!{ref.split(':')[0]}: error [corrupt-file] table tblSettings's " \
+           f"reference {ref}" in done.stdout + done.stderr

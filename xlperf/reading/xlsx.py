@@ -456,6 +456,34 @@ def _table_span(ref: str) -> tuple[int, int, int, int] | None:
     return top + 1, left, bottom, right
 
 
+def _check_data_rows(name: str, sheet: str, root: dict[str, str] | None, path: Path) -> None:
+    """Refuse a table whose reference leaves no row for its data once its header, totals and
+    insert rows are taken out (or runs backwards), before calamine is asked for it: its Rust
+    code stops on such a table with a panic that prints to the terminal. Excel always keeps
+    a data row; a plain header-only table never comes here (:func:`_table_span`)."""
+    if root is None:
+        return
+    ref = root.get("ref", "")
+    match = _PLAIN_TABLE_REF.match(ref) or _PLAIN_TABLE_REF.match(f"{ref}:{ref}")
+    counts = [root.get(attr, default) for attr, default in (
+        ("headerRowCount", "1"), ("totalsRowCount", "0"))]
+    if match is None or not all(count.isdigit() for count in counts):
+        return  # calamine reports what it cannot parse as an error of its own
+    top, bottom = int(match[2]), int(match[4])
+    left, right = column_index(match[1]), column_index(match[3])
+    header, totals = (int(count) for count in counts)
+    inserted = root.get("insertRow", "0") != "0"
+    # calamine versions take the totals rows, or (an old slip) the header rows, off the end
+    below = max(header, totals) if totals else 0
+    if top > bottom or left > right or top + header + below + inserted > bottom:
+        first = ref.split(":")[0]
+        raise UnreadableInput(Problem(
+            codes.CORRUPT_FILE,
+            f"table {name}'s reference {ref} leaves no row for its data below its header; "
+            "Excel always keeps one: open the file in Excel and save it again",
+            sheet, first, path.name))
+
+
 def _rows_from_grid(grid: list[list[CellValue]],
                     span: tuple[int, int, int, int]) -> list[list[CellValue]]:
     """A table's data rows cut from its sheet's grid (read from row 1 and column A, down to
@@ -718,6 +746,8 @@ def read_workbook(path: Path) -> RawWorkbook:
                 # anyway for the headers: calamine parses the whole sheet again for every
                 # table it is asked for
                 spans: dict[str, tuple[str, tuple[int, int, int, int] | None]] = {}
+                tops = {root.get("displayName") or root.get("name") or "": root
+                        for root in roots.values()}
                 for (name, sheet, ref), is_plain in zip(places, plain, strict=True):
                     spans[name] = (sheet, _table_span(ref) if is_plain and name not in spans
                                    and listed.count(name) == 1 else None)
@@ -747,6 +777,7 @@ def read_workbook(path: Path) -> RawWorkbook:
                         else:  # the grid stops above the table's last row
                             span = None
                     if span is None:
+                        _check_data_rows(table_name, sheet_name, tops.get(table_name), path)
                         table = book.get_table_by_name(table_name)
                         if table.start is None:  # calamine found no cells for it
                             continue
