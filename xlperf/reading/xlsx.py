@@ -441,16 +441,24 @@ def _plain_reference(sheet_part: str, rel_type: str, target: str,
                 and root.get("insertRow", "0") == "0")
 
 
+def _plain_box(ref: str) -> tuple[int, int, int, int] | None:
+    """(top row, left column, bottom row, right column), 1-based, of a plain ``B4:F10``
+    (no ``$``, capitals only, as written, even backwards); None for any other text."""
+    match = _PLAIN_TABLE_REF.match(ref)
+    if match is None:
+        return None
+    return int(match[2]), column_index(match[1]), int(match[4]), column_index(match[3])
+
+
 def _table_span(ref: str) -> tuple[int, int, int, int] | None:
     """The data rows of a plain table (:func:`_plain_reference`) with reference ``ref``:
     (first row, first column, last row, last column), 0-based, below its header row; None
     unless ``ref`` is a plain ``B4:F10``. A header-only ``B4:F4`` has no data rows (the last
     row above the first): calamine's own table read stops on it."""
-    match = _PLAIN_TABLE_REF.match(ref)
-    if match is None:
+    box = _plain_box(ref)
+    if box is None:
         return None
-    top, left = int(match[2]) - 1, column_index(match[1]) - 1
-    bottom, right = int(match[4]) - 1, column_index(match[3]) - 1
+    top, left, bottom, right = (edge - 1 for edge in box)
     if not (0 <= top <= bottom < MAX_ROWS and 0 <= left <= right):
         return None
     return top + 1, left, bottom, right
@@ -464,13 +472,12 @@ def _check_data_rows(name: str, sheet: str, root: dict[str, str] | None, path: P
     if root is None:
         return
     ref = root.get("ref", "")
-    match = _PLAIN_TABLE_REF.match(ref) or _PLAIN_TABLE_REF.match(f"{ref}:{ref}")
+    box = _plain_box(ref if ":" in ref else f"{ref}:{ref}")  # one cell: a one-cell box
     counts = [root.get(attr, default) for attr, default in (
         ("headerRowCount", "1"), ("totalsRowCount", "0"))]
-    if match is None or not all(count.isdigit() for count in counts):
+    if box is None or not all(count.isdigit() for count in counts):
         return  # calamine reports what it cannot parse as an error of its own
-    top, bottom = int(match[2]), int(match[4])
-    left, right = column_index(match[1]), column_index(match[3])
+    top, left, bottom, right = box
     header, totals = (int(count) for count in counts)
     inserted = root.get("insertRow", "0") != "0"
     # calamine versions take the totals rows, or (an old slip) the header rows, off the end
