@@ -152,35 +152,28 @@ _NO_DEFAULT: Any = object()
 _BLANK: Mapping[Any, Any] = MappingProxyType({str: "", bool: False})
 
 
-def _value(row: Row, spec: TableSpec, source: str, default: Any = None, hint: Any = None) -> Any:
-    """The value of ``source`` in ``row``; a blank cell gives ``default`` (the record field's
-    default, if it has one), else the blank of the field's type ("" for text), else None."""
-    if source in DERIVED:
-        return DERIVED[source](row, spec)
+def _value(row: Row, spec: TableSpec, source: str) -> Any:
+    """The value of ``source`` in ``row``: a derived value, a cell's address, or a column's
+    value (None for a blank cell; :class:`_Record` gives a record field its blank)."""
+    derive = DERIVED.get(source)
+    if derive is not None:
+        return derive(row, spec)
     if source.startswith("@"):
         return _address(row.sheet, row.cell(source[1:]))
-    value = row[source]
-    if value is not None:
-        return value
-    if default is not _NO_DEFAULT:
-        return default
-    return _BLANK.get(hint)
+    return row[source]
 
 
 def _reader(source: str, spec: TableSpec) -> Callable[[Row], Any] | None:
-    """How :func:`_value` reads a derived or address ``source`` (None for a column's)."""
-    derive = DERIVED.get(source)
-    if derive is not None:
-        return lambda row: derive(row, spec)
-    if source.startswith("@"):
-        column = source[1:]
-        return lambda row: _address(row.sheet, row.cells.get(column, ""))
+    """How a derived or address ``source`` is read (:func:`_value`); None for a column,
+    which :class:`_Record` looks up with the row's other columns in one pass."""
+    if source in DERIVED or source.startswith("@"):
+        return lambda row: _value(row, spec, source)
     return None
 
 
 class _Record:
     """Makes an entry's record (or plain value) from a row, each source read as
-    :func:`_value` reads it.
+    :func:`_value` reads it, a blank cell given its field's blank (:func:`_blank`).
 
     What depends on the entry only is worked out once: which fields read a column (all
     looked up in one pass over the row's values), what a blank cell gives each of them
@@ -232,7 +225,8 @@ class _Record:
 
 
 def _blank(default: Any, hint: Any) -> Any:
-    """What a blank cell gives a field (see :func:`_value`)."""
+    """What a blank cell gives a field: the record field's default, if it has one, else the
+    blank of the field's type ("" for text), else None."""
     return default if default is not _NO_DEFAULT else _BLANK.get(hint)
 
 
