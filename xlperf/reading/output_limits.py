@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .. import cache, codes, packaged
-from ..domain.statement import label_fields, placeholders, statement_data
+from ..domain.statement import fill, label_fields, placeholders, statement_data
 from ..model import Dataset
 from ..periods import Quarter
 from ..problems import Problem, split_address
@@ -130,10 +130,8 @@ def narratives(ds: Dataset) -> list[Problem]:
         if not names:
             continue
         lengths = _figure_lengths(ds, quarter)
-        # each token one char; the pattern of xlperf.domain.statement's placeholders (the
-        # same text, so re has it compiled)
-        bare = re.sub(r"\{\{|\}\}|\{([^{}\n]*)\}", "x", narrative.text)
-        longest = len(bare) - len(names) + sum(lengths.get(n, 0) for n in names)
+        # the narrative filled in by statement's own fill, each figure at its longest
+        longest = len(fill(narrative.text, {n: "x" * lengths.get(n, 0) for n in names}))
         if longest > MAX_CELL_TEXT:
             sheet, ref = split_address(narrative.cell)
             problems.append(Problem(
